@@ -1,0 +1,3 @@
+import Kontinuitet
+
+print("kontinuitet \(Kontinuitet.version)")
