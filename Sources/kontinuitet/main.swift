@@ -1,3 +1,63 @@
+import Foundation
 import Kontinuitet
 
-print("kontinuitet \(Kontinuitet.version)")
+/// The commands, in the order `kontinuitet --help` lists them.
+enum Commands {
+    static let all: [any Command.Type] = [MeasureCommand.self]
+}
+
+func usage() -> String {
+    var lines = [
+        "kontinuitet \(Kontinuitet.version): personalkontinuitet in home care by the Kolada/RKA method", "",
+        "USAGE: kontinuitet <command> [options]", "", "COMMANDS:",
+    ]
+    for command in Commands.all {
+        let first = command.summary.split(separator: ".").first.map(String.init) ?? command.summary
+        lines.append("  \(command.name.padding(toLength: 14, withPad: " ", startingAt: 0))\(first).")
+    }
+    lines += ["", "Run 'kontinuitet <command> --help' for the options of a command."]
+    return lines.joined(separator: "\n")
+}
+
+func main() -> ExitStatus {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    guard let name = arguments.first else {
+        Console.error(usage())
+        return .usage
+    }
+    arguments.removeFirst()
+    if name == "--help" || name == "-h" || name == "help" {
+        Console.out(usage())
+        return .success
+    }
+    if name == "--version" {
+        Console.out(Kontinuitet.version)
+        return .success
+    }
+    guard let command = Commands.all.first(where: { $0.name == name }) else {
+        Console.error("kontinuitet: \(UsageError.unknownCommand(name))\n\n\(usage())")
+        return .usage
+    }
+    do {
+        let parsed = try ParsedArguments.parse(arguments, options: command.options)
+        if parsed.flag("--help") {
+            Console.out(command.help)
+            return .success
+        }
+        return try command.run(parsed)
+    } catch let error as UsageError {
+        Console.error("kontinuitet \(name): \(error)\nRun 'kontinuitet \(name) --help' for usage.")
+        return .usage
+    } catch let error as InputError {
+        Console.error("kontinuitet \(name): \(error)")
+        return .badInput
+    } catch let error as OutputError {
+        Console.error("kontinuitet \(name): \(error)")
+        return .badInput
+    } catch {
+        Console.error("kontinuitet \(name): \(error)")
+        return .badInput
+    }
+}
+
+exit(main().rawValue)

@@ -1,0 +1,153 @@
+/// A usage error: the command line itself is wrong. The CLI prints it with the command's usage and exits 1.
+public enum UsageError: Error, CustomStringConvertible, Equatable {
+    case unknownOption(String)
+    case missingValue(option: String)
+    case missingRequired(option: String)
+    case invalidValue(option: String, value: String, expected: String)
+    case unexpectedArgument(String)
+    case unknownCommand(String)
+
+    public var description: String {
+        switch self {
+        case .unknownOption(let option): return "unknown option '\(option)'"
+        case .missingValue(let option): return "option '\(option)' needs a value"
+        case .missingRequired(let option): return "option '\(option)' is required"
+        case .invalidValue(let option, let value, let expected):
+            return "option '\(option)': '\(value)' is not \(expected)"
+        case .unexpectedArgument(let argument): return "unexpected argument '\(argument)'"
+        case .unknownCommand(let command): return "unknown command '\(command)'"
+        }
+    }
+}
+
+/// One option a command accepts.
+public struct OptionSpec: Sendable {
+    public enum Kind: Sendable {
+        /// `--keep-ids`
+        case flag
+        /// `--out DIR`
+        case single(valueName: String)
+        /// `--visits F...`: every following argument up to the next option; may also be repeated.
+        case multiple(valueName: String)
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let help: String
+    public let required: Bool
+
+    public init(_ name: String, _ kind: Kind, required: Bool = false, help: String) {
+        self.name = name
+        self.kind = kind
+        self.help = help
+        self.required = required
+    }
+}
+
+/// What a command line says, after parsing against a command's options.
+public struct ParsedArguments: Sendable {
+    private var values: [String: [String]] = [:]
+    private var flags: Set<String> = []
+
+    /// True when the flag was given.
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    /// The value of a single-valued option.
+    public func value(_ name: String) -> String? { values[name]?.last }
+    /// Every value of a multi-valued option, in order.
+    public func values(_ name: String) -> [String] { values[name] ?? [] }
+
+    /// An integer option within `range`.
+    public func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw UsageError.invalidValue(
+                option: name, value: text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A date option `YYYY-MM-DD`.
+    public func date(_ name: String) throws -> CivilDate? {
+        guard let text = value(name) else { return nil }
+        guard let date = CivilDate(parsing: text) else {
+            throw UsageError.invalidValue(option: name, value: text, expected: "a date YYYY-MM-DD")
+        }
+        return date
+    }
+
+    /// Parses `arguments` (without the command name) against `options`.
+    ///
+    /// Accepts `--name value`, `--name=value`, and for multi-valued options `--name a b c`. `--help`/`-h` is
+    /// recorded as the flag `--help` whatever the command.
+    public static func parse(_ arguments: [String], options: [OptionSpec]) throws -> ParsedArguments {
+        var parsed = ParsedArguments()
+        var index = 0
+        let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        while index < arguments.count {
+            var argument = arguments[index]
+            index += 1
+            if argument == "--help" || argument == "-h" {
+                parsed.flags.insert("--help")
+                continue
+            }
+            guard argument.hasPrefix("--") else { throw UsageError.unexpectedArgument(argument) }
+            var inlineValue: String?
+            if let equals = argument.firstIndex(of: "=") {
+                inlineValue = String(argument[argument.index(after: equals)...])
+                argument = String(argument[..<equals])
+            }
+            guard let spec = byName[argument] else { throw UsageError.unknownOption(argument) }
+            switch spec.kind {
+            case .flag:
+                if inlineValue != nil { throw UsageError.unexpectedArgument(arguments[index - 1]) }
+                parsed.flags.insert(argument)
+            case .single:
+                if let inlineValue {
+                    parsed.values[argument, default: []].append(inlineValue)
+                } else {
+                    guard index < arguments.count, !arguments[index].hasPrefix("--") else {
+                        throw UsageError.missingValue(option: argument)
+                    }
+                    parsed.values[argument, default: []].append(arguments[index])
+                    index += 1
+                }
+            case .multiple:
+                var taken = 0
+                if let inlineValue {
+                    parsed.values[argument, default: []].append(inlineValue)
+                    taken += 1
+                }
+                while index < arguments.count, !arguments[index].hasPrefix("--") {
+                    parsed.values[argument, default: []].append(arguments[index])
+                    index += 1
+                    taken += 1
+                }
+                if taken == 0 { throw UsageError.missingValue(option: argument) }
+            }
+        }
+        if !parsed.flags.contains("--help") {
+            for spec in options where spec.required && parsed.values[spec.name] == nil {
+                throw UsageError.missingRequired(option: spec.name)
+            }
+        }
+        return parsed
+    }
+
+    /// The help text of a command: usage line, description, and one line per option.
+    public static func help(command: String, summary: String, options: [OptionSpec], details: String = "") -> String {
+        var lines = ["USAGE: kontinuitet \(command) [options]", "", summary, "", "OPTIONS:"]
+        for option in options {
+            let name: String
+            switch option.kind {
+            case .flag: name = option.name
+            case .single(let valueName): name = "\(option.name) \(valueName)"
+            case .multiple(let valueName): name = "\(option.name) \(valueName)..."
+            }
+            let padded = name.count < 28 ? name + String(repeating: " ", count: 28 - name.count) : name + "  "
+            lines.append("  \(padded)\(option.help)\(option.required ? " (required)" : "")")
+        }
+        lines.append("  --help                      show this help")
+        if !details.isEmpty { lines += ["", details] }
+        return lines.joined(separator: "\n")
+    }
+}

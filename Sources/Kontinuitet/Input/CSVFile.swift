@@ -1,0 +1,241 @@
+import Foundation
+
+/// A CSV file opened for reading: its bytes (memory-mapped), its detected dialect and its header.
+///
+/// Detection, in order: a UTF-8 byte-order mark is skipped; an Excel `sep=;` first line sets the delimiter and is
+/// skipped; blank lines before the header are skipped; the delimiter is whichever of TAB, `;` and `,` occurs most
+/// often outside quotes in the header (ties in that order); the encoding is UTF-8 when the first 64 KiB are valid
+/// UTF-8, else Windows-1252 (fields are still decoded one by one, see `TextDecoding`).
+public struct CSVFile: @unchecked Sendable {
+    /// The path as the user gave it; used in every message.
+    public let path: String
+    /// The detected field delimiter.
+    public let delimiter: UInt8
+    /// The detected encoding.
+    public let encoding: TextEncoding
+    /// The header cells, decoded and trimmed.
+    public let header: [String]
+    /// The 1-based line number of the header row.
+    public let headerLine: Int
+    /// The byte offset where the first record after the header starts.
+    let bodyStart: Int
+    /// The 1-based line number of the first line after the header.
+    let bodyLine: Int
+    private let data: Data
+
+    /// Opens and maps the file at `path` and reads its header.
+    ///
+    /// - Throws: `InputError.fileNotFound`, `.unreadable` or `.empty`.
+    public static func open(_ path: String) throws -> CSVFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError.fileNotFound(file: path)
+        }
+        if isDirectory.boolValue { throw InputError.unreadable(file: path, reason: "it is a directory") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw InputError.unreadable(file: path, reason: "permission denied or I/O error")
+        }
+        return try CSVFile(path: path, data: data)
+    }
+
+    /// Reads a CSV file from bytes already in memory (tests and standard input use this).
+    public init(path: String, bytes: [UInt8]) throws {
+        try self.init(path: path, data: Data(bytes))
+    }
+
+    private init(path: String, data: Data) throws {
+        self.path = path
+        self.data = data
+        let detected = data.withUnsafeBytes { raw -> Detected? in
+            Self.detect(raw.bindMemory(to: UInt8.self))
+        }
+        guard let detected else { throw InputError.empty(file: path) }
+        delimiter = detected.delimiter
+        encoding = detected.encoding
+        header = detected.header
+        headerLine = detected.headerLine
+        bodyStart = detected.bodyStart
+        bodyLine = detected.headerLine + detected.headerLines
+    }
+
+    /// The number of bytes in the file.
+    public var byteCount: Int { data.count }
+
+    /// Calls `body` with the file's bytes; the pointer must not escape.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try data.withUnsafeBytes { raw in try body(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    private struct Detected {
+        var delimiter: UInt8
+        var encoding: TextEncoding
+        var header: [String]
+        var headerLine: Int
+        var headerLines: Int
+        var bodyStart: Int
+    }
+
+    private static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> Detected? {
+        var position = 0
+        var line = 1
+        var encoding = TextEncoding.utf8
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            position = 3
+            encoding = .utf8WithBOM
+        } else {
+            let sample = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, 65_536)])
+            if !TextDecoding.isValidUTF8(trimIncompleteTail(sample)) { encoding = .windows1252 }
+        }
+        var forcedDelimiter: UInt8?
+        let probe = CSVScanner(delimiter: 0x2C)
+        while position < bytes.count {
+            let bounds = probe.bounds(of: position, in: bytes)
+            let content = UnsafeBufferPointer(rebasing: bytes[position..<bounds.contentEnd])
+            let trimmed = IdentifierNormalization.trimmed(content)
+            if trimmed.isEmpty {
+                position = bounds.next
+                line += bounds.lines
+                continue
+            }
+            if forcedDelimiter == nil, trimmed.count == 5, trimmed.starts(with: Array("sep=".utf8)),
+                let last = trimmed.last
+            {
+                forcedDelimiter = last
+                position = bounds.next
+                line += bounds.lines
+                continue
+            }
+            break
+        }
+        guard position < bytes.count else { return nil }
+        let delimiter = forcedDelimiter ?? guessDelimiter(bytes, from: position)
+        let scanner = CSVScanner(delimiter: delimiter)
+        let bounds = scanner.bounds(of: position, in: bytes)
+        let splitter = CSVFieldSplitter()
+        splitter.split(
+            bytes, start: position, end: bounds.contentEnd, delimiter: delimiter, hasQuotes: bounds.hasQuotes)
+        let header = (0..<splitter.count).map { splitter.string($0) }
+        return Detected(
+            delimiter: delimiter, encoding: encoding, header: header, headerLine: line, headerLines: bounds.lines,
+            bodyStart: bounds.next)
+    }
+
+    /// Drops a UTF-8 sequence cut off by the end of a sample, so that the cut does not look like bad UTF-8.
+    private static func trimIncompleteTail(_ sample: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var end = sample.count
+        var back = 0
+        while end > 0 && back < 3 && sample[end - 1] & 0xC0 == 0x80 {
+            end -= 1
+            back += 1
+        }
+        if end > 0 && sample[end - 1] >= 0xC0 { end -= 1 } else { end = sample.count }
+        return UnsafeBufferPointer(rebasing: sample[0..<end])
+    }
+
+    private static func guessDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8 {
+        var counts: [UInt8: Int] = [0x09: 0, 0x3B: 0, 0x2C: 0]
+        var inQuotes = false
+        var i = start
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == CSVScanner.quote {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if byte == CSVScanner.newline { break }
+                if counts[byte] != nil { counts[byte, default: 0] += 1 }
+            }
+            i += 1
+        }
+        var best: UInt8 = 0x2C
+        var bestCount = 0
+        for candidate: UInt8 in [0x09, 0x3B, 0x2C] where (counts[candidate] ?? 0) > bestCount {
+            best = candidate
+            bestCount = counts[candidate] ?? 0
+        }
+        return best
+    }
+}
+
+/// A rejected input row: where it is, why, and its raw text (kept only in the private `rejected.csv`).
+public struct RejectedRow: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    /// A short machine code, such as `missing_staff` or `bad_start`.
+    public var reason: String
+    /// A sentence saying what is wrong, naming the column; never a value from the row.
+    public var detail: String
+    /// The row as read (truncated to 4 KiB).
+    public var row: String
+}
+
+/// A whole CSV file read into strings: for the small inputs (forms, registers, allocated time), not for visit
+/// logs, which the measurement reads on bytes.
+public struct CSVTable: Sendable {
+    /// One data row with its 1-based line number.
+    public struct Row: Sendable {
+        public var line: Int
+        public var fields: [String]
+
+        /// The trimmed value of the column at `position`, or "" when the row is shorter.
+        public subscript(position: Int?) -> String {
+            guard let position, position < fields.count else { return "" }
+            return fields[position]
+        }
+    }
+
+    public let file: CSVFile
+    public let rows: [Row]
+    /// Records that could not be split (an unterminated quote), by line.
+    public let malformed: [RejectedRow]
+    /// Blank lines and rows of empty fields that were skipped.
+    public let blankRows: Int
+
+    /// Reads every record of the file at `path`.
+    public static func read(_ path: String) throws -> CSVTable {
+        try CSVTable(file: CSVFile.open(path))
+    }
+
+    /// Reads every record of an opened file.
+    public init(file: CSVFile) {
+        self.file = file
+        var rows: [Row] = []
+        var malformed: [RejectedRow] = []
+        var blank = 0
+        file.withBytes { bytes in
+            let scanner = CSVScanner(delimiter: file.delimiter)
+            let splitter = CSVFieldSplitter()
+            var position = file.bodyStart
+            var line = file.bodyLine
+            while position < bytes.count {
+                let bounds = scanner.bounds(of: position, in: bytes)
+                defer {
+                    position = bounds.next
+                    line += bounds.lines
+                }
+                if bounds.unterminatedQuote {
+                    malformed.append(
+                        RejectedRow(
+                            file: file.path, line: line, reason: "unterminated_quote",
+                            detail: "a quoted field is not closed",
+                            row: TextDecoding.string(UnsafeBufferPointer(rebasing: bytes[position..<bounds.contentEnd]))
+                        ))
+                    continue
+                }
+                splitter.split(
+                    bytes, start: position, end: bounds.contentEnd, delimiter: file.delimiter,
+                    hasQuotes: bounds.hasQuotes)
+                if splitter.isBlank {
+                    if bounds.contentEnd > position { blank += 1 }
+                    continue
+                }
+                rows.append(Row(line: line, fields: (0..<splitter.count).map { splitter.string($0) }))
+            }
+        }
+        self.rows = rows
+        self.malformed = malformed
+        self.blankRows = blank
+    }
+}

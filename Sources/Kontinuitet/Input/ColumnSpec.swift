@@ -1,0 +1,60 @@
+/// One column an importer knows, with the header names it accepts.
+public struct ColumnSpec: Sendable, Hashable {
+    /// The canonical (English, machine CSV) name, such as `staff`.
+    public let name: String
+    /// Every accepted header, canonical name included, as written in SPEC §3.
+    public let aliases: [String]
+    /// Whether the importer cannot work without the column.
+    public let required: Bool
+
+    public init(_ name: String, aliases: [String] = [], required: Bool = false) {
+        self.name = name
+        self.aliases = [name] + aliases
+        self.required = required
+    }
+
+    /// The form of a header name used for matching: lower case, with spaces, underscores, hyphens and dots
+    /// removed, and å/ä folded to a, ö to o, é to e (so `Besök`, `besok` and `BESÖK` all match `besök`).
+    static func matchKey(_ header: String) -> String {
+        var key = ""
+        for scalar in header.lowercased().unicodeScalars {
+            switch scalar {
+            case " ", "_", "-", ".", "\u{00A0}", "\t": continue
+            case "å", "ä", "à", "á": key.append("a")
+            case "ö", "ø", "ó": key.append("o")
+            case "é", "è": key.append("e")
+            default: key.unicodeScalars.append(scalar)
+            }
+        }
+        return key
+    }
+}
+
+/// Where each known column sits in one file's header.
+public struct ColumnIndex: Sendable {
+    private var positions: [String: Int]
+
+    /// The 0-based field position of the column with canonical name `name`, if the header has it.
+    public subscript(name: String) -> Int? { positions[name] }
+
+    /// Matches `header` against `specs`.
+    ///
+    /// - Throws: `InputError.missingColumn` for the first required column not found, and
+    ///   `InputError.duplicateColumn` when two header cells name the same known column.
+    public static func resolve(header: [String], specs: [ColumnSpec], file: String, line: Int) throws -> ColumnIndex {
+        var byKey: [String: String] = [:]
+        for spec in specs {
+            for alias in spec.aliases { byKey[ColumnSpec.matchKey(alias)] = spec.name }
+        }
+        var positions: [String: Int] = [:]
+        for (position, cell) in header.enumerated() {
+            guard let name = byKey[ColumnSpec.matchKey(cell)] else { continue }
+            if positions[name] != nil { throw InputError.duplicateColumn(file: file, line: line, column: name) }
+            positions[name] = position
+        }
+        for spec in specs where spec.required && positions[spec.name] == nil {
+            throw InputError.missingColumn(file: file, line: line, column: spec.name, accepted: spec.aliases)
+        }
+        return ColumnIndex(positions: positions)
+    }
+}

@@ -1,0 +1,154 @@
+/// The character encodings the reader detects: UTF-8 (with or without a byte-order mark) and Windows-1252,
+/// which is what Swedish Excel writes when it saves "CSV (semikolonavgränsad)".
+public enum TextEncoding: String, Sendable {
+    case utf8 = "UTF-8"
+    case utf8WithBOM = "UTF-8 (BOM)"
+    case windows1252 = "Windows-1252"
+}
+
+/// Decoding of field bytes to text, byte by byte as the hot path needs it.
+///
+/// Every field is decoded on its own: valid UTF-8 is taken as UTF-8, anything else as Windows-1252. A file that
+/// mixes the two (a UTF-8 export with rows pasted from an old Excel file) therefore still reads right.
+enum TextDecoding {
+    /// Unicode scalars of Windows-1252 bytes 0x80–0x9F; the five bytes the code page leaves undefined map to U+FFFD.
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+        0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+        0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
+
+    /// The Unicode scalar of one Windows-1252 byte.
+    static func windows1252Scalar(_ byte: UInt8) -> UInt32 {
+        if byte >= 0x80 && byte < 0xA0 { return windows1252High[Int(byte) - 0x80] }
+        return UInt32(byte)
+    }
+
+    /// True when the bytes are all ASCII.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte >= 0x80 { return false }
+        return true
+    }
+
+    /// True when the bytes are well-formed UTF-8.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            if b & 0xE0 == 0xC0 {
+                guard b >= 0xC2 else { return false }
+                length = 2
+            } else if b & 0xF0 == 0xE0 {
+                length = 3
+            } else if b & 0xF8 == 0xF0 && b <= 0xF4 {
+                length = 4
+            } else {
+                return false
+            }
+            guard i + length <= n else { return false }
+            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
+            if length == 3 {
+                let b1 = bytes[i + 1]
+                if (b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 >= 0xA0) { return false }
+            } else if length == 4 {
+                let b1 = bytes[i + 1]
+                if (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 >= 0x90) { return false }
+            }
+            i += length
+        }
+        return true
+    }
+
+    /// Appends the UTF-8 form of the field to `output`: UTF-8 as is, anything else transcoded from Windows-1252.
+    static func appendUTF8(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        if isASCII(bytes) || isValidUTF8(bytes) {
+            output.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            if byte < 0x80 {
+                output.append(byte)
+            } else {
+                appendScalar(windows1252Scalar(byte), to: &output)
+            }
+        }
+    }
+
+    /// Decodes field bytes to a `String`: UTF-8 when valid, else Windows-1252.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if isASCII(bytes) || isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        appendUTF8(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes a byte array (see `string(_:)` for the rule).
+    static func string(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { string($0) }
+    }
+
+    private static func appendScalar(_ scalar: UInt32, to output: inout [UInt8]) {
+        if scalar < 0x80 {
+            output.append(UInt8(scalar))
+        } else if scalar < 0x800 {
+            output.append(UInt8(0xC0 | (scalar >> 6)))
+            output.append(UInt8(0x80 | (scalar & 0x3F)))
+        } else {
+            output.append(UInt8(0xE0 | (scalar >> 12)))
+            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            output.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+}
+
+/// Normalisation of identifier fields, on bytes.
+enum IdentifierNormalization {
+    /// Returns the field without leading and trailing spaces, tabs, carriage returns and no-break spaces.
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    @inline(__always)
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+
+    /// Writes the trimmed UTF-8 form of the field into `output` (replacing its contents), lower-cased when
+    /// `foldCase` is set: ASCII A–Z and the Latin-1 capitals À–Þ (Å, Ä, Ö, É …) become their lower-case forms.
+    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        TextDecoding.appendUTF8(trimmed(bytes), to: &output)
+        // A no-break space (U+00A0) at either end counts as blank too.
+        while output.count >= 2 && output[output.count - 2] == 0xC2 && output[output.count - 1] == 0xA0 {
+            output.removeLast(2)
+        }
+        while output.count >= 2 && output[0] == 0xC2 && output[1] == 0xA0 { output.removeFirst(2) }
+        guard foldCase else { return }
+        var i = 0
+        let n = output.count
+        while i < n {
+            let b = output[i]
+            if b >= 0x41 && b <= 0x5A {
+                output[i] = b | 0x20
+            } else if b == 0xC3 && i + 1 < n {
+                let next = output[i + 1]
+                if next >= 0x80 && next <= 0x9E && next != 0x97 { output[i + 1] = next + 0x20 }
+                i += 1
+            }
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// The columns of a visit log (SPEC §3.1) and of a Phoniro-style performed-time export (SPEC §3.2), which is a
+/// visit log with planned times and can feed `measure` too.
+public enum VisitLogFormat {
+    public static let provider = ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true)
+    public static let unit = ColumnSpec("unit", aliases: ["enhet"])
+    public static let user = ColumnSpec("user", aliases: ["brukare", "kund", "user_id", "brukar_id"], required: true)
+    public static let staff = ColumnSpec(
+        "staff", aliases: ["personal", "medarbetare", "staff_id", "personal_id"], required: true)
+    public static let start = ColumnSpec(
+        "start", aliases: ["starttid", "incheckning", "check_in", "utförd start", "incheckad"], required: true)
+    public static let end = ColumnSpec("end", aliases: ["sluttid", "utcheckning", "check_out", "utförd slut"])
+    public static let visit = ColumnSpec("visit", aliases: ["besök", "besok", "visit_id", "besöks_id"])
+    public static let category = ColumnSpec("category", aliases: ["insats", "kategori"])
+    public static let staffRole = ColumnSpec("staff_role", aliases: ["roll", "role"])
+    public static let sortName = ColumnSpec("sort_name", aliases: ["namn", "name", "sorteringsnamn"])
+    public static let birthDate = ColumnSpec("birth_date", aliases: ["födelsedatum", "fodelsedatum"])
+    public static let plannedStart = ColumnSpec("planned_start", aliases: ["planerad start", "planerad_start"])
+    public static let plannedEnd = ColumnSpec("planned_end", aliases: ["planerad slut", "planerad_slut"])
+
+    /// Every column, in the order of SPEC §3.1 and §3.2.
+    public static let columns: [ColumnSpec] = [
+        provider, unit, user, staff, start, end, visit, category, staffRole, sortName, birthDate, plannedStart,
+        plannedEnd,
+    ]
+}

@@ -1,0 +1,431 @@
+import Foundation
+
+/// The options of a measurement run (`kontinuitet measure`).
+public struct MeasureOptions: Sendable {
+    /// The first day of the period; nil means the Kolada default of the measurement year.
+    public var periodStart: CivilDate?
+    /// The measurement year for the Kolada default; nil means the year most rows fall in.
+    public var year: Int?
+    public var sampling: SamplingMethod = .everyKth
+    /// The cap on sampled users per provider (150 by the method).
+    public var sampleCap = SamplingRule.defaultCap
+    /// Worker threads for scanning and aggregation; the output does not depend on it.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+}
+
+/// One input file as it was read.
+public struct InputFileSummary: Sendable {
+    public var path: String
+    public var encoding: TextEncoding
+    /// `,`, `;` or `TAB`.
+    public var delimiter: String
+    public var accounting: RowAccounting
+}
+
+/// The measurement of one user (a provider–user pair): a row of `users.csv`.
+public struct UserMeasurement: Sendable {
+    public var provider: String
+    public var unit: String
+    public var userID: String
+    /// The reason the user is not measured; nil for a measured user.
+    public var reason: NotMeasuredReason?
+    /// Days of the period with at least one counted visit.
+    public var daysWithVisits: Int
+    /// Counted visits in the period.
+    public var visits: Int
+    /// Distinct staff over the counted visits of the period.
+    public var distinctStaff: Int
+    public var sampled: Bool
+    /// 0-based order of first appearance in the input (files in the order given).
+    public var firstSeen: Int
+
+    public var measured: Bool { reason == nil }
+}
+
+/// The result of one provider: a row of `providers.csv`.
+public struct ProviderMeasurement: Sendable {
+    public var provider: String
+    public var users: Int
+    public var measuredUsers: Int
+    public var sampledUsers: Int
+    /// Figures over the sampled users.
+    public var summary: ProviderSummary
+    /// Sampled users per `StaffCountBin`, in bin order.
+    public var distribution: [Int]
+}
+
+/// Everything a measurement run produced.
+public struct MeasureResult: Sendable {
+    public var period: PeriodWindow
+    /// How the period was chosen, for the summary ("--period-start", "Kolada weeks 36–37 of 2018 (…)").
+    public var periodSource: String
+    public var options: MeasureOptions
+    /// Users in order of first appearance.
+    public var users: [UserMeasurement]
+    /// Providers in byte order of their ids.
+    public var providers: [ProviderMeasurement]
+    public var accounting: RowAccounting
+    public var files: [InputFileSummary]
+    /// Rejected rows, by file (in the order given) and line.
+    public var rejectedRows: [RejectedRow]
+}
+
+/// The measurement pipeline of SPEC §2: scans every visit log in parallel chunks, merges the chunks in input
+/// order, computes each user's counts in parallel partitions, applies eligibility and sampling.
+///
+/// Memory grows with the number of users, staff and counted rows of the 14-day period, not with the rows of the
+/// file: rows outside the period only update their user's trace.
+public enum VisitLogMeasurement {
+    /// Runs the measurement over `paths`.
+    ///
+    /// - Throws: `InputError` when a file cannot be opened, lacks a required column, or (without a period start)
+    ///   no row has a readable start time.
+    public static func run(paths: [String], options: MeasureOptions, progress: (String) -> Void = { _ in })
+        throws -> MeasureResult
+    {
+        let files = try paths.map { path -> (CSVFile, ColumnIndex) in
+            let file = try CSVFile.open(path)
+            let columns = try ColumnIndex.resolve(
+                header: file.header, specs: VisitLogFormat.columns, file: path, line: file.headerLine)
+            return (file, columns)
+        }
+        let (period, periodSource) = try choosePeriod(files: files, options: options)
+        progress("period \(period.start) – \(period.end) (\(periodSource))")
+
+        var chunkResults: [[ChunkScan]] = []
+        for (file, columns) in files {
+            let started = Date()
+            let scanner = VisitLogScanner(file: file, columns: columns, period: period)
+            chunkResults.append(scanFile(scanner, threads: options.threads))
+            let seconds = Date().timeIntervalSince(started)
+            let rows = chunkResults.last?.reduce(0) { $0 + $1.accounting.read } ?? 0
+            progress("read \(file.path): \(rows) rows in \(String(format: "%.2f", seconds)) s")
+        }
+        return aggregate(
+            files: files.map(\.0), chunks: chunkResults, period: period, periodSource: periodSource,
+            options: options)
+    }
+
+    // MARK: - Period
+
+    static func choosePeriod(files: [(CSVFile, ColumnIndex)], options: MeasureOptions) throws
+        -> (PeriodWindow, String)
+    {
+        if let start = options.periodStart { return (PeriodWindow(start: start), "--period-start") }
+        if let year = options.year { return (PeriodWindow.kolada(year: year), "ISO weeks 36–37 of --year \(year)") }
+        var years: [Int: Int] = [:]
+        for (file, columns) in files {
+            guard let startColumn = columns["start"] else { continue }
+            for year in sampleYears(file, startColumn: startColumn) { years[year, default: 0] += 1 }
+        }
+        guard let best = years.max(by: { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }) else {
+            throw InputError.cannotDetermineYear(files: files.map(\.0.path))
+        }
+        return (PeriodWindow.kolada(year: best.key), "ISO weeks 36–37 of \(best.key), the year of most rows")
+    }
+
+    /// The years of up to 257 rows spread evenly over the file.
+    static func sampleYears(_ file: CSVFile, startColumn: Int) -> [Int] {
+        file.withBytes { bytes in
+            var years: [Int] = []
+            let scanner = CSVScanner(delimiter: file.delimiter)
+            let fields = CSVFieldSplitter()
+            let body = bytes.count - file.bodyStart
+            guard body > 0 else { return years }
+            let samples = 256
+            for k in 0...samples {
+                var position = file.bodyStart + body / samples * k
+                if k > 0 {
+                    guard let next = nextLineStart(bytes, after: position) else { break }
+                    position = next
+                }
+                guard position < bytes.count else { break }
+                let bounds = scanner.bounds(of: position, in: bytes)
+                fields.split(
+                    bytes, start: position, end: bounds.contentEnd, delimiter: file.delimiter,
+                    hasQuotes: bounds.hasQuotes)
+                if let wall = TimestampParser.wallClockSeconds(fields.field(startColumn)) {
+                    years.append(CivilDate(dayNumber: Stockholm.floorDiv(wall, 86_400)).year)
+                }
+            }
+            return years
+        }
+    }
+
+    private static func nextLineStart(_ bytes: UnsafeBufferPointer<UInt8>, after position: Int) -> Int? {
+        guard let base = bytes.baseAddress, position < bytes.count else { return nil }
+        guard let hit = memchr(base + position, Int32(CSVScanner.newline), bytes.count - position) else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+
+    // MARK: - Scanning
+
+    /// Scans one file in chunks on `threads` workers.
+    ///
+    /// The file is cut at line breaks near equal offsets. If any record turns out to hold a quoted line break
+    /// (so a cut may have fallen inside a record), the cuts are recomputed by a sequential record scan and the
+    /// chunks scanned again: the result is the same for every thread count either way.
+    static func scanFile(_ scanner: VisitLogScanner, threads: Int) -> [ChunkScan] {
+        let file = scanner.file
+        let chunkCount = max(1, min(threads * 4, (file.byteCount - file.bodyStart) / (1 << 20)))
+        var cuts = file.withBytes { cutsAtLineBreaks($0, from: file.bodyStart, chunks: chunkCount) }
+        var results = scanChunks(scanner, cuts: cuts, threads: threads)
+        if cuts.count > 2 && results.contains(where: \.sawQuotedNewline) {
+            cuts = file.withBytes { cutsAtRecords($0, from: file.bodyStart, chunks: chunkCount, scanner: scanner) }
+            results = scanChunks(scanner, cuts: cuts, threads: threads)
+        }
+        // Number lines: each chunk starts where the previous one ended.
+        var line = file.bodyLine
+        for index in results.indices {
+            for r in results[index].rejected.indices { results[index].rejected[r].line += line }
+            line += results[index].lines
+        }
+        return results
+    }
+
+    private static func scanChunks(_ scanner: VisitLogScanner, cuts: [Int], threads: Int) -> [ChunkScan] {
+        let slots = ResultSlots<ChunkScan>(count: cuts.count - 1)
+        Parallel.forEach(count: cuts.count - 1, threads: threads) { index in
+            let scan = scanner.file.withBytes { bytes in
+                scanner.scan(bytes, from: cuts[index], to: cuts[index + 1], firstLine: 0)
+            }
+            slots.set(index, scan)
+        }
+        return slots.values()
+    }
+
+    /// Chunk boundaries just after line breaks near `chunks` equal offsets (first = `from`, last = end).
+    static func cutsAtLineBreaks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, chunks: Int) -> [Int] {
+        var cuts = [start]
+        let size = bytes.count - start
+        for k in 1..<max(1, chunks) {
+            let nominal = max(start + size / chunks * k, cuts[cuts.count - 1])
+            let cut = nextLineStart(bytes, after: nominal) ?? bytes.count
+            if cut > cuts[cuts.count - 1] && cut < bytes.count { cuts.append(cut) }
+        }
+        cuts.append(bytes.count)
+        return cuts
+    }
+
+    /// Chunk boundaries at record starts found by a sequential scan (for files with quoted line breaks).
+    static func cutsAtRecords(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, chunks: Int,
+        scanner: VisitLogScanner
+    ) -> [Int] {
+        let csv = CSVScanner(delimiter: scanner.file.delimiter)
+        var cuts = [start]
+        let size = bytes.count - start
+        var next = 1
+        var position = start
+        while position < bytes.count && next < chunks {
+            position = csv.bounds(of: position, in: bytes).next
+            if position >= start + size / chunks * next && position < bytes.count {
+                cuts.append(position)
+                next += 1
+            }
+        }
+        cuts.append(bytes.count)
+        return cuts
+    }
+
+    // MARK: - Merging and per-user counts
+
+    private struct GlobalTrace {
+        var provider: Int32
+        var trace: UserTrace
+        var sortName: String?
+    }
+
+    /// Counts of one user computed from its counted rows.
+    struct UserCounts {
+        var dailyVisits: [Int]
+        var visits: Int
+        var distinctStaff: Int
+    }
+
+    static func aggregate(
+        files: [CSVFile], chunks: [[ChunkScan]], period: PeriodWindow, periodSource: String,
+        options: MeasureOptions
+    ) -> MeasureResult {
+        var providers = ByteInterner(capacity: 64)
+        var users = ByteInterner(capacity: 8192)
+        var staff = ByteInterner(capacity: 8192)
+        var units = ByteInterner(capacity: 256)
+        var traces: [GlobalTrace] = []
+        var accounting = RowAccounting()
+        var fileSummaries: [InputFileSummary] = []
+        var rejected: [RejectedRow] = []
+        var rowsPerUser: [Int] = []
+        var remapped: [[CountedRow]] = []
+
+        for (fileIndex, fileChunks) in chunks.enumerated() {
+            var fileAccounting = RowAccounting()
+            for var chunk in fileChunks {
+                fileAccounting.add(chunk.accounting)
+                rejected.append(contentsOf: chunk.rejected)
+                let providerMap = (0..<chunk.providers.count).map { local in
+                    chunk.providers.key(Int32(local)).withUnsafeBufferPointer { providers.intern($0) }
+                }
+                let unitMap = (0..<chunk.units.count).map { local in
+                    chunk.units.key(Int32(local)).withUnsafeBufferPointer { units.intern($0) }
+                }
+                let userMap = (0..<chunk.users.count).map { local -> Int32 in
+                    let global = chunk.users.key(Int32(local)).withUnsafeBufferPointer { users.intern($0) }
+                    let local = chunk.traces[local]
+                    if Int(global) == traces.count {
+                        traces.append(
+                            GlobalTrace(
+                                provider: providerMap[Int(local.provider)],
+                                trace: UserTrace(
+                                    provider: providerMap[Int(local.provider)])))
+                        rowsPerUser.append(0)
+                    }
+                    var merged = traces[Int(global)]
+                    merged.trace.hasRowsInPeriod = merged.trace.hasRowsInPeriod || local.hasRowsInPeriod
+                    if local.unit >= 0 && local.unitStart >= merged.trace.unitStart {
+                        merged.trace.unit = unitMap[Int(local.unit)]
+                        merged.trace.unitStart = local.unitStart
+                    }
+                    if merged.sortName == nil && local.sortName >= 0 {
+                        merged.sortName = chunk.names.string(local.sortName)
+                    }
+                    if merged.trace.birthDay == Int32.min { merged.trace.birthDay = local.birthDay }
+                    traces[Int(global)] = merged
+                    return global
+                }
+                let staffMap = (0..<chunk.staff.count).map { local in
+                    chunk.staff.key(Int32(local)).withUnsafeBufferPointer { staff.intern($0) }
+                }
+                for index in chunk.rows.indices {
+                    let user = userMap[Int(chunk.rows[index].user)]
+                    chunk.rows[index].user = user
+                    chunk.rows[index].staff = staffMap[Int(chunk.rows[index].staff)]
+                    rowsPerUser[Int(user)] += 1
+                }
+                remapped.append(chunk.rows)
+            }
+            accounting.add(fileAccounting)
+            let file = files[fileIndex]
+            fileSummaries.append(
+                InputFileSummary(
+                    path: file.path, encoding: file.encoding, delimiter: delimiterName(file.delimiter),
+                    accounting: fileAccounting))
+        }
+
+        // Counting sort of the counted rows by global user.
+        var offsets = [Int](repeating: 0, count: traces.count + 1)
+        for user in 0..<traces.count { offsets[user + 1] = offsets[user] + rowsPerUser[user] }
+        var fill = offsets
+        var rows = [CountedRow](
+            repeating: CountedRow(user: 0, staff: 0, day: 0, visit: 0), count: offsets[traces.count])
+        for part in remapped {
+            for row in part {
+                rows[fill[Int(row.user)]] = row
+                fill[Int(row.user)] += 1
+            }
+        }
+        remapped = []
+
+        let counts = userCounts(rows: rows, offsets: offsets, threads: options.threads)
+
+        var results: [UserMeasurement] = []
+        results.reserveCapacity(traces.count)
+        for (index, global) in traces.enumerated() {
+            let providerName = providers.string(global.provider)
+            let key = users.key(Int32(index))
+            let userID = String(decoding: key.dropFirst(providers.key(global.provider).count + 1), as: UTF8.self)
+            var birthDate: CivilDate?
+            if global.trace.birthDay != Int32.min {
+                birthDate = CivilDate(dayNumber: Int(global.trace.birthDay))
+            } else {
+                birthDate = Personnummer.birthDate(userID, reference: period.start)
+            }
+            let count = counts[index]
+            let reason = MeasurementEligibility.reason(
+                hasRowsInPeriod: global.trace.hasRowsInPeriod, birthDate: birthDate, period: period,
+                dailyVisits: count.dailyVisits)
+            results.append(
+                UserMeasurement(
+                    provider: providerName, unit: global.trace.unit >= 0 ? units.string(global.trace.unit) : "",
+                    userID: userID, reason: reason, daysWithVisits: count.dailyVisits.filter { $0 > 0 }.count,
+                    visits: count.visits, distinctStaff: count.distinctStaff, sampled: false, firstSeen: index))
+        }
+
+        // Sampling and provider figures.
+        var byProvider: [Int32: [Int]] = [:]
+        for (index, global) in traces.enumerated() { byProvider[global.provider, default: []].append(index) }
+        var providerResults: [ProviderMeasurement] = []
+        for (provider, members) in byProvider {
+            let measured = members.filter { results[$0].measured }
+            let candidates = measured.map { index in
+                SamplingCandidate(index: index, userID: results[index].userID, sortName: traces[index].sortName)
+            }
+            let sampled = SamplingRule.sample(candidates, method: options.sampling, cap: options.sampleCap)
+            for index in sampled { results[index].sampled = true }
+            let staffCounts = sampled.map { results[$0].distinctStaff }
+            var distribution = [Int](repeating: 0, count: StaffCountBin.allCases.count)
+            for count in staffCounts { distribution[StaffCountBin(staffCount: count).rawValue] += 1 }
+            providerResults.append(
+                ProviderMeasurement(
+                    provider: providers.string(provider), users: members.count, measuredUsers: measured.count,
+                    sampledUsers: sampled.count, summary: ProviderSummary(staffCounts: staffCounts),
+                    distribution: distribution))
+        }
+        providerResults.sort { $0.provider.utf8.lexicographicallyPrecedes($1.provider.utf8) }
+
+        return MeasureResult(
+            period: period, periodSource: periodSource, options: options, users: results,
+            providers: providerResults, accounting: accounting, files: fileSummaries, rejectedRows: rejected)
+    }
+
+    /// Per-user daily visits, visits and distinct staff, computed over contiguous user partitions in parallel.
+    static func userCounts(rows: [CountedRow], offsets: [Int], threads: Int) -> [UserCounts] {
+        let userCount = offsets.count - 1
+        let partitions = max(1, min(userCount, threads * 8))
+        let slots = ResultSlots<[UserCounts]>(count: partitions)
+        Parallel.forEach(count: partitions, threads: threads) { partition in
+            let lo = userCount * partition / partitions
+            let hi = userCount * (partition + 1) / partitions
+            var out: [UserCounts] = []
+            out.reserveCapacity(hi - lo)
+            var visits: [(UInt8, UInt64)] = []
+            var staff: [Int32] = []
+            for user in lo..<hi {
+                visits.removeAll(keepingCapacity: true)
+                staff.removeAll(keepingCapacity: true)
+                for index in offsets[user]..<offsets[user + 1] {
+                    visits.append((rows[index].day, rows[index].visit))
+                    staff.append(rows[index].staff)
+                }
+                out.append(countsOfOneUser(visits: &visits, staff: &staff))
+            }
+            slots.set(partition, out)
+        }
+        return slots.values().flatMap { $0 }
+    }
+
+    /// Distinct visits per day (rule 4) and distinct staff (rule 7) of one user's counted rows.
+    static func countsOfOneUser(visits: inout [(UInt8, UInt64)], staff: inout [Int32]) -> UserCounts {
+        var daily = [Int](repeating: 0, count: PeriodWindow.length)
+        visits.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var total = 0
+        for (index, visit) in visits.enumerated() where index == 0 || visits[index - 1] != visit {
+            daily[Int(visit.0)] += 1
+            total += 1
+        }
+        staff.sort()
+        var distinct = 0
+        for (index, member) in staff.enumerated() where index == 0 || staff[index - 1] != member { distinct += 1 }
+        return UserCounts(dailyVisits: daily, visits: total, distinctStaff: distinct)
+    }
+
+    static func delimiterName(_ delimiter: UInt8) -> String {
+        switch delimiter {
+        case 0x09: return "TAB"
+        case 0x3B: return ";"
+        default: return ","
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// SPEC §2 rule 1, the period: "14 consecutive local days. Default: Monday of ISO week 36 to Sunday of ISO
+/// week 37 of the measurement year (2018: 3–16 September). Any start date can be given."
+public struct PeriodWindow: Sendable, Equatable {
+    /// The number of days in a Kolada measurement period.
+    public static let length = 14
+
+    /// Day number (days since 1970-01-01) of the first local day.
+    public let firstDay: Int
+
+    public init(start: CivilDate) { firstDay = start.dayNumber }
+
+    /// The Kolada default: Monday of ISO week 36 through Sunday of ISO week 37 of `year`.
+    public static func kolada(year: Int) -> PeriodWindow {
+        PeriodWindow(start: CivilDate(dayNumber: mondayOfISOWeek(36, year: year)))
+    }
+
+    /// Day number of the Monday of ISO week `week` of `year` (week 1 is the week holding 4 January).
+    static func mondayOfISOWeek(_ week: Int, year: Int) -> Int {
+        let january4 = CivilDate.dayNumber(year: year, month: 1, day: 4)
+        let mondayOfWeek1 = january4 - (CivilDate.isoWeekday(dayNumber: january4) - 1)
+        return mondayOfWeek1 + (week - 1) * 7
+    }
+
+    public var start: CivilDate { CivilDate(dayNumber: firstDay) }
+    public var end: CivilDate { CivilDate(dayNumber: firstDay + Self.length - 1) }
+
+    /// The 0-based index (0…13) of a local day in the period, or nil when the day is outside it.
+    @inline(__always)
+    public func dayIndex(ofDay dayNumber: Int) -> Int? {
+        let index = dayNumber - firstDay
+        return index >= 0 && index < Self.length ? index : nil
+    }
+}

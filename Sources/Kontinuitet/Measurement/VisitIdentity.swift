@@ -1,0 +1,18 @@
+/// SPEC §2 rule 4, what is a visit: "one occasion at the user's home. Rows with the same user and the same visit
+/// id are one visit; without a visit id, rows with the same user and the same start minute are one visit."
+///
+/// The key is compared within one user and one day. A visit id is hashed to 63 bits with the top bit set; a
+/// start minute is its minute of the day (0…1439), top bit clear, so the two kinds never collide.
+enum VisitIdentity {
+    /// The key of a row with a (trimmed, non-empty) visit id.
+    @inline(__always)
+    static func key(visitID: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        ByteInterner.hash(visitID) | (1 << 63)
+    }
+
+    /// The key of a row without a visit id: its start minute of the day.
+    @inline(__always)
+    static func key(startSecondOfDay: Int) -> UInt64 {
+        UInt64(startSecondOfDay / 60)
+    }
+}

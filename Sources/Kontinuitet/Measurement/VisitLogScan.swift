@@ -1,0 +1,256 @@
+import Dispatch
+import Foundation
+
+/// One counted row reduced to what the per-user computation needs.
+struct CountedRow {
+    /// Local (chunk) or, after merging, global user id.
+    var user: Int32
+    /// Local or global staff id.
+    var staff: Int32
+    /// Day index 0…13 in the period.
+    var day: UInt8
+    /// `VisitIdentity` key, unique within a user and a day.
+    var visit: UInt64
+}
+
+/// What one chunk learnt about one user.
+struct UserTrace {
+    var provider: Int32
+    var hasRowsInPeriod = false
+    var unit: Int32 = -1
+    var unitStart = Int.min
+    var sortName: Int32 = -1
+    var birthDay: Int32 = Int32.min
+}
+
+/// Row accounting of one chunk or of a whole run.
+public struct RowAccounting: Sendable, Equatable {
+    /// Data rows read (blank rows are not rows).
+    public var read = 0
+    /// Rows counted as (part of) a visit.
+    public var used = 0
+    /// Rows excluded, by rule.
+    public var excluded: [ExclusionRule: Int] = [:]
+    /// Rows rejected as malformed.
+    public var rejected = 0
+    /// Rows of empty fields that were skipped (not counted as read).
+    public var blank = 0
+
+    /// The sum of every excluded row.
+    public var excludedTotal: Int { excluded.values.reduce(0, +) }
+    /// True when every row read is accounted for.
+    public var reconciles: Bool { read == used + excludedTotal + rejected }
+
+    mutating func add(_ other: RowAccounting) {
+        read += other.read
+        used += other.used
+        rejected += other.rejected
+        blank += other.blank
+        for (rule, count) in other.excluded { excluded[rule, default: 0] += count }
+    }
+}
+
+/// The result of scanning one byte range of a visit log: local interning tables and the counted rows of the
+/// period. Nothing here depends on how the file was cut into chunks once `VisitLogMerge` has merged the chunks in
+/// order.
+struct ChunkScan {
+    var providers = ByteInterner(capacity: 64)
+    var users = ByteInterner(capacity: 1024)
+    var traces: [UserTrace] = []
+    var staff = ByteInterner(capacity: 1024)
+    var units = ByteInterner(capacity: 64)
+    var names = ByteInterner(capacity: 256)
+    var rows: [CountedRow] = []
+    var accounting = RowAccounting()
+    var rejected: [RejectedRow] = []
+    /// Physical lines the chunk spans (to number the lines of the next chunk).
+    var lines = 0
+    /// True when a record of this chunk had a quoted line break: the chunking must then be redone sequentially.
+    var sawQuotedNewline = false
+}
+
+/// Scans visit-log chunks: parses each row on bytes, applies the row rules (rejection, `ExclusionRule`,
+/// `VisitIdentity`) and keeps only the counted rows of the period and one `UserTrace` per user.
+struct VisitLogScanner {
+    let file: CSVFile
+    let columns: ColumnIndex
+    let period: PeriodWindow
+
+    private struct Positions {
+        var provider = -1, unit = -1, user = -1, staff = -1, start = -1, visit = -1, category = -1, role = -1
+        var sortName = -1, birthDate = -1
+    }
+
+    /// Scans the records that start in `[start, end)` of `bytes`; `firstLine` is the line number of the first.
+    func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, firstLine: Int) -> ChunkScan {
+        var out = ChunkScan()
+        var p = Positions()
+        p.provider = columns["provider"] ?? -1
+        p.unit = columns["unit"] ?? -1
+        p.user = columns["user"] ?? -1
+        p.staff = columns["staff"] ?? -1
+        p.start = columns["start"] ?? -1
+        p.visit = columns["visit"] ?? -1
+        p.category = columns["category"] ?? -1
+        p.role = columns["staff_role"] ?? -1
+        p.sortName = columns["sort_name"] ?? -1
+        p.birthDate = columns["birth_date"] ?? -1
+
+        let scanner = CSVScanner(delimiter: file.delimiter)
+        let fields = CSVFieldSplitter()
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(128)
+        var userPart: [UInt8] = []
+        userPart.reserveCapacity(64)
+        var categoryCache = ByteInterner(capacity: 32)
+        var categoryExcluded: [Bool] = []
+        var roleCache = ByteInterner(capacity: 32)
+        var roleExcluded: [Bool] = []
+        var position = start
+        var line = firstLine
+        var lines = 0
+
+        func reject(_ reason: String, _ detail: String, _ recordStart: Int, _ recordEnd: Int, _ line: Int) {
+            out.accounting.rejected += 1
+            let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<min(recordEnd, recordStart + 4096)])
+            out.rejected.append(
+                RejectedRow(file: file.path, line: line, reason: reason, detail: detail, row: TextDecoding.string(raw)))
+        }
+
+        while position < end {
+            let bounds = scanner.bounds(of: position, in: bytes)
+            let recordStart = position
+            let recordLine = line
+            position = bounds.next
+            line += bounds.lines
+            lines += bounds.lines
+            if bounds.quotedNewline { out.sawQuotedNewline = true }
+            if bounds.unterminatedQuote {
+                out.accounting.read += 1
+                reject("unterminated_quote", "a quoted field is not closed", recordStart, bounds.contentEnd, recordLine)
+                continue
+            }
+            if bounds.contentEnd == recordStart { continue }
+            fields.split(
+                bytes, start: recordStart, end: bounds.contentEnd, delimiter: file.delimiter,
+                hasQuotes: bounds.hasQuotes)
+            let providerField = IdentifierNormalization.trimmed(fields.field(p.provider))
+            let userField = IdentifierNormalization.trimmed(fields.field(p.user))
+            let staffField = IdentifierNormalization.trimmed(fields.field(p.staff))
+            let startField = IdentifierNormalization.trimmed(fields.field(p.start))
+            if providerField.isEmpty && userField.isEmpty && staffField.isEmpty && startField.isEmpty
+                && fields.isBlank
+            {
+                out.accounting.blank += 1
+                continue
+            }
+            out.accounting.read += 1
+            if providerField.isEmpty {
+                reject("missing_provider", "column 'provider' is empty", recordStart, bounds.contentEnd, recordLine)
+                continue
+            }
+            if userField.isEmpty {
+                reject("missing_user", "column 'user' is empty", recordStart, bounds.contentEnd, recordLine)
+                continue
+            }
+            if staffField.isEmpty {
+                reject("missing_staff", "column 'staff' is empty", recordStart, bounds.contentEnd, recordLine)
+                continue
+            }
+            if startField.isEmpty {
+                reject("missing_start", "column 'start' is empty", recordStart, bounds.contentEnd, recordLine)
+                continue
+            }
+            guard let wall = TimestampParser.wallClockSeconds(startField) else {
+                reject(
+                    "bad_start", "column 'start' is not a timestamp YYYY-MM-DD HH:MM", recordStart,
+                    bounds.contentEnd, recordLine)
+                continue
+            }
+            var birthDay = Int32.min
+            if p.birthDate >= 0 {
+                let birthField = IdentifierNormalization.trimmed(fields.field(p.birthDate))
+                if !birthField.isEmpty {
+                    guard let date = CivilDate.parse(birthField) else {
+                        reject(
+                            "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
+                            bounds.contentEnd, recordLine)
+                        continue
+                    }
+                    birthDay = Int32(date.dayNumber)
+                }
+            }
+
+            // The row is valid: register its user.
+            IdentifierNormalization.normalize(providerField, foldCase: false, into: &scratch)
+            let provider = scratch.withUnsafeBufferPointer { out.providers.intern($0) }
+            scratch.append(0x1F)
+            IdentifierNormalization.normalize(userField, foldCase: false, into: &userPart)
+            scratch.append(contentsOf: userPart)
+            let user = scratch.withUnsafeBufferPointer { out.users.intern($0) }
+            if Int(user) == out.traces.count { out.traces.append(UserTrace(provider: provider)) }
+            if p.unit >= 0 && wall >= out.traces[Int(user)].unitStart {
+                IdentifierNormalization.normalize(fields.field(p.unit), foldCase: false, into: &scratch)
+                out.traces[Int(user)].unit = scratch.withUnsafeBufferPointer { out.units.intern($0) }
+                out.traces[Int(user)].unitStart = wall
+            }
+            if p.sortName >= 0 && out.traces[Int(user)].sortName < 0 {
+                IdentifierNormalization.normalize(fields.field(p.sortName), foldCase: false, into: &scratch)
+                if !scratch.isEmpty {
+                    out.traces[Int(user)].sortName = scratch.withUnsafeBufferPointer { out.names.intern($0) }
+                }
+            }
+            if birthDay != Int32.min && out.traces[Int(user)].birthDay == Int32.min {
+                out.traces[Int(user)].birthDay = birthDay
+            }
+
+            // Rule 1: the period.
+            let dayNumber = Stockholm.floorDiv(wall, 86_400)
+            guard let day = period.dayIndex(ofDay: dayNumber) else {
+                out.accounting.excluded[.outsidePeriod, default: 0] += 1
+                continue
+            }
+            out.traces[Int(user)].hasRowsInPeriod = true
+            // Rule 6: category and role.
+            if p.category >= 0 {
+                let value = IdentifierNormalization.trimmed(fields.field(p.category))
+                let id = Int(categoryCache.intern(value))
+                if id == categoryExcluded.count {
+                    categoryExcluded.append(ExclusionRule.isExcludedCategory(TextDecoding.string(value)))
+                }
+                if categoryExcluded[id] {
+                    out.accounting.excluded[.excludedCategory, default: 0] += 1
+                    continue
+                }
+            }
+            if p.role >= 0 {
+                let value = IdentifierNormalization.trimmed(fields.field(p.role))
+                let id = Int(roleCache.intern(value))
+                if id == roleExcluded.count {
+                    roleExcluded.append(ExclusionRule.isExcludedRole(TextDecoding.string(value)))
+                }
+                if roleExcluded[id] {
+                    out.accounting.excluded[.excludedRole, default: 0] += 1
+                    continue
+                }
+            }
+            // Rule 2: 07:00–22:00.
+            let secondOfDay = wall - dayNumber * 86_400
+            guard ExclusionRule.isWithinDayHours(secondOfDay: secondOfDay) else {
+                out.accounting.excluded[.outsideHours, default: 0] += 1
+                continue
+            }
+            // Rules 4, 5, 7: the visit and the staff member.
+            IdentifierNormalization.normalize(staffField, foldCase: true, into: &scratch)
+            let staff = scratch.withUnsafeBufferPointer { out.staff.intern($0) }
+            let visitField = p.visit >= 0 ? IdentifierNormalization.trimmed(fields.field(p.visit)) : fields.field(-1)
+            let visit =
+                visitField.isEmpty
+                ? VisitIdentity.key(startSecondOfDay: secondOfDay) : VisitIdentity.key(visitID: visitField)
+            out.rows.append(CountedRow(user: user, staff: staff, day: UInt8(day), visit: visit))
+            out.accounting.used += 1
+        }
+        out.lines = lines
+        return out
+    }
+}

@@ -1,0 +1,125 @@
+/// Calendar arithmetic on proleptic Gregorian dates, without `Calendar` (which is slow and not needed here).
+///
+/// Days are counted from 1970-01-01 (day 0); the algorithms are Howard Hinnant's `days_from_civil` and
+/// `civil_from_days`.
+public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The date `dayNumber` days after 1970-01-01.
+    public init(dayNumber: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// Days since 1970-01-01.
+    public var dayNumber: Int { Self.dayNumber(year: year, month: month, day: day) }
+
+    /// Days since 1970-01-01 of the given date (no validation).
+    @inline(__always)
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// ISO weekday: Monday 1 … Sunday 7.
+    public var isoWeekday: Int { Self.isoWeekday(dayNumber: dayNumber) }
+
+    /// ISO weekday of a day number: Monday 1 … Sunday 7 (1970-01-01 was a Thursday).
+    public static func isoWeekday(dayNumber: Int) -> Int {
+        ((dayNumber % 7 + 7 + 3) % 7) + 1
+    }
+
+    public static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// True when the fields form a real date.
+    public static func isValid(year: Int, month: Int, day: Int) -> Bool {
+        month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year: year, month: month)
+    }
+
+    /// Parses `YYYY-MM-DD` (also `YYYYMMDD` and `YYYY/MM/DD`), surrounding blanks allowed.
+    public init?(parsing text: String) {
+        var bytes = Array(text.utf8)
+        guard let parsed = bytes.withUnsafeMutableBufferPointer({ Self.parse(UnsafeBufferPointer($0)) }) else {
+            return nil
+        }
+        self = parsed
+    }
+
+    /// Parses a date on bytes; see `init?(parsing:)`.
+    static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        let b = IdentifierNormalization.trimmed(raw)
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in from..<(from + count) {
+                let d = Int(b[i]) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                value = value * 10 + d
+            }
+            return value
+        }
+        let y: Int?
+        let m: Int?
+        let d: Int?
+        if b.count == 10, b[4] == b[7], b[4] == 0x2D || b[4] == 0x2F {
+            (y, m, d) = (digits(0, 4), digits(5, 2), digits(8, 2))
+        } else if b.count == 8 {
+            (y, m, d) = (digits(0, 4), digits(4, 2), digits(6, 2))
+        } else {
+            return nil
+        }
+        guard let y, let m, let d, isValid(year: y, month: m, day: d) else { return nil }
+        return CivilDate(year: y, month: m, day: d)
+    }
+
+    public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// The date `days` days later.
+    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+
+    /// Completed years of age on `date` for someone born on `self`; a 29 February birthday counts from 1 March in
+    /// common years.
+    public func age(on date: CivilDate) -> Int {
+        var age = date.year - year
+        if (date.month, date.day) < (month, day) { age -= 1 }
+        return age
+    }
+}

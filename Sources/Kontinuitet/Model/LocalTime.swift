@@ -1,0 +1,128 @@
+/// Local Swedish wall-clock time and the Europe/Stockholm rules, computed by hand.
+///
+/// A *wall-clock second* is the number of seconds from 1970-01-01 00:00 as the clock on the wall reads, with no
+/// time zone: day number × 86 400 + seconds of the day. Measurement works on wall-clock time (its rules are about
+/// local days and local hours); elapsed time, as the time report needs it, goes through `utcSeconds`.
+public enum Stockholm {
+    /// Day number of the last Sunday of `month` in `year`.
+    static func lastSunday(year: Int, month: Int) -> Int {
+        let last = CivilDate.dayNumber(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month))
+        return last - (CivilDate.isoWeekday(dayNumber: last) % 7)
+    }
+
+    /// UTC second at which summer time (CEST, UTC+2) starts: the last Sunday of March, 01:00 UTC.
+    static func summerTimeStartUTC(year: Int) -> Int { lastSunday(year: year, month: 3) * 86_400 + 3_600 }
+
+    /// UTC second at which summer time ends: the last Sunday of October, 01:00 UTC.
+    static func summerTimeEndUTC(year: Int) -> Int { lastSunday(year: year, month: 10) * 86_400 + 3_600 }
+
+    /// The offset from UTC in seconds at the given UTC instant: 3 600 (CET) or 7 200 (CEST).
+    public static func offset(atUTC utc: Int) -> Int {
+        let year = CivilDate(dayNumber: floorDiv(utc, 86_400)).year
+        return utc >= summerTimeStartUTC(year: year) && utc < summerTimeEndUTC(year: year) ? 7_200 : 3_600
+    }
+
+    /// Wall-clock seconds in Stockholm at a UTC instant.
+    public static func wallClock(fromUTC utc: Int) -> Int { utc + offset(atUTC: utc) }
+
+    /// The UTC instant of a Stockholm wall-clock time.
+    ///
+    /// In the hour the clocks go back (02:00–03:00 on the last Sunday of October) a wall time occurs twice; the
+    /// first occurrence (summer time) is returned unless `preferStandardTime`. A wall time in the hour that does
+    /// not exist in spring is read as standard time (so 02:30 becomes 03:30 CEST).
+    public static func utcSeconds(fromWallClock wall: Int, preferStandardTime: Bool = false) -> Int {
+        let asSummer = wall - 7_200
+        let asStandard = wall - 3_600
+        let summerValid = offset(atUTC: asSummer) == 7_200
+        let standardValid = offset(atUTC: asStandard) == 3_600
+        if summerValid && standardValid { return preferStandardTime ? asStandard : asSummer }
+        if summerValid { return asSummer }
+        return asStandard
+    }
+
+    @inline(__always)
+    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+}
+
+/// Parses timestamps as people export them, on bytes and without allocation.
+///
+/// Accepted: `YYYY-MM-DD HH:MM`, optional `:SS` and fractional seconds, `T` or blanks between date and time, a
+/// one-digit hour, `/` as date separator; an optional `Z`, `±HH`, `±HHMM` or `±HH:MM` offset, in which case the
+/// instant is converted to Stockholm wall-clock time.
+public enum TimestampParser {
+    /// Wall-clock seconds (see `Stockholm`) of the timestamp, or nil when it is not one.
+    public static func wallClockSeconds(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let b = IdentifierNormalization.trimmed(raw)
+        let n = b.count
+        guard n >= 15 else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = Int(b[i]) &- 48
+            return d >= 0 && d <= 9 ? d : nil
+        }
+        guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+            b[4] == 0x2D || b[4] == 0x2F, b[7] == b[4],
+            let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9)
+        else { return nil }
+        let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+        let month = m0 * 10 + m1
+        let day = d0 * 10 + d1
+        guard CivilDate.isValid(year: year, month: month, day: day) else { return nil }
+        var i = 10
+        guard b[i] == 0x54 || b[i] == 0x20 else { return nil }
+        while i < n && (b[i] == 0x54 || b[i] == 0x20) { i += 1 }
+        guard i < n, let h0 = digit(i) else { return nil }
+        var hour = h0
+        i += 1
+        if i < n, let h1 = digit(i) {
+            hour = hour * 10 + h1
+            i += 1
+        }
+        guard i + 2 < n, b[i] == 0x3A, let mi0 = digit(i + 1), let mi1 = digit(i + 2)
+        else { return nil }
+        let minute = mi0 * 10 + mi1
+        i += 3
+        var second = 0
+        if i < n && b[i] == 0x3A {
+            guard i + 2 < n, let s0 = digit(i + 1), let s1 = digit(i + 2) else { return nil }
+            second = s0 * 10 + s1
+            i += 3
+            if i < n && (b[i] == 0x2E || b[i] == 0x2C) {
+                i += 1
+                while i < n, digit(i) != nil { i += 1 }
+            }
+        }
+        guard hour <= 23, minute <= 59, second <= 60 else { return nil }
+        let wall =
+            CivilDate.dayNumber(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60
+            + min(second, 59)
+        while i < n && b[i] == 0x20 { i += 1 }
+        if i == n { return wall }
+        // An explicit offset: the written time is wall - offset in UTC.
+        var offset = 0
+        if b[i] == 0x5A || b[i] == 0x7A {
+            guard i + 1 == n else { return nil }
+        } else if b[i] == 0x2B || b[i] == 0x2D {
+            let sign = b[i] == 0x2D ? -1 : 1
+            i += 1
+            guard i + 1 < n, let o0 = digit(i), let o1 = digit(i + 1) else { return nil }
+            var minutes = (o0 * 10 + o1) * 60
+            i += 2
+            if i < n && b[i] == 0x3A { i += 1 }
+            if i < n {
+                guard i + 2 == n, let p0 = digit(i), let p1 = digit(i + 1) else { return nil }
+                minutes += p0 * 10 + p1
+            }
+            guard minutes <= 18 * 60 else { return nil }
+            offset = sign * minutes * 60
+        } else {
+            return nil
+        }
+        return Stockholm.wallClock(fromUTC: wall - offset)
+    }
+
+    /// String convenience for tests and small inputs.
+    public static func wallClockSeconds(_ text: String) -> Int? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { wallClockSeconds(UnsafeBufferPointer($0)) }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Options of the measurement outputs.
+public struct MeasureOutputOptions: Sendable {
+    /// Write user ids as read instead of löpnummer (for checks on the provider's own machine).
+    public var keepIDs = false
+    /// The key file; nil means `key.csv` in the output directory.
+    public var keyPath: String?
+
+    public init() {}
+}
+
+/// Writes the outputs of `kontinuitet measure` (SPEC §4) into one directory, all at once.
+///
+/// | file | shareable | content |
+/// |---|---|---|
+/// | `users.csv` | yes | one row per user found in the input |
+/// | `providers.csv` | yes | the Kolada figures per provider |
+/// | `forms/<provider>.csv` | yes | the Kolada form to send: one row per sampled user |
+/// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
+/// | `rejected.csv` | no (mode 0600) | malformed rows with file, line, reason and the raw row |
+/// | `key.csv` | no (mode 0600) | löpnummer → user id (not written with `--keep-ids`) |
+public enum MeasureOutputs {
+    public static let usersHeader = [
+        "provider", "unit", "user", "measured", "reason", "days_with_visits", "visits", "distinct_staff", "sampled",
+    ]
+    public static let providersHeader = [
+        "provider", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff", "max_staff",
+        "share_over_20",
+    ]
+    public static let formHeader = ["provider", "unit", "user", "staff_count", "period_start", "period_end"]
+
+    /// Writes every output of `result` into `directory` and commits them together.
+    ///
+    /// - Returns: the relative paths written.
+    @discardableResult
+    public static func write(_ result: MeasureResult, to directory: OutputDirectory, options: MeasureOutputOptions)
+        throws -> [String]
+    {
+        let keyPath = options.keyPath ?? (directory.path as NSString).appendingPathComponent("key.csv")
+        var key = PseudonymKey()
+        if !options.keepIDs && FileManager.default.fileExists(atPath: keyPath) {
+            key = try PseudonymKey.load(path: keyPath)
+        }
+        // Löpnummer are assigned in order of first appearance (result.users is in that order).
+        let shownIDs: [String] = result.users.map { user in
+            options.keepIDs ? user.userID : String(key.number(provider: user.provider, user: user.userID))
+        }
+        var order = Array(result.users.indices)
+        order.sort { a, b in
+            let ua = result.users[a]
+            let ub = result.users[b]
+            if ua.provider != ub.provider { return ua.provider.utf8.lexicographicallyPrecedes(ub.provider.utf8) }
+            if options.keepIDs { return ua.userID.utf8.lexicographicallyPrecedes(ub.userID.utf8) }
+            return Int(shownIDs[a]) ?? 0 < Int(shownIDs[b]) ?? 0
+        }
+
+        var written: [String] = []
+        var users = CSVWriter(header: usersHeader)
+        for index in order {
+            let user = result.users[index]
+            users.row([
+                .text(user.provider), .text(user.unit), .text(shownIDs[index]), .raw(user.measured ? "true" : "false"),
+                .raw(user.reason?.rawValue ?? ""), .integer(user.daysWithVisits), .integer(user.visits),
+                .integer(user.distinctStaff), .raw(user.sampled ? "true" : "false"),
+            ])
+        }
+        try directory.write("users.csv", users.bytes)
+        written.append("users.csv")
+
+        try directory.write("providers.csv", providersCSV(result.providers))
+        written.append("providers.csv")
+
+        let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
+        for (provider, slug) in zip(result.providers, slugs) {
+            var form = CSVWriter(header: formHeader)
+            for index in order where result.users[index].provider == provider.provider && result.users[index].sampled {
+                let user = result.users[index]
+                form.row([
+                    .text(user.provider), .text(user.unit), .text(shownIDs[index]), .integer(user.distinctStaff),
+                    .raw(result.period.start.description), .raw(result.period.end.description),
+                ])
+            }
+            try directory.write("forms/\(slug).csv", form.bytes)
+            written.append("forms/\(slug).csv")
+        }
+
+        try directory.write("excluded.csv", excludedCSV(result))
+        written.append("excluded.csv")
+        try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
+        written.append("rejected.csv")
+        if !options.keepIDs {
+            if options.keyPath == nil {
+                try directory.write("key.csv", key.csv(), mode: 0o600)
+                written.append("key.csv")
+            } else {
+                let keyDirectory = try OutputDirectory(path: (keyPath as NSString).deletingLastPathComponent)
+                try keyDirectory.write((keyPath as NSString).lastPathComponent, key.csv(), mode: 0o600)
+                try keyDirectory.commit()
+            }
+        }
+        try directory.commit()
+        return written
+    }
+
+    /// `providers.csv`: mean with two decimals, share as a fraction with three; empty figures for a provider
+    /// without sampled users.
+    static func providersCSV(_ providers: [ProviderMeasurement]) -> [UInt8] {
+        var writer = CSVWriter(header: providersHeader)
+        for provider in providers {
+            let s = provider.summary
+            writer.row([
+                .text(provider.provider), .integer(provider.measuredUsers), .integer(provider.sampledUsers),
+                s.mean.map { .decimal($0, places: 2) } ?? .empty,
+                s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty,
+                s.min.map { .integer($0) } ?? .empty, s.max.map { .integer($0) } ?? .empty,
+                s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
+            ])
+        }
+        return writer.bytes
+    }
+
+    /// `excluded.csv`: the reconciliation of rows, one line per item.
+    static func excludedCSV(_ result: MeasureResult) -> [UInt8] {
+        var writer = CSVWriter(header: ["item", "rows"])
+        let a = result.accounting
+        writer.row([.raw("rows_read"), .integer(a.read)])
+        writer.row([.raw("rows_used"), .integer(a.used)])
+        for rule in ExclusionRule.allCases {
+            writer.row([.raw("excluded_\(rule.rawValue)"), .integer(a.excluded[rule] ?? 0)])
+        }
+        writer.row([.raw("rows_rejected"), .integer(a.rejected)])
+        writer.row([.raw("blank_rows_skipped"), .integer(a.blank)])
+        return writer.bytes
+    }
+
+    /// `rejected.csv`: file, line, reason, detail and the raw row.
+    static func rejectedCSV(_ rows: [RejectedRow]) -> [UInt8] {
+        var writer = CSVWriter(header: ["file", "line", "reason", "detail", "row"])
+        for row in rows {
+            writer.row([.text(row.file), .integer(row.line), .raw(row.reason), .text(row.detail), .text(row.row)])
+        }
+        return writer.bytes
+    }
+
+    /// The summary printed on stderr: period, files, and the reconciliation rows read = used + excluded + rejected.
+    public static func summary(_ result: MeasureResult) -> String {
+        var lines: [String] = []
+        lines.append("period: \(result.period.start) – \(result.period.end) (\(result.periodSource))")
+        for file in result.files {
+            lines.append(
+                "input: \(file.path) (\(file.encoding.rawValue), delimiter \(file.delimiter)): "
+                    + "\(file.accounting.read) rows")
+        }
+        let a = result.accounting
+        lines.append(
+            "rows read \(a.read) = used \(a.used) + excluded \(a.excludedTotal) + rejected \(a.rejected)"
+                + (a.reconciles ? "" : "  [DOES NOT RECONCILE]"))
+        let rules = ExclusionRule.allCases.map { "\($0.rawValue) \(a.excluded[$0] ?? 0)" }.joined(separator: ", ")
+        lines.append("excluded by rule: \(rules)")
+        if a.blank > 0 { lines.append("blank rows skipped: \(a.blank)") }
+        let measured = result.users.filter(\.measured).count
+        let sampled = result.users.filter(\.sampled).count
+        var reasons: [String] = []
+        for reason in NotMeasuredReason.allCases {
+            reasons.append("\(reason.rawValue) \(result.users.filter { $0.reason == reason }.count)")
+        }
+        lines.append(
+            "users \(result.users.count): measured \(measured), sampled \(sampled); not measured: "
+                + reasons.joined(separator: ", "))
+        lines.append("providers \(result.providers.count)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Maps byte strings to dense integer ids, assigned in order of first insertion.
+///
+/// Keys live in one contiguous arena, so interning a key that is already present allocates nothing. This is the
+/// structure the hot path uses to turn provider, user, staff and unit fields into integers once per row.
+///
+/// - Complexity: `intern` and `id(of:)` are O(key length) on average (open addressing, linear probing).
+struct ByteInterner {
+    private var arena: [UInt8] = []
+    private var keyStarts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    /// Creates an empty interner with room for about `capacity` keys before it grows.
+    init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// The number of distinct keys interned.
+    var count: Int { hashes.count }
+
+    /// FNV-1a over the bytes, then a final avalanche so that the low bits used for the table are well mixed.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01b3
+        }
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+
+    /// Returns the id of `key`, inserting it with the next free id when it is new.
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let h = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { break }
+            if hashes[Int(id)] == h && keyEquals(Int(id), key) { return id }
+            slot = (slot + 1) & mask
+        }
+        let id = Int32(hashes.count)
+        hashes.append(h)
+        arena.append(contentsOf: key)
+        keyStarts.append(arena.count)
+        slots[slot] = id
+        if hashes.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    /// Interns the UTF-8 bytes of a string.
+    mutating func intern(_ key: String) -> Int32 {
+        var bytes = Array(key.utf8)
+        return bytes.withUnsafeMutableBufferPointer { intern(UnsafeBufferPointer($0)) }
+    }
+
+    /// Returns the id of `key` when it has been interned.
+    func id(of key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let h = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { return nil }
+            if hashes[Int(id)] == h && keyEquals(Int(id), key) { return id }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The bytes of the key with the given id.
+    func key(_ id: Int32) -> ArraySlice<UInt8> {
+        arena[keyStarts[Int(id)]..<keyStarts[Int(id) + 1]]
+    }
+
+    /// The key with the given id decoded as UTF-8 (keys are stored as UTF-8 by every caller).
+    func string(_ id: Int32) -> String {
+        String(decoding: key(id), as: UTF8.self)
+    }
+
+    private func keyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = keyStarts[id]
+        let length = keyStarts[id + 1] - start
+        guard length == key.count else { return false }
+        if length == 0 { return true }
+        return arena.withUnsafeBufferPointer { stored in
+            guard let a = stored.baseAddress, let b = key.baseAddress else { return false }
+            return memcmp(a + start, b, length) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var newSlots = [Int32](repeating: -1, count: size)
+        let newMask = size - 1
+        for id in 0..<hashes.count {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & newMask
+            while newSlots[slot] >= 0 { slot = (slot + 1) & newMask }
+            newSlots[slot] = Int32(id)
+        }
+        slots = newSlots
+        mask = newMask
+    }
+}

@@ -1,0 +1,42 @@
+import Dispatch
+
+/// Fixed slots that parallel workers fill, each slot by exactly one worker.
+///
+/// This is the one place where results cross threads: `Parallel.forEach` guarantees that index `i` is written by
+/// one iteration only and read after all iterations have finished, which is what makes the unchecked conformance
+/// sound.
+final class ResultSlots<Element>: @unchecked Sendable {
+    private var storage: [Element?]
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    /// Writes slot `index`; call from one worker per index only.
+    func set(_ index: Int, _ value: Element) {
+        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    }
+
+    /// The filled slots in index order; call after the workers have finished.
+    func values() -> [Element] { storage.compactMap { $0 } }
+}
+
+/// Runs independent work items on a fixed number of threads.
+enum Parallel {
+    /// Calls `body(i)` for every `i` in `0..<count`, on `threads` workers with `DispatchQueue.concurrentPerform`.
+    ///
+    /// Worker `w` takes items `w`, `w + threads`, `w + 2·threads`, …; the caller merges results by item index,
+    /// so the output never depends on the thread count.
+    static func forEach(count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+        let workers = max(1, min(threads, count))
+        if workers == 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < count {
+                body(index)
+                index += workers
+            }
+        }
+    }
+}

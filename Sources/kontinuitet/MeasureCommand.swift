@@ -1,0 +1,69 @@
+import Foundation
+import Kontinuitet
+
+/// `kontinuitet measure`: personalkontinuitet per user and provider (SPEC §2, §4).
+enum MeasureCommand: Command {
+    static let name = "measure"
+    static let summary = """
+        Counts the distinct staff each home-care user met in the 14-day period, by the Kolada/RKA method, and \
+        writes users.csv, providers.csv, the Kolada form per provider, excluded.csv, rejected.csv and the key.
+        """
+    static let options: [OptionSpec] = [
+        OptionSpec("--visits", .multiple(valueName: "FILE"), help: "visit logs or performed-time exports (CSV)"),
+        OptionSpec("--performed", .multiple(valueName: "FILE"), help: "Phoniro-style performed-time exports (CSV)"),
+        OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the 14-day period"),
+        OptionSpec("--year", .single(valueName: "YYYY"), help: "measurement year (period: ISO weeks 36–37)"),
+        OptionSpec(
+            "--sample", .single(valueName: "METHOD"), help: "every-kth (default), random or all"),
+        OptionSpec("--seed", .single(valueName: "N"), help: "seed of --sample random (default 1)"),
+        OptionSpec("--sample-cap", .single(valueName: "N"), help: "users sampled per provider (default 150)"),
+        OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
+        OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),
+        OptionSpec("--threads", .single(valueName: "N"), help: "worker threads (default: all cores)"),
+        OptionSpec("--strict", .flag, help: "exit 3 when any row is rejected"),
+        OptionSpec("--quiet", .flag, help: "no progress or summary on stderr"),
+    ]
+    static let details = """
+        The default period is Monday of ISO week 36 to Sunday of ISO week 37 of the year most rows fall in.
+        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict.
+        The rules and every choice made where the method is silent: docs/method.md.
+        """
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
+        let paths = arguments.values("--visits") + arguments.values("--performed")
+        guard !paths.isEmpty else { throw UsageError.missingRequired(option: "--visits") }
+        var options = MeasureOptions()
+        options.periodStart = try arguments.date("--period-start")
+        options.year = try arguments.integer("--year", in: 1900...2200)
+        let seed = try arguments.integer("--seed", in: 0...Int.max) ?? 1
+        switch arguments.value("--sample") ?? "every-kth" {
+        case "every-kth": options.sampling = .everyKth
+        case "random": options.sampling = .random(seed: UInt64(seed))
+        case "all": options.sampling = .all
+        case let other:
+            throw UsageError.invalidValue(option: "--sample", value: other, expected: "every-kth, random or all")
+        }
+        options.sampleCap = try arguments.integer("--sample-cap", in: 1...1_000_000) ?? options.sampleCap
+        options.threads = try arguments.integer("--threads", in: 1...256) ?? options.threads
+        var outputOptions = MeasureOutputOptions()
+        outputOptions.keepIDs = arguments.flag("--keep-ids")
+        outputOptions.keyPath = arguments.value("--key")
+        let quiet = arguments.flag("--quiet")
+        let progress = Console.progress(name, quiet: quiet)
+
+        let result = try VisitLogMeasurement.run(paths: paths, options: options, progress: progress)
+        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        let written = try MeasureOutputs.write(result, to: directory, options: outputOptions)
+        if !quiet {
+            Console.error(MeasureOutputs.summary(result))
+            Console.error("wrote \(written.count) files to \(directory.path)")
+        }
+        if arguments.flag("--strict") && result.accounting.rejected > 0 {
+            Console.error(
+                "kontinuitet measure: \(result.accounting.rejected) rows rejected (--strict); see rejected.csv")
+            return .rejectedRowsUnderStrict
+        }
+        return .success
+    }
+}
