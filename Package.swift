@@ -11,6 +11,6 @@ let package = Package(
         .target(name: "Kontinuitet"),
         .executableTarget(name: "kontinuitet", dependencies: ["Kontinuitet"]),
         .testTarget(name: "KontinuitetTests", dependencies: ["Kontinuitet"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Kontinuitet"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Kontinuitet", "kontinuitet"]),
     ]
 )

@@ -11,6 +11,8 @@ public struct MeasureOptions: Sendable {
     public var sampleCap = SamplingRule.defaultCap
     /// Worker threads for scanning and aggregation; the output does not depend on it.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The smallest chunk a file is cut into for parallel scanning (tests make it tiny to exercise the cuts).
+    var minimumChunkBytes = 1 << 20
 
     public init() {}
 }
@@ -98,7 +100,8 @@ public enum VisitLogMeasurement {
         for (file, columns) in files {
             let started = Date()
             let scanner = VisitLogScanner(file: file, columns: columns, period: period)
-            chunkResults.append(scanFile(scanner, threads: options.threads))
+            chunkResults.append(
+                scanFile(scanner, threads: options.threads, minimumChunkBytes: options.minimumChunkBytes))
             let seconds = Date().timeIntervalSince(started)
             let rows = chunkResults.last?.reduce(0) { $0 + $1.accounting.read } ?? 0
             progress("read \(file.path): \(rows) rows in \(String(format: "%.2f", seconds)) s")
@@ -167,9 +170,9 @@ public enum VisitLogMeasurement {
     /// The file is cut at line breaks near equal offsets. If any record turns out to hold a quoted line break
     /// (so a cut may have fallen inside a record), the cuts are recomputed by a sequential record scan and the
     /// chunks scanned again: the result is the same for every thread count either way.
-    static func scanFile(_ scanner: VisitLogScanner, threads: Int) -> [ChunkScan] {
+    static func scanFile(_ scanner: VisitLogScanner, threads: Int, minimumChunkBytes: Int) -> [ChunkScan] {
         let file = scanner.file
-        let chunkCount = max(1, min(threads * 4, (file.byteCount - file.bodyStart) / (1 << 20)))
+        let chunkCount = max(1, min(threads * 4, (file.byteCount - file.bodyStart) / max(1, minimumChunkBytes)))
         var cuts = file.withBytes { cutsAtLineBreaks($0, from: file.bodyStart, chunks: chunkCount) }
         var results = scanChunks(scanner, cuts: cuts, threads: threads)
         if cuts.count > 2 && results.contains(where: \.sawQuotedNewline) {

@@ -1,0 +1,69 @@
+import XCTest
+
+@testable import Kontinuitet
+
+/// Timestamps, civil dates and the Europe/Stockholm rules.
+final class TimestampTests: XCTestCase {
+    private func wall(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int = 0) -> Int {
+        CivilDate.dayNumber(year: y, month: m, day: d) * 86_400 + h * 3_600 + mi * 60 + s
+    }
+
+    func testLocalFormats() {
+        let expected = wall(2018, 9, 3, 7, 5)
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03 07:05"), expected)
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03T07:05"), expected)
+        XCTAssertEqual(TimestampParser.wallClockSeconds(" 2018-09-03 7:05 "), expected)
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03 07:05:30"), expected + 30)
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03 07:05:30.250"), expected + 30)
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018/09/03 07:05"), expected)
+    }
+
+    func testRejectsNonTimestamps() {
+        for text in [
+            "", "2018-09-03", "2018-13-03 07:00", "2018-02-29 07:00", "2018-09-03 24:00", "igår 07:00",
+            "2018-09-03 07:60", "2018-09-03 07:05 CET", "2018-09-03 07",
+        ] {
+            XCTAssertNil(TimestampParser.wallClockSeconds(text), text)
+        }
+    }
+
+    func testOffsetsConvertToStockholm() {
+        // Summer: UTC+2. 05:30Z is 07:30 in Stockholm.
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03T05:30:00Z"), wall(2018, 9, 3, 7, 30))
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03T07:30:00+02:00"), wall(2018, 9, 3, 7, 30))
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-09-03 06:30+0100"), wall(2018, 9, 3, 7, 30))
+        // Winter: UTC+1.
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-12-03T06:30Z"), wall(2018, 12, 3, 7, 30))
+    }
+
+    func testDaylightSavingBoundariesOnLastSundays() {
+        // 2018: summer time from Sunday 25 March 01:00 UTC to Sunday 28 October 01:00 UTC.
+        XCTAssertEqual(Stockholm.lastSunday(year: 2018, month: 3), CivilDate(year: 2018, month: 3, day: 25).dayNumber)
+        XCTAssertEqual(Stockholm.lastSunday(year: 2018, month: 10), CivilDate(year: 2018, month: 10, day: 28).dayNumber)
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-03-25T00:59Z"), wall(2018, 3, 25, 1, 59))
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-03-25T01:00Z"), wall(2018, 3, 25, 3, 0))
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-10-28T00:59Z"), wall(2018, 10, 28, 2, 59))
+        XCTAssertEqual(TimestampParser.wallClockSeconds("2018-10-28T01:00Z"), wall(2018, 10, 28, 2, 0))
+        // Elapsed time across the spring change: 01:30 to 03:30 on the wall is one real hour.
+        let before = Stockholm.utcSeconds(fromWallClock: wall(2018, 3, 25, 1, 30))
+        let after = Stockholm.utcSeconds(fromWallClock: wall(2018, 3, 25, 3, 30))
+        XCTAssertEqual(after - before, 3_600)
+    }
+
+    func testCivilDateRoundTripAndWeekday() {
+        for day in stride(from: -800_000, to: 800_000, by: 997) {
+            XCTAssertEqual(CivilDate(dayNumber: day).dayNumber, day)
+        }
+        XCTAssertEqual(CivilDate(year: 2018, month: 9, day: 3).isoWeekday, 1)
+        XCTAssertEqual(CivilDate(year: 1970, month: 1, day: 1).isoWeekday, 4)
+    }
+
+    func testAgeCountsCompletedYearsAndLeapDayBirthdays() {
+        let born = CivilDate(year: 1953, month: 9, day: 4)
+        XCTAssertEqual(born.age(on: CivilDate(year: 2018, month: 9, day: 3)), 64)
+        XCTAssertEqual(born.age(on: CivilDate(year: 2018, month: 9, day: 4)), 65)
+        let leap = CivilDate(year: 1952, month: 2, day: 29)
+        XCTAssertEqual(leap.age(on: CivilDate(year: 2017, month: 2, day: 28)), 64)
+        XCTAssertEqual(leap.age(on: CivilDate(year: 2017, month: 3, day: 1)), 65)
+    }
+}

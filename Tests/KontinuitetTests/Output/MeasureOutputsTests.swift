@@ -1,0 +1,82 @@
+import XCTest
+
+@testable import Kontinuitet
+
+/// The files `measure` writes: columns, löpnummer, key file and its mode, atomicity.
+final class MeasureOutputsTests: XCTestCase {
+    private func measuredLog() throws -> MeasureResult {
+        var log = VisitLogBuilder()
+        log.regularUser(user: "19300101-1234", staff: ["s1", "s2", "s3"])
+        log.regularUser(user: "B2", staff: ["s1"])
+        log.row(user: "C3", staff: "s1", day: 30, time: "08:00")
+        return try log.measure()
+    }
+
+    func testUsersAndProvidersCSV() throws {
+        let result = try measuredLog()
+        let directory = TemporaryDirectory()
+        let out = try OutputDirectory(path: directory.path)
+        var options = MeasureOutputOptions()
+        options.keepIDs = true
+        try MeasureOutputs.write(result, to: out, options: options)
+        XCTAssertEqual(
+            directory.read("users.csv"),
+            """
+            provider,unit,user,measured,reason,days_with_visits,visits,distinct_staff,sampled
+            P1,U1,19300101-1234,true,,14,28,3,true
+            P1,U1,B2,true,,14,28,1,true
+            P1,U1,C3,false,no_visits_in_period,0,0,0,false
+
+            """)
+        // Two sampled users with 3 and 1 staff: mean 2.00, median 2, share over 20 0.000.
+        XCTAssertEqual(
+            directory.read("providers.csv"),
+            """
+            provider,measured_users,sampled_users,mean_staff,median_staff,min_staff,max_staff,share_over_20
+            P1,2,2,2.00,2,1,3,0.000
+
+            """)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/key.csv"))
+    }
+
+    func testPseudonymsReplaceIDsAndTheKeyIsPrivateAndReused() throws {
+        let result = try measuredLog()
+        let directory = TemporaryDirectory()
+        try MeasureOutputs.write(result, to: OutputDirectory(path: directory.path), options: MeasureOutputOptions())
+        let users = directory.read("users.csv")
+        XCTAssertFalse(users.contains("19300101-1234"))
+        XCTAssertTrue(users.contains("P1,U1,1,true"))
+        XCTAssertTrue(directory.read("forms/p1.csv").hasPrefix("provider,unit,user,staff_count"))
+        XCTAssertFalse(directory.read("forms/p1.csv").contains("1930"))
+        let key = directory.read("key.csv")
+        XCTAssertEqual(key, "provider,pseudonym,user\nP1,1,19300101-1234\nP1,2,B2\nP1,3,C3\n")
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/key.csv")
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let rejected = try FileManager.default.attributesOfItem(atPath: directory.path + "/rejected.csv")
+        XCTAssertEqual((rejected[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+
+        // A second run where B2 comes first keeps B2's number.
+        var log = VisitLogBuilder()
+        log.regularUser(user: "NEW", staff: ["s1"])
+        log.regularUser(user: "B2", staff: ["s1"])
+        try MeasureOutputs.write(
+            try log.measure(), to: OutputDirectory(path: directory.path), options: MeasureOutputOptions())
+        XCTAssertTrue(directory.read("key.csv").contains("P1,2,B2\n"))
+        XCTAssertTrue(directory.read("key.csv").contains("P1,4,NEW\n"))
+    }
+
+    func testNothingIsInPlaceUntilCommit() throws {
+        let directory = TemporaryDirectory()
+        directory.file("users.csv", "previous results\n")
+        do {
+            let out = try OutputDirectory(path: directory.path)
+            try out.write("users.csv", text: "new results\n")
+            try out.write("providers.csv", text: "new\n")
+            // Not committed: the previous file is whole and no new file is visible.
+            XCTAssertEqual(directory.read("users.csv"), "previous results\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/providers.csv"))
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertEqual(names, ["users.csv"], "temporaries are removed when a run is abandoned")
+    }
+}
