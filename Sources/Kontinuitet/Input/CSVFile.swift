@@ -21,7 +21,7 @@ public struct CSVFile: @unchecked Sendable {
     let bodyStart: Int
     /// The 1-based line number of the first line after the header.
     let bodyLine: Int
-    private let data: Data
+    private let mapped: MappedFile
 
     /// Opens and maps the file at `path` and reads its header.
     ///
@@ -32,26 +32,18 @@ public struct CSVFile: @unchecked Sendable {
             throw InputError.fileNotFound(file: path)
         }
         if isDirectory.boolValue { throw InputError.unreadable(file: path, reason: "it is a directory") }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw InputError.unreadable(file: path, reason: "permission denied or I/O error")
-        }
-        return try CSVFile(path: path, data: data)
+        return try CSVFile(path: path, mapped: MappedFile(path: path))
     }
 
     /// Reads a CSV file from bytes already in memory (tests and standard input use this).
     public init(path: String, bytes: [UInt8]) throws {
-        try self.init(path: path, data: Data(bytes))
+        try self.init(path: path, mapped: MappedFile(bytes: bytes))
     }
 
-    private init(path: String, data: Data) throws {
+    private init(path: String, mapped: MappedFile) throws {
         self.path = path
-        self.data = data
-        let detected = data.withUnsafeBytes { raw -> Detected? in
-            Self.detect(raw.bindMemory(to: UInt8.self))
-        }
+        self.mapped = mapped
+        let detected = Self.detect(mapped.buffer)
         guard let detected else { throw InputError.empty(file: path) }
         delimiter = detected.delimiter
         encoding = detected.encoding
@@ -62,12 +54,16 @@ public struct CSVFile: @unchecked Sendable {
     }
 
     /// The number of bytes in the file.
-    public var byteCount: Int { data.count }
+    public var byteCount: Int { mapped.count }
 
     /// Calls `body` with the file's bytes; the pointer must not escape.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try data.withUnsafeBytes { raw in try body(raw.bindMemory(to: UInt8.self)) }
+        try body(mapped.buffer)
     }
+
+    /// Lets the operating system drop the pages of `[from, to)` from this process's memory (they are re-read from
+    /// the page cache if touched again).
+    func releasePages(from: Int, to: Int) { mapped.release(from: from, to: to) }
 
     private struct Detected {
         var delimiter: UInt8

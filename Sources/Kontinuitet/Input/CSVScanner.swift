@@ -110,50 +110,69 @@ struct CSVScanner {
 /// state. Fields of records without quotes point into the file's bytes; fields of quoted records are unescaped
 /// into a scratch buffer owned by the splitter.
 final class CSVFieldSplitter {
+    /// The number of fields of the last record split.
     private(set) var count = 0
-    private var starts: [Int] = []
-    private var ends: [Int] = []
+    // Field bounds and the scratch buffer are raw allocations, not arrays: the hot loop writes through the
+    // pointers, which needs no exclusivity bookkeeping on the class's stored properties.
+    private var starts: UnsafeMutablePointer<Int>
+    private var ends: UnsafeMutablePointer<Int>
+    private var fieldCapacity: Int
     private var usesScratch = false
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
     private var base: UnsafePointer<UInt8>?
 
     init() {
+        fieldCapacity = 32
+        starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        ends = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         scratchCapacity = 256
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        starts.deallocate()
+        ends.deallocate()
+        scratch.deallocate()
+    }
 
     /// Splits the record's content `[start, end)` of `buffer` on `delimiter`.
     ///
     /// The fields stay valid until the next call. `hasQuotes` comes from `RecordBounds`; without quotes the
-    /// fast path splits with no copying.
-    func split(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, delimiter: UInt8, hasQuotes: Bool) {
+    /// fast path splits with no copying. With `limit`, records without quotes are split into at most `limit`
+    /// fields; later fields are not looked at and read as empty.
+    func split(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, delimiter: UInt8, hasQuotes: Bool,
+        limit: Int = Int.max
+    ) {
         count = 0
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
         guard let base = buffer.baseAddress else { return }
         self.base = base
+        // A record has at most (length + 1) fields.
+        reserveFields(end - start + 1)
+        let starts = self.starts
+        let ends = self.ends
+        var n = 0
         if !hasQuotes {
             usesScratch = false
             var fieldStart = start
-            var i = start
-            while i < end {
-                if base[i] == delimiter {
-                    starts.append(fieldStart)
-                    ends.append(i)
-                    fieldStart = i + 1
+            while fieldStart <= end && n < limit {
+                let remaining = end - fieldStart
+                var fieldEnd = end
+                if remaining > 0, let hit = memchr(base + fieldStart, Int32(delimiter), remaining) {
+                    fieldEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 }
-                i += 1
+                starts[n] = fieldStart
+                ends[n] = fieldEnd
+                n += 1
+                fieldStart = fieldEnd + 1
             }
-            starts.append(fieldStart)
-            ends.append(end)
-            count = starts.count
+            count = n
             return
         }
         usesScratch = true
         reserveScratch(end - start)
+        let scratch = self.scratch
         var out = 0
         var i = start
         while true {
@@ -182,15 +201,16 @@ final class CSVFieldSplitter {
                 out += 1
                 i += 1
             }
-            starts.append(fieldStart)
-            ends.append(out)
+            starts[n] = fieldStart
+            ends[n] = out
+            n += 1
             if i < end {
                 i += 1
                 continue
             }
             break
         }
-        count = starts.count
+        count = n
     }
 
     /// The bytes of field `index`; an empty buffer when the record has fewer fields.
@@ -214,6 +234,15 @@ final class CSVFieldSplitter {
     var isBlank: Bool {
         for index in 0..<count where IdentifierNormalization.trimmed(field(index)).count > 0 { return false }
         return true
+    }
+
+    private func reserveFields(_ needed: Int) {
+        guard needed > fieldCapacity else { return }
+        starts.deallocate()
+        ends.deallocate()
+        fieldCapacity = max(needed, fieldCapacity * 2)
+        starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        ends = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
     }
 
     private func reserveScratch(_ needed: Int) {

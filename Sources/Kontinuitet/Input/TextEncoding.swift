@@ -130,7 +130,16 @@ enum IdentifierNormalization {
     /// `foldCase` is set: ASCII A–Z and the Latin-1 capitals À–Þ (Å, Ä, Ö, É …) become their lower-case forms.
     static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool, into output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
-        TextDecoding.appendUTF8(trimmed(bytes), to: &output)
+        let field = trimmed(bytes)
+        if TextDecoding.isASCII(field) {
+            if foldCase {
+                for byte in field { output.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+            } else {
+                output.append(contentsOf: field)
+            }
+            return
+        }
+        TextDecoding.appendUTF8(field, to: &output)
         // A no-break space (U+00A0) at either end counts as blank too.
         while output.count >= 2 && output[output.count - 2] == 0xC2 && output[output.count - 1] == 0xA0 {
             output.removeLast(2)

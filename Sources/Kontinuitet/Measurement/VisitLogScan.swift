@@ -67,6 +67,19 @@ struct ChunkScan {
     var lines = 0
     /// True when a record of this chunk had a quoted line break: the chunking must then be redone sequentially.
     var sawQuotedNewline = false
+    /// The file rows are read from, for rejected rows.
+    var file = ""
+
+    /// Counts and keeps a rejected record; `line` is relative to the chunk until the chunks are numbered.
+    mutating func reject(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ reason: String, _ detail: String, _ recordStart: Int,
+        _ recordEnd: Int, _ line: Int
+    ) {
+        accounting.rejected += 1
+        let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<min(recordEnd, recordStart + 4096)])
+        rejected.append(
+            RejectedRow(file: file, line: line, reason: reason, detail: detail, row: TextDecoding.string(raw)))
+    }
 }
 
 /// Scans visit-log chunks: parses each row on bytes, applies the row rules (rejection, `ExclusionRule`,
@@ -84,6 +97,7 @@ struct VisitLogScanner {
     /// Scans the records that start in `[start, end)` of `bytes`; `firstLine` is the line number of the first.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, firstLine: Int) -> ChunkScan {
         var out = ChunkScan()
+        out.file = file.path
         var p = Positions()
         p.provider = columns["provider"] ?? -1
         p.unit = columns["unit"] ?? -1
@@ -102,6 +116,15 @@ struct VisitLogScanner {
         scratch.reserveCapacity(128)
         var userPart: [UInt8] = []
         userPart.reserveCapacity(64)
+        var lastUnitRaw: [UInt8] = []
+        var lastUnit: Int32 = -1
+        var outsidePeriod = 0
+        // Only the fields up to the last column used are split.
+        let fieldLimit =
+            [
+                p.provider, p.unit, p.user, p.staff, p.start, p.visit, p.category, p.role, p.sortName,
+                p.birthDate,
+            ].max().map { $0 + 1 } ?? 1
         var categoryCache = ByteInterner(capacity: 32)
         var categoryExcluded: [Bool] = []
         var roleCache = ByteInterner(capacity: 32)
@@ -110,16 +133,19 @@ struct VisitLogScanner {
         var line = firstLine
         var lines = 0
 
-        func reject(_ reason: String, _ detail: String, _ recordStart: Int, _ recordEnd: Int, _ line: Int) {
-            out.accounting.rejected += 1
-            let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<min(recordEnd, recordStart + 4096)])
-            out.rejected.append(
-                RejectedRow(file: file.path, line: line, reason: reason, detail: detail, row: TextDecoding.string(raw)))
-        }
-
+        var released = start
         while position < end {
-            let bounds = scanner.bounds(of: position, in: bytes)
+            if position - released >= 1 << 22 {
+                file.releasePages(from: released, to: position)
+                released = position
+            }
             let recordStart = position
+            let bounds = scanner.bounds(of: position, in: bytes)
+            if !bounds.unterminatedQuote {
+                fields.split(
+                    bytes, start: recordStart, end: bounds.contentEnd, delimiter: file.delimiter,
+                    hasQuotes: bounds.hasQuotes, limit: fieldLimit)
+            }
             let recordLine = line
             position = bounds.next
             line += bounds.lines
@@ -127,43 +153,49 @@ struct VisitLogScanner {
             if bounds.quotedNewline { out.sawQuotedNewline = true }
             if bounds.unterminatedQuote {
                 out.accounting.read += 1
-                reject("unterminated_quote", "a quoted field is not closed", recordStart, bounds.contentEnd, recordLine)
+                out.reject(
+                    bytes, "unterminated_quote", "a quoted field is not closed", recordStart, bounds.contentEnd,
+                    recordLine)
                 continue
             }
             if bounds.contentEnd == recordStart { continue }
-            fields.split(
-                bytes, start: recordStart, end: bounds.contentEnd, delimiter: file.delimiter,
-                hasQuotes: bounds.hasQuotes)
             let providerField = IdentifierNormalization.trimmed(fields.field(p.provider))
             let userField = IdentifierNormalization.trimmed(fields.field(p.user))
             let staffField = IdentifierNormalization.trimmed(fields.field(p.staff))
             let startField = IdentifierNormalization.trimmed(fields.field(p.start))
-            if providerField.isEmpty && userField.isEmpty && staffField.isEmpty && startField.isEmpty
-                && fields.isBlank
-            {
-                out.accounting.blank += 1
-                continue
+            if providerField.isEmpty && userField.isEmpty && staffField.isEmpty && startField.isEmpty {
+                // Perhaps a row of delimiters only: look at every field to tell.
+                fields.split(
+                    bytes, start: recordStart, end: bounds.contentEnd, delimiter: file.delimiter,
+                    hasQuotes: bounds.hasQuotes)
+                if fields.isBlank {
+                    out.accounting.blank += 1
+                    continue
+                }
             }
             out.accounting.read += 1
             if providerField.isEmpty {
-                reject("missing_provider", "column 'provider' is empty", recordStart, bounds.contentEnd, recordLine)
+                out.reject(
+                    bytes, "missing_provider", "column 'provider' is empty", recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             if userField.isEmpty {
-                reject("missing_user", "column 'user' is empty", recordStart, bounds.contentEnd, recordLine)
+                out.reject(bytes, "missing_user", "column 'user' is empty", recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             if staffField.isEmpty {
-                reject("missing_staff", "column 'staff' is empty", recordStart, bounds.contentEnd, recordLine)
+                out.reject(
+                    bytes, "missing_staff", "column 'staff' is empty", recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             if startField.isEmpty {
-                reject("missing_start", "column 'start' is empty", recordStart, bounds.contentEnd, recordLine)
+                out.reject(
+                    bytes, "missing_start", "column 'start' is empty", recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             guard let wall = TimestampParser.wallClockSeconds(startField) else {
-                reject(
-                    "bad_start", "column 'start' is not a timestamp YYYY-MM-DD HH:MM", recordStart,
+                out.reject(
+                    bytes, "bad_start", "column 'start' is not a timestamp YYYY-MM-DD HH:MM", recordStart,
                     bounds.contentEnd, recordLine)
                 continue
             }
@@ -172,8 +204,8 @@ struct VisitLogScanner {
                 let birthField = IdentifierNormalization.trimmed(fields.field(p.birthDate))
                 if !birthField.isEmpty {
                     guard let date = CivilDate.parse(birthField) else {
-                        reject(
-                            "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
+                        out.reject(
+                            bytes, "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
                             bounds.contentEnd, recordLine)
                         continue
                     }
@@ -181,17 +213,28 @@ struct VisitLogScanner {
                 }
             }
 
-            // The row is valid: register its user.
+            // The row is valid: register its user (provider and user id, joined by a unit separator).
             IdentifierNormalization.normalize(providerField, foldCase: false, into: &scratch)
-            let provider = scratch.withUnsafeBufferPointer { out.providers.intern($0) }
+            let providerLength = scratch.count
             scratch.append(0x1F)
             IdentifierNormalization.normalize(userField, foldCase: false, into: &userPart)
             scratch.append(contentsOf: userPart)
             let user = scratch.withUnsafeBufferPointer { out.users.intern($0) }
-            if Int(user) == out.traces.count { out.traces.append(UserTrace(provider: provider)) }
+            if Int(user) == out.traces.count {
+                let provider = scratch.withUnsafeBufferPointer {
+                    out.providers.intern(UnsafeBufferPointer(rebasing: $0[0..<providerLength]))
+                }
+                out.traces.append(UserTrace(provider: provider))
+            }
             if p.unit >= 0 && wall >= out.traces[Int(user)].unitStart {
-                IdentifierNormalization.normalize(fields.field(p.unit), foldCase: false, into: &scratch)
-                out.traces[Int(user)].unit = scratch.withUnsafeBufferPointer { out.units.intern($0) }
+                let unitField = fields.field(p.unit)
+                if !unitField.elementsEqual(lastUnitRaw) {
+                    lastUnitRaw.removeAll(keepingCapacity: true)
+                    lastUnitRaw.append(contentsOf: unitField)
+                    IdentifierNormalization.normalize(unitField, foldCase: false, into: &scratch)
+                    lastUnit = scratch.withUnsafeBufferPointer { out.units.intern($0) }
+                }
+                out.traces[Int(user)].unit = lastUnit
                 out.traces[Int(user)].unitStart = wall
             }
             if p.sortName >= 0 && out.traces[Int(user)].sortName < 0 {
@@ -207,13 +250,14 @@ struct VisitLogScanner {
             // Rule 1: the period.
             let dayNumber = Stockholm.floorDiv(wall, 86_400)
             guard let day = period.dayIndex(ofDay: dayNumber) else {
-                out.accounting.excluded[.outsidePeriod, default: 0] += 1
+                outsidePeriod += 1
                 continue
             }
             out.traces[Int(user)].hasRowsInPeriod = true
             // Rule 6: category and role.
-            if p.category >= 0 {
-                let value = IdentifierNormalization.trimmed(fields.field(p.category))
+            if p.category >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.category)),
+                !value.isEmpty
+            {
                 let id = Int(categoryCache.intern(value))
                 if id == categoryExcluded.count {
                     categoryExcluded.append(ExclusionRule.isExcludedCategory(TextDecoding.string(value)))
@@ -223,8 +267,7 @@ struct VisitLogScanner {
                     continue
                 }
             }
-            if p.role >= 0 {
-                let value = IdentifierNormalization.trimmed(fields.field(p.role))
+            if p.role >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.role)), !value.isEmpty {
                 let id = Int(roleCache.intern(value))
                 if id == roleExcluded.count {
                     roleExcluded.append(ExclusionRule.isExcludedRole(TextDecoding.string(value)))
@@ -251,6 +294,7 @@ struct VisitLogScanner {
             out.accounting.used += 1
         }
         out.lines = lines
+        if outsidePeriod > 0 { out.accounting.excluded[.outsidePeriod, default: 0] += outsidePeriod }
         return out
     }
 }
