@@ -16,7 +16,7 @@ public struct MeasureOutputOptions: Sendable {
 /// |---|---|---|
 /// | `users.csv` | yes | one row per user found in the input |
 /// | `providers.csv` | yes | the Kolada figures per provider |
-/// | `forms/<provider>.csv` | yes | the Kolada form to send: one row per sampled user |
+/// | `forms/<provider>.csv`, `.xlsx` | yes | the Kolada form to send: one row per sampled user |
 /// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
 /// | `rejected.csv` | no (mode 0600) | malformed rows with file, line, reason and the raw row |
 /// | `key.csv` | no (mode 0600) | löpnummer → user id (not written with `--keep-ids`) |
@@ -28,7 +28,9 @@ public enum MeasureOutputs {
         "provider", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff", "max_staff",
         "share_over_20",
     ]
-    public static let formHeader = ["provider", "unit", "user", "staff_count", "period_start", "period_end"]
+    /// The Kolada form is read by people and sent as is, so its headers are Swedish; `compile` reads them through
+    /// the aliases of SPEC §3.3 (`löpnummer` = user, `antal personal` = staff_count).
+    public static let formHeader = ["Utförare", "Enhet", "Löpnummer", "Antal personal", "Periodstart", "Periodslut"]
 
     /// Writes every output of `result` into `directory` and commits them together.
     ///
@@ -73,16 +75,25 @@ public enum MeasureOutputs {
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
         for (provider, slug) in zip(result.providers, slugs) {
+            let rows = order.filter { result.users[$0].provider == provider.provider && result.users[$0].sampled }
             var form = CSVWriter(header: formHeader)
-            for index in order where result.users[index].provider == provider.provider && result.users[index].sampled {
+            var sheetRows: [[XLSXCell]] = [formHeader.map { .text($0) }]
+            for index in rows {
                 let user = result.users[index]
+                let number = Int(shownIDs[index])
                 form.row([
                     .text(user.provider), .text(user.unit), .text(shownIDs[index]), .integer(user.distinctStaff),
                     .raw(result.period.start.description), .raw(result.period.end.description),
                 ])
+                sheetRows.append([
+                    .text(user.provider), .text(user.unit), number.map { .integer($0) } ?? .text(shownIDs[index]),
+                    .integer(user.distinctStaff), .text(result.period.start.description),
+                    .text(result.period.end.description),
+                ])
             }
             try directory.write("forms/\(slug).csv", form.bytes)
-            written.append("forms/\(slug).csv")
+            try directory.write("forms/\(slug).xlsx", formWorkbook(provider, period: result.period, rows: sheetRows))
+            written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
         }
 
         try directory.write("excluded.csv", excludedCSV(result))
@@ -118,6 +129,37 @@ public enum MeasureOutputs {
             ])
         }
         return writer.bytes
+    }
+
+    /// The Kolada form as a workbook: sheet "Personalkontinuitet" with the same cells as the form CSV, and sheet
+    /// "Sammanfattning" with the provider's figures (mean with two decimals as a number).
+    static func formWorkbook(_ provider: ProviderMeasurement, period: PeriodWindow, rows: [[XLSXCell]]) throws
+        -> [UInt8]
+    {
+        let s = provider.summary
+        func number(_ value: Double?) -> XLSXCell { value.map { .number($0) } ?? .empty }
+        func integer(_ value: Int?) -> XLSXCell { value.map { .integer($0) } ?? .empty }
+        let summary: [[XLSXCell]] = [
+            [.text("Uppgift"), .text("Värde")],
+            [.text("Utförare"), .text(provider.provider)],
+            [.text("Mätperiod"), .text("\(period.start) – \(period.end)")],
+            [.text("Mätta brukare"), .integer(provider.measuredUsers)],
+            [.text("Brukare i urvalet"), .integer(provider.sampledUsers)],
+            [.text("Medelvärde antal personal"), number(s.mean.flatMap { Double(CSVWriter.format($0, places: 2)) })],
+            [.text("Median antal personal"), number(s.median)],
+            [.text("Lägsta"), integer(s.min)],
+            [.text("Högsta"), integer(s.max)],
+            [.text("Andel som mött fler än 20"), number(s.shareOver20)],
+        ]
+        let workbook = XLSXWorkbook(sheets: [
+            XLSXSheet(name: "Personalkontinuitet", rows: rows),
+            XLSXSheet(name: "Sammanfattning", rows: summary),
+        ])
+        do {
+            return try workbook.bytes()
+        } catch {
+            throw OutputError.cannotWrite(path: "forms/\(provider.provider).xlsx", reason: error.description)
+        }
     }
 
     /// `excluded.csv`: the reconciliation of rows, one line per item.
