@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+/// Runs the built `kontinuitet` binary, as a user would, and captures what it prints.
+struct CommandRunner {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The package root (three levels above this file).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The built executable, beside the test bundle.
+    static var executable: URL {
+        let products = Bundle.main.bundleURL
+        let candidates = [
+            products.appendingPathComponent("kontinuitet"),
+            products.deletingLastPathComponent().appendingPathComponent("kontinuitet"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// Runs `kontinuitet` with `arguments` in the package root.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "kontinuitet-e2e-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Every regular file under `root`, as paths relative to it, sorted.
+    static func files(under root: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let name = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                files.append(name)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// Asserts that every file of `expected` exists in `actual` with the same bytes.
+    static func assertSameFiles(expected: String, actual: String, file: StaticString = #filePath, line: UInt = #line)
+    {
+        let expectedFiles = files(under: expected)
+        XCTAssertFalse(expectedFiles.isEmpty, "no expected files under \(expected)", file: file, line: line)
+        for name in expectedFiles {
+            let want = FileManager.default.contents(atPath: expected + "/" + name)
+            let got = FileManager.default.contents(atPath: actual + "/" + name)
+            XCTAssertNotNil(got, "\(name) was not written", file: file, line: line)
+            XCTAssertTrue(want == got, "\(name) differs from the committed expected output", file: file, line: line)
+        }
+    }
+}
