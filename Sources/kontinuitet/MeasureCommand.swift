@@ -20,6 +20,8 @@ enum MeasureCommand: Command {
         OptionSpec("--sample-cap", .single(valueName: "N"), help: "users sampled per provider (default 150)"),
         OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
         OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),
+        OptionSpec("--rolling", .flag, help: "also measure every 14-day window of the data"),
+        OptionSpec("--per-user", .flag, help: "with --rolling: write every user's windows (rolling_users.csv)"),
         OptionSpec("--threads", .single(valueName: "N"), help: "worker threads (default: all cores)"),
         OptionSpec("--strict", .flag, help: "exit 3 when any row is rejected"),
         OptionSpec("--quiet", .flag, help: "no progress or summary on stderr"),
@@ -46,6 +48,11 @@ enum MeasureCommand: Command {
         }
         options.sampleCap = try arguments.integer("--sample-cap", in: 1...1_000_000) ?? options.sampleCap
         options.threads = try arguments.integer("--threads", in: 1...256) ?? options.threads
+        options.rolling = arguments.flag("--rolling")
+        options.rollingPerUser = arguments.flag("--per-user")
+        if options.rollingPerUser && !options.rolling {
+            throw UsageError.invalidValue(option: "--per-user", value: "", expected: "used without --rolling")
+        }
         var outputOptions = MeasureOutputOptions()
         outputOptions.keepIDs = arguments.flag("--keep-ids")
         outputOptions.keyPath = arguments.value("--key")

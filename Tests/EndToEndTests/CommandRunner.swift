@@ -65,8 +65,7 @@ struct CommandRunner {
     }
 
     /// Asserts that every file of `expected` exists in `actual` with the same bytes.
-    static func assertSameFiles(expected: String, actual: String, file: StaticString = #filePath, line: UInt = #line)
-    {
+    static func assertSameFiles(expected: String, actual: String, file: StaticString = #filePath, line: UInt = #line) {
         let expectedFiles = files(under: expected)
         XCTAssertFalse(expectedFiles.isEmpty, "no expected files under \(expected)", file: file, line: line)
         for name in expectedFiles {

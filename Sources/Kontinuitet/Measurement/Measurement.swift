@@ -11,6 +11,10 @@ public struct MeasureOptions: Sendable {
     public var sampleCap = SamplingRule.defaultCap
     /// Worker threads for scanning and aggregation; the output does not depend on it.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Also measure every 14-day window of the data (`--rolling`).
+    public var rolling = false
+    /// With `rolling`, keep every user's windows too (`--per-user`).
+    public var rollingPerUser = false
     /// The smallest chunk a file is cut into for parallel scanning (tests make it tiny to exercise the cuts).
     var minimumChunkBytes = 1 << 20
 
@@ -40,6 +44,8 @@ public struct UserMeasurement: Sendable {
     /// Distinct staff over the counted visits of the period.
     public var distinctStaff: Int
     public var sampled: Bool
+    /// Continuity indices over the counted visits of the period.
+    public var indices: ContinuityIndices
     /// 0-based order of first appearance in the input (files in the order given).
     public var firstSeen: Int
 
@@ -56,6 +62,8 @@ public struct ProviderMeasurement: Sendable {
     public var summary: ProviderSummary
     /// Sampled users per `StaffCountBin`, in bin order.
     public var distribution: [Int]
+    /// Means of the continuity indices over the sampled users.
+    public var indices: ProviderIndices
 }
 
 /// Everything a measurement run produced.
@@ -72,6 +80,8 @@ public struct MeasureResult: Sendable {
     public var files: [InputFileSummary]
     /// Rejected rows, by file (in the order given) and line.
     public var rejectedRows: [RejectedRow]
+    /// The rolling measurement, when asked for.
+    public var rolling: RollingResult?
 }
 
 /// The measurement pipeline of SPEC §2: scans every visit log in parallel chunks, merges the chunks in input
@@ -99,7 +109,12 @@ public enum VisitLogMeasurement {
         var chunkResults: [[ChunkScan]] = []
         for (file, columns) in files {
             let started = Date()
-            let scanner = VisitLogScanner(file: file, columns: columns, period: period)
+            let scanner =
+                options.rolling
+                ? VisitLogScanner(
+                    file: file, columns: columns, period: period, storedFirstDay: period.firstDay - rollingReach,
+                    storedDays: 2 * rollingReach)
+                : VisitLogScanner(file: file, columns: columns, period: period)
             chunkResults.append(
                 scanFile(scanner, threads: options.threads, minimumChunkBytes: options.minimumChunkBytes))
             let seconds = Date().timeIntervalSince(started)
@@ -107,9 +122,12 @@ public enum VisitLogMeasurement {
             progress("read \(file.path): \(rows) rows in \(String(format: "%.2f", seconds)) s")
         }
         return aggregate(
-            files: files.map(\.0), chunks: chunkResults, period: period, periodSource: periodSource,
+            files: files.map(\.0), chunks: &chunkResults, period: period, periodSource: periodSource,
             options: options)
     }
+
+    /// With `--rolling`, counted rows are kept for this many days either side of the period (about 89 years).
+    static let rollingReach = 32_767
 
     // MARK: - Period
 
@@ -241,15 +259,16 @@ public enum VisitLogMeasurement {
         var sortName: String?
     }
 
-    /// Counts of one user computed from its counted rows.
+    /// Counts of one user computed from its counted rows of the period.
     struct UserCounts {
         var dailyVisits: [Int]
         var visits: Int
         var distinctStaff: Int
+        var indices: ContinuityIndices
     }
 
     static func aggregate(
-        files: [CSVFile], chunks: [[ChunkScan]], period: PeriodWindow, periodSource: String,
+        files: [CSVFile], chunks: inout [[ChunkScan]], period: PeriodWindow, periodSource: String,
         options: MeasureOptions
     ) -> MeasureResult {
         var providers = ByteInterner(capacity: 64)
@@ -260,12 +279,12 @@ public enum VisitLogMeasurement {
         var accounting = RowAccounting()
         var fileSummaries: [InputFileSummary] = []
         var rejected: [RejectedRow] = []
-        var rowsPerUser: [Int] = []
-        var remapped: [[CountedRow]] = []
-
+        var maps: [(users: [Int32], staff: [Int32])] = []
+        var chunkRows: [[CountedRow]] = []
         for (fileIndex, fileChunks) in chunks.enumerated() {
             var fileAccounting = RowAccounting()
-            for var chunk in fileChunks {
+            for chunkIndex in fileChunks.indices {
+                let chunk = fileChunks[chunkIndex]
                 fileAccounting.add(chunk.accounting)
                 rejected.append(contentsOf: chunk.rejected)
                 let providerMap = (0..<chunk.providers.count).map { local in
@@ -283,7 +302,6 @@ public enum VisitLogMeasurement {
                                 provider: providerMap[Int(local.provider)],
                                 trace: UserTrace(
                                     provider: providerMap[Int(local.provider)])))
-                        rowsPerUser.append(0)
                     }
                     var merged = traces[Int(global)]
                     merged.trace.hasRowsInPeriod = merged.trace.hasRowsInPeriod || local.hasRowsInPeriod
@@ -301,13 +319,9 @@ public enum VisitLogMeasurement {
                 let staffMap = (0..<chunk.staff.count).map { local in
                     chunk.staff.key(Int32(local)).withUnsafeBufferPointer { staff.intern($0) }
                 }
-                for index in chunk.rows.indices {
-                    let user = userMap[Int(chunk.rows[index].user)]
-                    chunk.rows[index].user = user
-                    chunk.rows[index].staff = staffMap[Int(chunk.rows[index].staff)]
-                    rowsPerUser[Int(user)] += 1
-                }
-                remapped.append(chunk.rows)
+                maps.append((userMap, staffMap))
+                chunkRows.append(chunk.rows)
+                chunks[fileIndex][chunkIndex].rows = []
             }
             accounting.add(fileAccounting)
             let file = files[fileIndex]
@@ -317,21 +331,21 @@ public enum VisitLogMeasurement {
                     accounting: fileAccounting))
         }
 
-        // Counting sort of the counted rows by global user.
-        var offsets = [Int](repeating: 0, count: traces.count + 1)
-        for user in 0..<traces.count { offsets[user + 1] = offsets[user] + rowsPerUser[user] }
-        var fill = offsets
-        var rows = [CountedRow](
-            repeating: CountedRow(user: 0, staff: 0, day: 0, visit: 0), count: offsets[traces.count])
-        for part in remapped {
-            for row in part {
-                rows[fill[Int(row.user)]] = row
-                fill[Int(row.user)] += 1
-            }
+        // Each chunk's rows, remapped to global ids and sorted by user, in parallel; a user's rows are then the
+        // union of one slice per chunk.
+        let rowSlots = ResultSlots(chunkRows)
+        let chunkCount = chunkRows.count
+        chunkRows = []
+        let index = UserRowIndex(
+            chunks: rowSlots, count: chunkCount, maps: maps, users: traces.count, threads: options.threads)
+        let birthDates: [CivilDate?] = traces.enumerated().map { index, global in
+            if global.trace.birthDay != Int32.min { return CivilDate(dayNumber: Int(global.trace.birthDay)) }
+            let key = users.key(Int32(index))
+            let userID = String(decoding: key.dropFirst(providers.key(global.provider).count + 1), as: UTF8.self)
+            return Personnummer.birthDate(userID, reference: period.start)
         }
-        remapped = []
-
-        let counts = userCounts(rows: rows, offsets: offsets, threads: options.threads)
+        let periodOffset = options.rolling ? rollingReach : 0
+        let counts = userCounts(index, periodOffset: periodOffset, threads: options.threads)
 
         var results: [UserMeasurement] = []
         results.reserveCapacity(traces.count)
@@ -339,12 +353,7 @@ public enum VisitLogMeasurement {
             let providerName = providers.string(global.provider)
             let key = users.key(Int32(index))
             let userID = String(decoding: key.dropFirst(providers.key(global.provider).count + 1), as: UTF8.self)
-            var birthDate: CivilDate?
-            if global.trace.birthDay != Int32.min {
-                birthDate = CivilDate(dayNumber: Int(global.trace.birthDay))
-            } else {
-                birthDate = Personnummer.birthDate(userID, reference: period.start)
-            }
+            let birthDate = birthDates[index]
             let count = counts[index]
             let reason = MeasurementEligibility.reason(
                 hasRowsInPeriod: global.trace.hasRowsInPeriod, birthDate: birthDate, period: period,
@@ -353,7 +362,8 @@ public enum VisitLogMeasurement {
                 UserMeasurement(
                     provider: providerName, unit: global.trace.unit >= 0 ? units.string(global.trace.unit) : "",
                     userID: userID, reason: reason, daysWithVisits: count.dailyVisits.filter { $0 > 0 }.count,
-                    visits: count.visits, distinctStaff: count.distinctStaff, sampled: false, firstSeen: index))
+                    visits: count.visits, distinctStaff: count.distinctStaff, sampled: false, indices: count.indices,
+                    firstSeen: index))
         }
 
         // Sampling and provider figures.
@@ -374,18 +384,26 @@ public enum VisitLogMeasurement {
                 ProviderMeasurement(
                     provider: providers.string(provider), users: members.count, measuredUsers: measured.count,
                     sampledUsers: sampled.count, summary: ProviderSummary(staffCounts: staffCounts),
-                    distribution: distribution))
+                    distribution: distribution, indices: ProviderIndices(sampled.map { results[$0].indices })))
         }
         providerResults.sort { $0.provider.utf8.lexicographicallyPrecedes($1.provider.utf8) }
 
+        var rolling: RollingResult?
+        if options.rolling {
+            rolling = rollingResult(
+                index, users: results, birthDates: birthDates, storedFirstDay: period.firstDay - rollingReach,
+                staffCount: staff.count, options: options)
+        }
         return MeasureResult(
             period: period, periodSource: periodSource, options: options, users: results,
-            providers: providerResults, accounting: accounting, files: fileSummaries, rejectedRows: rejected)
+            providers: providerResults, accounting: accounting, files: fileSummaries, rejectedRows: rejected,
+            rolling: rolling)
     }
 
-    /// Per-user daily visits, visits and distinct staff, computed over contiguous user partitions in parallel.
-    static func userCounts(rows: [CountedRow], offsets: [Int], threads: Int) -> [UserCounts] {
-        let userCount = offsets.count - 1
+    /// Per-user daily visits, visits, distinct staff and indices, computed over contiguous user partitions in
+    /// parallel.
+    static func userCounts(_ index: UserRowIndex, periodOffset: Int, threads: Int) -> [UserCounts] {
+        let userCount = index.users
         let partitions = max(1, min(userCount, threads * 8))
         let slots = ResultSlots<[UserCounts]>(count: partitions)
         Parallel.forEach(count: partitions, threads: threads) { partition in
@@ -393,35 +411,128 @@ public enum VisitLogMeasurement {
             let hi = userCount * (partition + 1) / partitions
             var out: [UserCounts] = []
             out.reserveCapacity(hi - lo)
-            var visits: [(UInt8, UInt64)] = []
-            var staff: [Int32] = []
+            var rows: [CountedRow] = []
             for user in lo..<hi {
-                visits.removeAll(keepingCapacity: true)
-                staff.removeAll(keepingCapacity: true)
-                for index in offsets[user]..<offsets[user + 1] {
-                    visits.append((rows[index].day, rows[index].visit))
-                    staff.append(rows[index].staff)
-                }
-                out.append(countsOfOneUser(visits: &visits, staff: &staff))
+                index.gather(user, into: &rows)
+                rows.removeAll { Int($0.day) < periodOffset || Int($0.day) >= periodOffset + PeriodWindow.length }
+                out.append(countsOfOneUser(&rows, periodOffset: periodOffset))
             }
             slots.set(partition, out)
         }
         return slots.values().flatMap { $0 }
     }
 
-    /// Distinct visits per day (rule 4) and distinct staff (rule 7) of one user's counted rows.
-    static func countsOfOneUser(visits: inout [(UInt8, UInt64)], staff: inout [Int32]) -> UserCounts {
+    /// Rule 4 (distinct visits per day), rule 7 (distinct staff) and the continuity indices of one user's counted
+    /// rows of the period.
+    static func countsOfOneUser(_ rows: inout [CountedRow], periodOffset: Int) -> UserCounts {
         var daily = [Int](repeating: 0, count: PeriodWindow.length)
-        visits.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        var total = 0
-        for (index, visit) in visits.enumerated() where index == 0 || visits[index - 1] != visit {
-            daily[Int(visit.0)] += 1
-            total += 1
+        rows.sort { a, b in
+            if a.day != b.day { return a.day < b.day }
+            if a.visit != b.visit { return a.visit < b.visit }
+            return a.staff < b.staff
         }
-        staff.sort()
+        // Visits: runs of equal (day, visit); each with its first minute and distinct staff.
+        var visits: [(day: UInt16, minute: UInt16, key: UInt64, staff: [Int32])] = []
+        var start = 0
+        while start < rows.count {
+            var end = start + 1
+            var minute = rows[start].minute
+            var staff = [rows[start].staff]
+            while end < rows.count && rows[end].day == rows[start].day && rows[end].visit == rows[start].visit {
+                minute = min(minute, rows[end].minute)
+                if rows[end].staff != staff[staff.count - 1] { staff.append(rows[end].staff) }
+                end += 1
+            }
+            visits.append((rows[start].day, minute, rows[start].visit, staff))
+            daily[Int(rows[start].day) - periodOffset] += 1
+            start = end
+        }
+        var allStaff = rows.map(\.staff)
+        allStaff.sort()
         var distinct = 0
-        for (index, member) in staff.enumerated() where index == 0 || staff[index - 1] != member { distinct += 1 }
-        return UserCounts(dailyVisits: daily, visits: total, distinctStaff: distinct)
+        for (position, member) in allStaff.enumerated() where position == 0 || allStaff[position - 1] != member {
+            distinct += 1
+        }
+        visits.sort { a, b in
+            if a.day != b.day { return a.day < b.day }
+            if a.minute != b.minute { return a.minute < b.minute }
+            return a.key < b.key
+        }
+        return UserCounts(
+            dailyVisits: daily, visits: visits.count, distinctStaff: distinct,
+            indices: ContinuityIndices.compute(visitsInOrder: visits.map(\.staff)))
+    }
+
+    /// The rolling measurement over every stored day of the data.
+    static func rollingResult(
+        _ index: UserRowIndex, users: [UserMeasurement], birthDates: [CivilDate?], storedFirstDay: Int,
+        staffCount: Int, options: MeasureOptions
+    ) -> RollingResult? {
+        guard let (firstStored, lastStored) = index.dayRange() else { return nil }
+        let dayCount = lastStored - firstStored + 1
+        let firstDay = storedFirstDay + firstStored
+        let userCount = index.users
+        let partitions = max(1, min(userCount, options.threads * 8))
+        let slots = ResultSlots<[(user: Int, start: Int, staff: Int)]>(count: partitions)
+        Parallel.forEach(count: partitions, threads: options.threads) { partition in
+            let lo = userCount * partition / partitions
+            let hi = userCount * (partition + 1) / partitions
+            var rows: [CountedRow] = []
+            var counter = [UInt16](repeating: 0, count: staffCount)
+            var out: [(user: Int, start: Int, staff: Int)] = []
+            var days = RollingWindows.UserDays(
+                visits: [UInt16](repeating: 0, count: dayCount), dayStaffStart: [], staff: [])
+            for user in lo..<hi {
+                index.gather(user, into: &rows)
+                guard !rows.isEmpty else { continue }
+                days.fill(from: &rows, firstStored: firstStored)
+                var eligibleFrom = 0
+                if let born = birthDates[user] {
+                    eligibleFrom = max(0, born.sixtyFifthBirthday.dayNumber - firstDay)
+                }
+                for window in RollingWindows.windows(days, eligibleFrom: eligibleFrom, counter: &counter) {
+                    out.append((user, window.start, window.staff))
+                }
+            }
+            slots.set(partition, out)
+        }
+        let measured = slots.values().flatMap { $0 }
+
+        var byProviderWindow: [String: [Int: [Int]]] = [:]
+        var byProviderMonth: [String: [String: [Int]]] = [:]
+        var perUser: [RollingUserWindow] = []
+        for entry in measured {
+            let provider = users[entry.user].provider
+            let start = CivilDate(dayNumber: firstDay + entry.start)
+            byProviderWindow[provider, default: [:]][entry.start, default: []].append(entry.staff)
+            let month = String(start.description.prefix(7))
+            byProviderMonth[provider, default: [:]][month, default: []].append(entry.staff)
+            if options.rollingPerUser {
+                perUser.append(RollingUserWindow(user: entry.user, windowStart: start, distinctStaff: entry.staff))
+            }
+        }
+        var windows: [RollingWindowFigure] = []
+        for provider in byProviderWindow.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for (start, values) in (byProviderWindow[provider] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let (mean, median) = RollingWindows.meanAndMedian(values)
+                windows.append(
+                    RollingWindowFigure(
+                        provider: provider, windowStart: CivilDate(dayNumber: firstDay + start),
+                        measuredUsers: values.count, mean: mean, median: median))
+            }
+        }
+        var months: [RollingMonthFigure] = []
+        for provider in byProviderMonth.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for (month, values) in (byProviderMonth[provider] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let (mean, median) = RollingWindows.meanAndMedian(values)
+                months.append(
+                    RollingMonthFigure(
+                        provider: provider, month: month, userWindows: values.count, mean: mean, median: median))
+            }
+        }
+        return RollingResult(
+            firstDay: CivilDate(dayNumber: firstDay), lastDay: CivilDate(dayNumber: firstDay + dayCount - 1),
+            windows: windows, months: months, users: perUser)
     }
 
     static func delimiterName(_ delimiter: UInt8) -> String {

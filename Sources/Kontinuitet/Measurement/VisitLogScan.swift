@@ -7,8 +7,11 @@ struct CountedRow {
     var user: Int32
     /// Local or global staff id.
     var staff: Int32
-    /// Day index 0…13 in the period.
-    var day: UInt8
+    /// Day of the visit, counted from `VisitLogScanner.storedFirstDay` (0…13 are the period's days unless the
+    /// scan keeps a wider range for rolling measurement).
+    var day: UInt16
+    /// Minute of the day the row starts (0…1439), to order visits.
+    var minute: UInt16
     /// `VisitIdentity` key, unique within a user and a day.
     var visit: UInt64
 }
@@ -88,6 +91,26 @@ struct VisitLogScanner {
     let file: CSVFile
     let columns: ColumnIndex
     let period: PeriodWindow
+    /// Counted rows are kept for the days `storedFirstDay ..< storedFirstDay + storedDays`: the 14 days of the
+    /// period, or (rolling measurement) a wide range around it. Accounting is always against the period.
+    let storedFirstDay: Int
+    let storedDays: Int
+
+    /// A scanner that keeps the counted rows of the period only.
+    init(file: CSVFile, columns: ColumnIndex, period: PeriodWindow) {
+        self.init(
+            file: file, columns: columns, period: period, storedFirstDay: period.firstDay,
+            storedDays: PeriodWindow.length)
+    }
+
+    /// A scanner that keeps the counted rows of a wider range of days.
+    init(file: CSVFile, columns: ColumnIndex, period: PeriodWindow, storedFirstDay: Int, storedDays: Int) {
+        self.file = file
+        self.columns = columns
+        self.period = period
+        self.storedFirstDay = storedFirstDay
+        self.storedDays = storedDays
+    }
 
     private struct Positions {
         var provider = -1, unit = -1, user = -1, staff = -1, start = -1, visit = -1, category = -1, role = -1
@@ -249,11 +272,14 @@ struct VisitLogScanner {
 
             // Rule 1: the period.
             let dayNumber = Stockholm.floorDiv(wall, 86_400)
-            guard let day = period.dayIndex(ofDay: dayNumber) else {
+            let inPeriod = period.dayIndex(ofDay: dayNumber) != nil
+            let storedDay = dayNumber - storedFirstDay
+            if inPeriod {
+                out.traces[Int(user)].hasRowsInPeriod = true
+            } else {
                 outsidePeriod += 1
-                continue
+                if storedDay < 0 || storedDay >= storedDays { continue }
             }
-            out.traces[Int(user)].hasRowsInPeriod = true
             // Rule 6: category and role.
             if p.category >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.category)),
                 !value.isEmpty
@@ -263,7 +289,7 @@ struct VisitLogScanner {
                     categoryExcluded.append(ExclusionRule.isExcludedCategory(TextDecoding.string(value)))
                 }
                 if categoryExcluded[id] {
-                    out.accounting.excluded[.excludedCategory, default: 0] += 1
+                    if inPeriod { out.accounting.excluded[.excludedCategory, default: 0] += 1 }
                     continue
                 }
             }
@@ -273,14 +299,14 @@ struct VisitLogScanner {
                     roleExcluded.append(ExclusionRule.isExcludedRole(TextDecoding.string(value)))
                 }
                 if roleExcluded[id] {
-                    out.accounting.excluded[.excludedRole, default: 0] += 1
+                    if inPeriod { out.accounting.excluded[.excludedRole, default: 0] += 1 }
                     continue
                 }
             }
             // Rule 2: 07:00–22:00.
             let secondOfDay = wall - dayNumber * 86_400
             guard ExclusionRule.isWithinDayHours(secondOfDay: secondOfDay) else {
-                out.accounting.excluded[.outsideHours, default: 0] += 1
+                if inPeriod { out.accounting.excluded[.outsideHours, default: 0] += 1 }
                 continue
             }
             // Rules 4, 5, 7: the visit and the staff member.
@@ -290,8 +316,10 @@ struct VisitLogScanner {
             let visit =
                 visitField.isEmpty
                 ? VisitIdentity.key(startSecondOfDay: secondOfDay) : VisitIdentity.key(visitID: visitField)
-            out.rows.append(CountedRow(user: user, staff: staff, day: UInt8(day), visit: visit))
-            out.accounting.used += 1
+            out.rows.append(
+                CountedRow(
+                    user: user, staff: staff, day: UInt16(storedDay), minute: UInt16(secondOfDay / 60), visit: visit))
+            if inPeriod { out.accounting.used += 1 }
         }
         out.lines = lines
         if outsidePeriod > 0 { out.accounting.excluded[.outsidePeriod, default: 0] += outsidePeriod }

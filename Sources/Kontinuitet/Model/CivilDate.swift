@@ -115,6 +115,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The date `days` days later.
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 
+    /// The day someone born on `self` turns 65 (1 March in common years for a 29 February birthday).
+    public var sixtyFifthBirthday: CivilDate {
+        let year = self.year + 65
+        if month == 2 && day == 29 && !Self.isLeapYear(year) { return CivilDate(year: year, month: 3, day: 1) }
+        return CivilDate(year: year, month: month, day: day)
+    }
+
     /// Completed years of age on `date` for someone born on `self`; a 29 February birthday counts from 1 March in
     /// common years.
     public func age(on date: CivilDate) -> Int {

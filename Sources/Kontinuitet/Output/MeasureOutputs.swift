@@ -96,6 +96,19 @@ public enum MeasureOutputs {
             written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
         }
 
+        try directory.write("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs))
+        try directory.write("provider_indices.csv", providerIndicesCSV(result.providers))
+        written += ["user_indices.csv", "provider_indices.csv"]
+        if let rolling = result.rolling {
+            try directory.write("rolling_providers.csv", rollingProvidersCSV(rolling))
+            try directory.write("rolling_months.csv", rollingMonthsCSV(rolling))
+            written += ["rolling_providers.csv", "rolling_months.csv"]
+            if result.options.rollingPerUser {
+                try directory.write("rolling_users.csv", rollingUsersCSV(rolling, result: result, shownIDs: shownIDs))
+                written.append("rolling_users.csv")
+            }
+        }
+
         try directory.write("excluded.csv", excludedCSV(result))
         written.append("excluded.csv")
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
@@ -160,6 +173,82 @@ public enum MeasureOutputs {
         } catch {
             throw OutputError.cannotWrite(path: "forms/\(provider.provider).xlsx", reason: error.description)
         }
+    }
+
+    static func optionalDecimal(_ value: Double?, places: Int) -> CSVWriter.Cell {
+        value.map { .decimal($0, places: places) } ?? .empty
+    }
+
+    /// `user_indices.csv`: the continuity indices of every user over the period (four decimals; empty where an
+    /// index is undefined, see docs/indices.md).
+    static func userIndicesCSV(_ result: MeasureResult, order: [Int], shownIDs: [String]) -> [UInt8] {
+        var writer = CSVWriter(header: [
+            "provider", "unit", "user", "measured", "sampled", "visits", "contacts", "coc", "upc", "secon",
+            "top3_share",
+        ])
+        for index in order {
+            let user = result.users[index]
+            let i = user.indices
+            writer.row([
+                .text(user.provider), .text(user.unit), .text(shownIDs[index]), .raw(user.measured ? "true" : "false"),
+                .raw(user.sampled ? "true" : "false"), .integer(i.visits), .integer(i.contacts),
+                optionalDecimal(i.coc, places: 4), optionalDecimal(i.upc, places: 4),
+                optionalDecimal(i.secon, places: 4), optionalDecimal(i.topThreeShare, places: 4),
+            ])
+        }
+        return writer.bytes
+    }
+
+    /// `provider_indices.csv`: per provider, the means of the indices over its sampled users.
+    static func providerIndicesCSV(_ providers: [ProviderMeasurement]) -> [UInt8] {
+        var writer = CSVWriter(header: [
+            "provider", "sampled_users", "mean_coc", "mean_upc", "mean_secon", "mean_top3_share",
+        ])
+        for provider in providers {
+            let i = provider.indices
+            writer.row([
+                .text(provider.provider), .integer(i.users), optionalDecimal(i.meanCOC, places: 4),
+                optionalDecimal(i.meanUPC, places: 4), optionalDecimal(i.meanSECON, places: 4),
+                optionalDecimal(i.meanTopThreeShare, places: 4),
+            ])
+        }
+        return writer.bytes
+    }
+
+    /// `rolling_providers.csv`: per provider and 14-day window start.
+    static func rollingProvidersCSV(_ rolling: RollingResult) -> [UInt8] {
+        var writer = CSVWriter(header: ["provider", "window_start", "measured_users", "mean_staff", "median_staff"])
+        for figure in rolling.windows {
+            writer.row([
+                .text(figure.provider), .raw(figure.windowStart.description), .integer(figure.measuredUsers),
+                .decimal(figure.mean, places: 2), .raw(CSVWriter.formatMedian(figure.median)),
+            ])
+        }
+        return writer.bytes
+    }
+
+    /// `rolling_months.csv`: per provider and month of the window start, over all measured user-windows.
+    static func rollingMonthsCSV(_ rolling: RollingResult) -> [UInt8] {
+        var writer = CSVWriter(header: ["provider", "month", "user_windows", "mean_staff", "median_staff"])
+        for figure in rolling.months {
+            writer.row([
+                .text(figure.provider), .raw(figure.month), .integer(figure.userWindows),
+                .decimal(figure.mean, places: 2), .raw(CSVWriter.formatMedian(figure.median)),
+            ])
+        }
+        return writer.bytes
+    }
+
+    /// `rolling_users.csv` (`--per-user`): every measured window of every user.
+    static func rollingUsersCSV(_ rolling: RollingResult, result: MeasureResult, shownIDs: [String]) -> [UInt8] {
+        var writer = CSVWriter(header: ["provider", "user", "window_start", "distinct_staff"])
+        for window in rolling.users {
+            writer.row([
+                .text(result.users[window.user].provider), .text(shownIDs[window.user]),
+                .raw(window.windowStart.description), .integer(window.distinctStaff),
+            ])
+        }
+        return writer.bytes
     }
 
     /// `excluded.csv`: the reconciliation of rows, one line per item.

@@ -10,6 +10,19 @@ final class ResultSlots<Element>: @unchecked Sendable {
 
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
+    /// Slots filled with `values`, for workers that each `take` one.
+    init(_ values: [Element]) { storage = values.map { $0 } }
+
+    /// Removes and returns slot `index`, so that its memory is freed as soon as the worker is done with it; call
+    /// from one worker per index only.
+    func take(_ index: Int) -> Element? {
+        storage.withUnsafeMutableBufferPointer { buffer in
+            let value = buffer[index]
+            buffer[index] = nil
+            return value
+        }
+    }
+
     /// Writes slot `index`; call from one worker per index only.
     func set(_ index: Int, _ value: Element) {
         storage.withUnsafeMutableBufferPointer { $0[index] = value }
