@@ -82,6 +82,8 @@ public struct MeasureResult: Sendable {
     public var rejectedRows: [RejectedRow]
     /// The rolling measurement, when asked for.
     public var rolling: RollingResult?
+    /// The values of the input's name column, kept only to check that no output carries them.
+    public var inputNames: [String]
 }
 
 /// The measurement pipeline of SPEC §2: scans every visit log in parallel chunks, merges the chunks in input
@@ -397,7 +399,7 @@ public enum VisitLogMeasurement {
         return MeasureResult(
             period: period, periodSource: periodSource, options: options, users: results,
             providers: providerResults, accounting: accounting, files: fileSummaries, rejectedRows: rejected,
-            rolling: rolling)
+            rolling: rolling, inputNames: traces.compactMap(\.sortName))
     }
 
     /// Per-user daily visits, visits, distinct staff and indices, computed over contiguous user partitions in

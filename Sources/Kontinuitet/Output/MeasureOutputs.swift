@@ -58,6 +58,11 @@ public enum MeasureOutputs {
         }
 
         var written: [String] = []
+        var shareable: [(path: String, bytes: [UInt8])] = []
+        func share(_ path: String, _ bytes: [UInt8]) throws {
+            shareable.append((path, bytes))
+            try directory.write(path, bytes)
+        }
         var users = CSVWriter(header: usersHeader)
         for index in order {
             let user = result.users[index]
@@ -67,10 +72,10 @@ public enum MeasureOutputs {
                 .integer(user.distinctStaff), .raw(user.sampled ? "true" : "false"),
             ])
         }
-        try directory.write("users.csv", users.bytes)
+        try share("users.csv", users.bytes)
         written.append("users.csv")
 
-        try directory.write("providers.csv", providersCSV(result.providers))
+        try share("providers.csv", providersCSV(result.providers))
         written.append("providers.csv")
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
@@ -91,25 +96,25 @@ public enum MeasureOutputs {
                     .text(result.period.end.description),
                 ])
             }
-            try directory.write("forms/\(slug).csv", form.bytes)
+            try share("forms/\(slug).csv", form.bytes)
             try directory.write("forms/\(slug).xlsx", formWorkbook(provider, period: result.period, rows: sheetRows))
             written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
         }
 
-        try directory.write("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs))
-        try directory.write("provider_indices.csv", providerIndicesCSV(result.providers))
+        try share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs))
+        try share("provider_indices.csv", providerIndicesCSV(result.providers))
         written += ["user_indices.csv", "provider_indices.csv"]
         if let rolling = result.rolling {
-            try directory.write("rolling_providers.csv", rollingProvidersCSV(rolling))
-            try directory.write("rolling_months.csv", rollingMonthsCSV(rolling))
+            try share("rolling_providers.csv", rollingProvidersCSV(rolling))
+            try share("rolling_months.csv", rollingMonthsCSV(rolling))
             written += ["rolling_providers.csv", "rolling_months.csv"]
             if result.options.rollingPerUser {
-                try directory.write("rolling_users.csv", rollingUsersCSV(rolling, result: result, shownIDs: shownIDs))
+                try share("rolling_users.csv", rollingUsersCSV(rolling, result: result, shownIDs: shownIDs))
                 written.append("rolling_users.csv")
             }
         }
 
-        try directory.write("excluded.csv", excludedCSV(result))
+        try share("excluded.csv", excludedCSV(result))
         written.append("excluded.csv")
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")
@@ -122,6 +127,11 @@ public enum MeasureOutputs {
                 try keyDirectory.write((keyPath as NSString).lastPathComponent, key.csv(), mode: 0o600)
                 try keyDirectory.commit()
             }
+        }
+        if !options.keepIDs {
+            let check = DisclosureCheck(names: result.inputNames)
+            let findings = shareable.flatMap { check.scan(String(decoding: $0.bytes, as: UTF8.self), file: $0.path) }
+            if !findings.isEmpty { throw OutputError.disclosure(findings) }
         }
         try directory.commit()
         return written

@@ -4,9 +4,16 @@ import Foundation
 public enum OutputError: Error, CustomStringConvertible {
     case cannotCreateDirectory(path: String)
     case cannotWrite(path: String, reason: String)
+    /// Shareable outputs would carry personal data; nothing was written.
+    case disclosure([DisclosureCheck.Finding])
 
     public var description: String {
         switch self {
+        case .disclosure(let findings):
+            let shown = findings.prefix(10).map { "  \($0)" }.joined(separator: "\n")
+            let more = findings.count > 10 ? "\n  … and \(findings.count - 10) more" : ""
+            return "refusing to write outputs meant for sharing that look like they hold personal data "
+                + "(previous results are left as they were):\n\(shown)\(more)"
         case .cannotCreateDirectory(let path): return "\(path): cannot create the output directory"
         case .cannotWrite(let path, let reason): return "\(path): cannot write (\(reason))"
         }

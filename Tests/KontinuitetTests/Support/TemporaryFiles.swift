@@ -19,6 +19,8 @@ final class TemporaryDirectory {
     @discardableResult
     func file(_ name: String, bytes: [UInt8]) -> String {
         let full = (path as NSString).appendingPathComponent(name)
+        try? FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
         return full
     }

@@ -1,0 +1,72 @@
+import XCTest
+
+@testable import Kontinuitet
+
+/// Personal data in shareable outputs: personnummer, samordningsnummer, names.
+final class DisclosureCheckTests: XCTestCase {
+    private func kind(_ text: String) -> DisclosureCheck.Finding.Kind? {
+        DisclosureCheck.identityNumberKind(in: Substring(text))
+    }
+
+    func testPersonnummerWithValidCheckDigitInEveryForm() {
+        // 400101-1230: Luhn over 4,0,0,1,0,1,1,2,3 → 0.
+        XCTAssertEqual(kind("P1,400101-1230,5"), .personnummer)
+        XCTAssertEqual(kind("P1,4001011230,5"), .personnummer)
+        XCTAssertEqual(kind("P1,19400101-1230,5"), .personnummer)
+        XCTAssertEqual(kind("P1,194001011230,5"), .personnummer)
+        XCTAssertEqual(kind("x 400101+1230 y"), .personnummer)
+    }
+
+    func testSamordningsnummer() {
+        // Day 61 = the 1st + 60; 400161-1237 has a valid check digit.
+        XCTAssertEqual(kind("400161-1237"), .samordningsnummer)
+    }
+
+    func testInvalidCheckDigitsAndOtherNumbersPass() {
+        XCTAssertNil(kind("400101-1234"))
+        XCTAssertNil(kind("2018-09-03,14,0.143"))
+        XCTAssertNil(kind("12345678901234"))
+        XCTAssertNil(kind("P1,17,true,,14,28,3"))
+    }
+
+    func testNamesFromTheInputAreFoundAsWholeWords() {
+        let check = DisclosureCheck(names: ["Anna Svensson", "Bo", "  Örjan Ek "])
+        XCTAssertEqual(check.scan("provider,unit\nP1,Anna Svensson\n", file: "f.csv").map(\.line), [2])
+        XCTAssertEqual(check.scan("P1,örjan ek,3", file: "f.csv").map(\.kind), [.name])
+        // "Bo" is too short to look for; a name inside a longer word is not a finding.
+        XCTAssertTrue(check.scan("Bo,Boende,Annasvenssonsgatan", file: "f.csv").isEmpty)
+    }
+
+    func testFindingsNameFileAndLineButNotTheValue() {
+        let finding = DisclosureCheck(names: []).scan("a\nb,400101-1230\n", file: "users.csv")
+        XCTAssertEqual(finding, [DisclosureCheck.Finding(file: "users.csv", line: 2, kind: .personnummer)])
+        XCTAssertFalse(finding[0].description.contains("400101"))
+    }
+
+    func testMeasureRefusesToShareAPersonnummerInAUnitAndKeepsPreviousResults() throws {
+        let directory = TemporaryDirectory()
+        directory.file("out/users.csv", "previous\n")
+        var log = VisitLogBuilder()
+        log.regularUser(user: "A", staff: ["s1"])
+        log.row(unit: "400101-1230", user: "B", staff: "s1", day: 3, time: "09:00")
+        let result = try log.measure()
+        XCTAssertThrowsError(
+            try MeasureOutputs.write(
+                result, to: OutputDirectory(path: directory.path + "/out"), options: MeasureOutputOptions())
+        ) { error in
+            guard case OutputError.disclosure(let findings) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(findings.contains { $0.file == "users.csv" && $0.kind == .personnummer })
+        }
+        XCTAssertEqual(directory.read("out/users.csv"), "previous\n")
+    }
+
+    func testMeasureRefusesToShareANameFromTheNameColumn() throws {
+        var log = VisitLogBuilder()
+        log.regularUser(user: "A", staff: ["s1"], name: "Greta Garbo")
+        log.row(unit: "Greta Garbo", user: "B", staff: "s1", day: 3, time: "09:00")
+        let directory = TemporaryDirectory()
+        XCTAssertThrowsError(
+            try MeasureOutputs.write(
+                try log.measure(), to: OutputDirectory(path: directory.path), options: MeasureOutputOptions()))
+    }
+}
