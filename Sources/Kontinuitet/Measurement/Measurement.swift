@@ -99,10 +99,19 @@ public enum VisitLogMeasurement {
     public static func run(paths: [String], options: MeasureOptions, progress: (String) -> Void = { _ in })
         throws -> MeasureResult
     {
-        let files = try paths.map { path -> (CSVFile, ColumnIndex) in
-            let file = try CSVFile.open(path)
+        try run(files: paths.map { try CSVFile.open($0) }, options: options, progress: progress)
+    }
+
+    /// Runs the measurement over files already opened (or held in memory).
+    ///
+    /// - Throws: `InputError` when a file lacks a required column, or (without a period start) no row has a
+    ///   readable start time.
+    public static func run(files csvFiles: [CSVFile], options: MeasureOptions, progress: (String) -> Void = { _ in })
+        throws -> MeasureResult
+    {
+        let files = try csvFiles.map { file -> (CSVFile, ColumnIndex) in
             let columns = try ColumnIndex.resolve(
-                header: file.header, specs: VisitLogFormat.columns, file: path, line: file.headerLine)
+                header: file.header, specs: VisitLogFormat.columns, file: file.path, line: file.headerLine)
             return (file, columns)
         }
         let (period, periodSource) = try choosePeriod(files: files, options: options)
