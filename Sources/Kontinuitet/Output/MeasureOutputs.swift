@@ -123,9 +123,7 @@ public enum MeasureOutputs {
                 try directory.write("key.csv", key.csv(), mode: 0o600)
                 written.append("key.csv")
             } else {
-                let keyDirectory = try OutputDirectory(path: (keyPath as NSString).deletingLastPathComponent)
-                try keyDirectory.write((keyPath as NSString).lastPathComponent, key.csv(), mode: 0o600)
-                try keyDirectory.commit()
+                try AtomicFile.write(keyPath, key.csv(), mode: 0o600)
             }
         }
         if !options.keepIDs {

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Errors of the output layer.
 public enum OutputError: Error, CustomStringConvertible {
     case cannotCreateDirectory(path: String)
@@ -20,57 +24,56 @@ public enum OutputError: Error, CustomStringConvertible {
     }
 }
 
-/// An output directory whose files appear all at once.
+/// An output directory whose new contents appear all at once.
 ///
-/// Each file is first written to a hidden temporary name in the same directory (so a rename cannot cross file
-/// systems); `commit()` renames them all into place only after every file has been written. A run killed before
-/// then leaves the previous results whole and at most some `.kontinuitet-tmp-*` files behind, which the next run
-/// removes.
+/// Files are written into a hidden staging directory beside the output directory. `commit()` first links every
+/// file of the old directory that this run did not rewrite into the staging directory, then swaps the two
+/// directories in one atomic `renameat2(RENAME_EXCHANGE)` and removes the old one. A run killed at any moment
+/// therefore leaves either the complete previous results or the complete new ones, never a mix; the next run
+/// removes the staging directory a killed run left behind. (On a file system without the exchange, the files
+/// are renamed into place one by one, each atomically.)
 public final class OutputDirectory {
+    /// The output directory as the user named it.
     public let path: String
-    private var staged: [(temporary: String, final: String)] = []
-    private let token = "\(getpid())"
+    private let staging: String
+    private var written: Set<String> = []
+    private var committed = false
 
-    /// Creates the directory (and parents) if needed and clears temporaries left by a killed run.
+    /// Prepares a staging directory for `path` (which is created at commit if it does not exist).
     public init(path: String) throws {
-        self.path = path
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.path = trimmed
+        let parent = (trimmed as NSString).deletingLastPathComponent
+        let name = (trimmed as NSString).lastPathComponent
+        let parentPath = parent.isEmpty ? "." : parent
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: parentPath, withIntermediateDirectories: true)
         } catch {
-            throw OutputError.cannotCreateDirectory(path: path)
+            throw OutputError.cannotCreateDirectory(path: parentPath)
         }
-        removeStaleTemporaries(in: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: trimmed, isDirectory: &isDirectory) && !isDirectory.boolValue {
+            throw OutputError.cannotWrite(path: trimmed, reason: "it exists and is not a directory")
+        }
+        let prefix = ".\(name).kontinuitet-new-"
+        for stale in (try? FileManager.default.contentsOfDirectory(atPath: parentPath)) ?? []
+        where stale.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(atPath: (parentPath as NSString).appendingPathComponent(stale))
+        }
+        staging = (parentPath as NSString).appendingPathComponent("\(prefix)\(getpid())")
+        do {
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError.cannotCreateDirectory(path: staging)
+        }
     }
 
     /// Stages a file at `relativePath` (sub-directories are created) with permission bits `mode`.
     public func write(_ relativePath: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
-        let final = (path as NSString).appendingPathComponent(relativePath)
-        let directory = (final as NSString).deletingLastPathComponent
-        let name = (final as NSString).lastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError.cannotCreateDirectory(path: directory)
-        }
-        removeStaleTemporaries(in: directory)
-        let temporary = (directory as NSString).appendingPathComponent(".kontinuitet-tmp-\(token)-\(name)")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode_t(mode))
-        guard fd >= 0 else { throw OutputError.cannotWrite(path: final, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        fchmod(fd, mode_t(mode))
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                guard let base = raw.baseAddress else { break }
-                let n = Foundation.write(fd, base + written, raw.count - written)
-                if n <= 0 {
-                    throw OutputError.cannotWrite(path: final, reason: String(cString: strerror(errno)))
-                }
-                written += n
-            }
-        }
-        fsync(fd)
-        staged.append((temporary, final))
+        let target = (staging as NSString).appendingPathComponent(relativePath)
+        try AtomicFile.writeFully(
+            target, bytes, mode: mode, shownPath: (path as NSString).appendingPathComponent(relativePath))
+        written.insert(relativePath)
     }
 
     /// Stages a text file.
@@ -78,26 +81,114 @@ public final class OutputDirectory {
         try write(relativePath, Array(text.utf8), mode: mode)
     }
 
-    /// Renames every staged file into place.
+    /// Puts every staged file in place at once.
     public func commit() throws {
-        for (temporary, final) in staged where rename(temporary, final) != 0 {
-            throw OutputError.cannotWrite(path: final, reason: String(cString: strerror(errno)))
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            try carryOverUnwrittenFiles()
+            if Self.exchange(staging, path) {
+                try? FileManager.default.removeItem(atPath: staging)
+                committed = true
+                return
+            }
+            // No atomic exchange here: rename file by file.
+            for relative in written.sorted() {
+                let from = (staging as NSString).appendingPathComponent(relative)
+                let to = (path as NSString).appendingPathComponent(relative)
+                try? FileManager.default.createDirectory(
+                    atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                guard rename(from, to) == 0 else {
+                    throw OutputError.cannotWrite(path: to, reason: String(cString: strerror(errno)))
+                }
+            }
+            try? FileManager.default.removeItem(atPath: staging)
+        } else if rename(staging, path) != 0 {
+            throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
-        staged = []
+        committed = true
     }
 
-    private var cleaned: Set<String> = []
-
-    private func removeStaleTemporaries(in directory: String) {
-        guard !cleaned.contains(directory) else { return }
-        cleaned.insert(directory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.hasPrefix(".kontinuitet-tmp-") {
-            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+    /// Hard-links (or copies) every file of the current directory that this run does not rewrite into the
+    /// staging directory, so the swap keeps them.
+    private func carryOverUnwrittenFiles() throws {
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return }
+        while let relative = enumerator.nextObject() as? String {
+            let source = (path as NSString).appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue,
+                !written.contains(relative)
+            else { continue }
+            let target = (staging as NSString).appendingPathComponent(relative)
+            try? FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if link(source, target) != 0 {
+                do {
+                    try FileManager.default.copyItem(atPath: source, toPath: target)
+                } catch {
+                    throw OutputError.cannotWrite(path: source, reason: "cannot keep the existing file")
+                }
+            }
         }
+    }
+
+    private typealias RenameAt2 =
+        @convention(c) (
+            Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
+        ) -> Int32
+
+    /// Swaps two directories atomically with Linux's `renameat2(RENAME_EXCHANGE)`; false when unavailable.
+    private static func exchange(_ a: String, _ b: String) -> Bool {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let renameExchange: UInt32 = 2
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
     }
 
     deinit {
-        for (temporary, _) in staged { unlink(temporary) }
+        if !committed { try? FileManager.default.removeItem(atPath: staging) }
+    }
+}
+
+/// Single files written so that they appear whole or not at all.
+public enum AtomicFile {
+    /// Writes `bytes` to a temporary name beside `path`, syncs it and renames it into place.
+    public static func write(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(
+            ".\(name).kontinuitet-tmp-\(getpid())")
+        try writeFully(temporary, bytes, mode: mode, shownPath: path)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Creates (or truncates) `target` with `mode`, writes every byte and syncs it; parents are created.
+    static func writeFully(_ target: String, _ bytes: [UInt8], mode: Int, shownPath: String) throws {
+        let directory = (target as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError.cannotCreateDirectory(path: (shownPath as NSString).deletingLastPathComponent)
+        }
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, mode_t(mode))
+        guard fd >= 0 else {
+            throw OutputError.cannotWrite(path: shownPath, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        fchmod(fd, mode_t(mode))
+        var offset = 0
+        try bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while offset < raw.count {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n <= 0 {
+                    throw OutputError.cannotWrite(path: shownPath, reason: String(cString: strerror(errno)))
+                }
+                offset += n
+            }
+        }
+        fsync(fd)
     }
 }

@@ -66,18 +66,37 @@ final class MeasureOutputsTests: XCTestCase {
         XCTAssertTrue(directory.read("key.csv").contains("P1,4,NEW\n"))
     }
 
-    func testNothingIsInPlaceUntilCommit() throws {
+    func testNothingIsInPlaceUntilCommitAndOtherFilesAreKept() throws {
         let directory = TemporaryDirectory()
-        directory.file("users.csv", "previous results\n")
+        directory.file("out/users.csv", "previous results\n")
+        directory.file("out/notes.txt", "the analyst's own file\n")
         do {
-            let out = try OutputDirectory(path: directory.path)
+            let out = try OutputDirectory(path: directory.path + "/out")
             try out.write("users.csv", text: "new results\n")
-            try out.write("providers.csv", text: "new\n")
+            try out.write("forms/p1.csv", text: "new\n")
             // Not committed: the previous file is whole and no new file is visible.
-            XCTAssertEqual(directory.read("users.csv"), "previous results\n")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/providers.csv"))
+            XCTAssertEqual(directory.read("out/users.csv"), "previous results\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/out/forms"))
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        XCTAssertEqual(names, ["users.csv"], "temporaries are removed when a run is abandoned")
+        // The abandoned staging directory is gone.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out"])
+
+        let out = try OutputDirectory(path: directory.path + "/out")
+        try out.write("users.csv", text: "new results\n")
+        try out.write("forms/p1.csv", text: "new\n")
+        try out.commit()
+        XCTAssertEqual(directory.read("out/users.csv"), "new results\n")
+        XCTAssertEqual(directory.read("out/forms/p1.csv"), "new\n")
+        XCTAssertEqual(directory.read("out/notes.txt"), "the analyst's own file\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out"])
+    }
+
+    func testANewDirectoryIsCreatedAtCommit() throws {
+        let directory = TemporaryDirectory()
+        let out = try OutputDirectory(path: directory.path + "/deeper/out")
+        try out.write("a.csv", text: "a\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/deeper/out"))
+        try out.commit()
+        XCTAssertEqual(directory.read("deeper/out/a.csv"), "a\n")
     }
 }
