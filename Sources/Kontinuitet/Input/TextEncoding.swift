@@ -126,38 +126,47 @@ enum IdentifierNormalization {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 
-    /// Writes the trimmed UTF-8 form of the field into `output` (replacing its contents), lower-cased when
-    /// `foldCase` is set: ASCII A–Z and the Latin-1 capitals À–Þ (Å, Ä, Ö, É …) become their lower-case forms.
-    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool, into output: inout [UInt8]) {
-        output.removeAll(keepingCapacity: true)
+    /// Appends the trimmed UTF-8 form of the field to `output`, lower-cased when `foldCase` is set: ASCII A–Z and
+    /// the Latin-1 capitals À–Þ (Å, Ä, Ö, É …) become their lower-case forms. No-break spaces at either end count
+    /// as blanks.
+    ///
+    /// - Complexity: O(field length); ASCII fields (the common case) are copied in one pass.
+    @inline(__always)
+    static func appendNormalized(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool, to output: inout ByteScratch) {
         let field = trimmed(bytes)
         if TextDecoding.isASCII(field) {
             if foldCase {
                 for byte in field { output.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
             } else {
-                output.append(contentsOf: field)
+                output.append(field)
             }
             return
         }
-        TextDecoding.appendUTF8(field, to: &output)
-        // A no-break space (U+00A0) at either end counts as blank too.
-        while output.count >= 2 && output[output.count - 2] == 0xC2 && output[output.count - 1] == 0xA0 {
-            output.removeLast(2)
-        }
-        while output.count >= 2 && output[0] == 0xC2 && output[1] == 0xA0 { output.removeFirst(2) }
-        guard foldCase else { return }
-        var i = 0
-        let n = output.count
-        while i < n {
-            let b = output[i]
-            if b >= 0x41 && b <= 0x5A {
-                output[i] = b | 0x20
-            } else if b == 0xC3 && i + 1 < n {
-                let next = output[i + 1]
-                if next >= 0x80 && next <= 0x9E && next != 0x97 { output[i + 1] = next + 0x20 }
+        var text: [UInt8] = []
+        TextDecoding.appendUTF8(field, to: &text)
+        while text.count >= 2 && text[text.count - 2] == 0xC2 && text[text.count - 1] == 0xA0 { text.removeLast(2) }
+        while text.count >= 2 && text[0] == 0xC2 && text[1] == 0xA0 { text.removeFirst(2) }
+        if foldCase {
+            var i = 0
+            while i < text.count {
+                let b = text[i]
+                if b >= 0x41 && b <= 0x5A {
+                    text[i] = b | 0x20
+                } else if b == 0xC3 && i + 1 < text.count {
+                    let next = text[i + 1]
+                    if next >= 0x80 && next <= 0x9E && next != 0x97 { text[i + 1] = next + 0x20 }
+                    i += 1
+                }
                 i += 1
             }
-            i += 1
         }
+        text.withUnsafeBufferPointer { output.append($0) }
+    }
+
+    /// The normalised form of the field as an array (see `appendNormalized`).
+    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool, into output: inout [UInt8]) {
+        var scratch = ByteScratch(capacity: bytes.count + 8)
+        appendNormalized(bytes, foldCase: foldCase, to: &scratch)
+        output = Array(scratch.bytes)
     }
 }

@@ -117,6 +117,13 @@ struct VisitLogScanner {
         var sortName = -1, birthDate = -1
     }
 
+    @inline(__always)
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
+    }
+
     /// Scans the records that start in `[start, end)` of `bytes`; `firstLine` is the line number of the first.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, firstLine: Int) -> ChunkScan {
         var out = ChunkScan()
@@ -135,11 +142,8 @@ struct VisitLogScanner {
 
         let scanner = CSVScanner(delimiter: file.delimiter)
         let fields = CSVFieldSplitter()
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(128)
-        var userPart: [UInt8] = []
-        userPart.reserveCapacity(64)
-        var lastUnitRaw: [UInt8] = []
+        var scratch = ByteScratch(capacity: 256)
+        var lastUnitRaw = ByteScratch(capacity: 64)
         var lastUnit: Int32 = -1
         var outsidePeriod = 0
         // Only the fields up to the last column used are split.
@@ -237,34 +241,31 @@ struct VisitLogScanner {
             }
 
             // The row is valid: register its user (provider and user id, joined by a unit separator).
-            IdentifierNormalization.normalize(providerField, foldCase: false, into: &scratch)
+            scratch.removeAll()
+            IdentifierNormalization.appendNormalized(providerField, foldCase: false, to: &scratch)
             let providerLength = scratch.count
             scratch.append(0x1F)
-            IdentifierNormalization.normalize(userField, foldCase: false, into: &userPart)
-            scratch.append(contentsOf: userPart)
-            let user = scratch.withUnsafeBufferPointer { out.users.intern($0) }
+            IdentifierNormalization.appendNormalized(userField, foldCase: false, to: &scratch)
+            let user = out.users.intern(scratch.bytes)
             if Int(user) == out.traces.count {
-                let provider = scratch.withUnsafeBufferPointer {
-                    out.providers.intern(UnsafeBufferPointer(rebasing: $0[0..<providerLength]))
-                }
-                out.traces.append(UserTrace(provider: provider))
+                out.traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
             }
             if p.unit >= 0 && wall >= out.traces[Int(user)].unitStart {
                 let unitField = fields.field(p.unit)
-                if !unitField.elementsEqual(lastUnitRaw) {
-                    lastUnitRaw.removeAll(keepingCapacity: true)
-                    lastUnitRaw.append(contentsOf: unitField)
-                    IdentifierNormalization.normalize(unitField, foldCase: false, into: &scratch)
-                    lastUnit = scratch.withUnsafeBufferPointer { out.units.intern($0) }
+                if !Self.equal(unitField, lastUnitRaw.bytes) {
+                    lastUnitRaw.removeAll()
+                    lastUnitRaw.append(unitField)
+                    scratch.removeAll()
+                    IdentifierNormalization.appendNormalized(unitField, foldCase: false, to: &scratch)
+                    lastUnit = out.units.intern(scratch.bytes)
                 }
                 out.traces[Int(user)].unit = lastUnit
                 out.traces[Int(user)].unitStart = wall
             }
             if p.sortName >= 0 && out.traces[Int(user)].sortName < 0 {
-                IdentifierNormalization.normalize(fields.field(p.sortName), foldCase: false, into: &scratch)
-                if !scratch.isEmpty {
-                    out.traces[Int(user)].sortName = scratch.withUnsafeBufferPointer { out.names.intern($0) }
-                }
+                scratch.removeAll()
+                IdentifierNormalization.appendNormalized(fields.field(p.sortName), foldCase: false, to: &scratch)
+                if scratch.count > 0 { out.traces[Int(user)].sortName = out.names.intern(scratch.bytes) }
             }
             if birthDay != Int32.min && out.traces[Int(user)].birthDay == Int32.min {
                 out.traces[Int(user)].birthDay = birthDay
@@ -310,8 +311,9 @@ struct VisitLogScanner {
                 continue
             }
             // Rules 4, 5, 7: the visit and the staff member.
-            IdentifierNormalization.normalize(staffField, foldCase: true, into: &scratch)
-            let staff = scratch.withUnsafeBufferPointer { out.staff.intern($0) }
+            scratch.removeAll()
+            IdentifierNormalization.appendNormalized(staffField, foldCase: true, to: &scratch)
+            let staff = out.staff.intern(scratch.bytes)
             let visitField = p.visit >= 0 ? IdentifierNormalization.trimmed(fields.field(p.visit)) : fields.field(-1)
             let visit =
                 visitField.isEmpty

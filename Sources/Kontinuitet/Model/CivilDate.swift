@@ -78,26 +78,24 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses a date on bytes; see `init?(parsing:)`.
     static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         let b = IdentifierNormalization.trimmed(raw)
-        func digits(_ from: Int, _ count: Int) -> Int? {
-            var value = 0
-            for i in from..<(from + count) {
-                let d = Int(b[i]) - 48
-                guard d >= 0 && d <= 9 else { return nil }
-                value = value * 10 + d
-            }
-            return value
-        }
-        let y: Int?
-        let m: Int?
-        let d: Int?
+        let digitsAt: (Int, Int, Int)
         if b.count == 10, b[4] == b[7], b[4] == 0x2D || b[4] == 0x2F {
-            (y, m, d) = (digits(0, 4), digits(5, 2), digits(8, 2))
+            digitsAt = (0, 5, 8)
         } else if b.count == 8 {
-            (y, m, d) = (digits(0, 4), digits(4, 2), digits(6, 2))
+            digitsAt = (0, 4, 6)
         } else {
             return nil
         }
-        guard let y, let m, let d, isValid(year: y, month: m, day: d) else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int {
+            let d = Int(b[i]) &- 48
+            return d >= 0 && d <= 9 ? d : -10_000
+        }
+        let y =
+            digit(digitsAt.0) * 1000 + digit(digitsAt.0 + 1) * 100 + digit(digitsAt.0 + 2) * 10
+            + digit(digitsAt.0 + 3)
+        let m = digit(digitsAt.1) * 10 + digit(digitsAt.1 + 1)
+        let d = digit(digitsAt.2) * 10 + digit(digitsAt.2 + 1)
+        guard y >= 0, m >= 0, d >= 0, isValid(year: y, month: m, day: d) else { return nil }
         return CivilDate(year: y, month: m, day: d)
     }
 
