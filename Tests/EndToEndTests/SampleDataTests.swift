@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+/// The README's quick-start command on the bundled sample data, compared with the committed expected outputs.
+final class SampleDataTests: XCTestCase {
+    private let visits = [
+        "sample-data/visits/hemtjanst-norr.csv", "sample-data/visits/omsorg-vast.csv",
+        "sample-data/visits/trygg-omsorg-phoniro.csv",
+    ]
+
+    func testMeasureOnTheSampleMatchesTheExpectedOutputs() throws {
+        let out = CommandRunner.temporaryDirectory() + "/out"
+        let result = try CommandRunner.run(["measure", "--visits"] + visits + ["--out", out])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("rows read 14467 = used 14445 + excluded 18 + rejected 4"), result.stderr)
+        CommandRunner.assertSameFiles(
+            expected: CommandRunner.packageRoot.path + "/sample-data/expected/measure", actual: out)
+    }
+
+    func testTheSameOutputsForOneAndFourThreads() throws {
+        let one = CommandRunner.temporaryDirectory() + "/one"
+        let four = CommandRunner.temporaryDirectory() + "/four"
+        XCTAssertEqual(
+            try CommandRunner.run(["measure", "--visits"] + visits + ["--out", one, "--threads", "1"]).status, 0)
+        XCTAssertEqual(
+            try CommandRunner.run(["measure", "--visits"] + visits + ["--out", four, "--threads", "4"]).status, 0)
+        CommandRunner.assertSameFiles(expected: one, actual: four)
+    }
+
+    func testThePlantedCasesHaveTheirHandCheckedAnswers() throws {
+        let out = CommandRunner.temporaryDirectory() + "/ids"
+        XCTAssertEqual(
+            try CommandRunner.run(["measure", "--visits"] + visits + ["--out", out, "--keep-ids", "--quiet"]).status, 0)
+        let users = try String(contentsOfFile: out + "/users.csv", encoding: .utf8)
+        for line in [
+            "Hemtjänst Norr,Norr 1,HN-E01,true,,14,28,4,true",
+            "Hemtjänst Norr,Norr 1,HN-E02,false,too_few_daily_visits,10,20,2,false",
+            "Hemtjänst Norr,Norr 1,HN-E03,false,under_65,14,28,2,false",
+            "Hemtjänst Norr,Norr 1,HN-E04,false,no_visits_in_period,0,0,0,false",
+            "Hemtjänst Norr,Norr 1,HN-E05,true,,14,28,2,true",
+            "Trygg Omsorg,Centrum,19600408-6671,false,under_65,14,51,12,false",
+        ] {
+            XCTAssertTrue(users.contains(line + "\n"), line)
+        }
+        // Omsorg Väst AB has 179 measured users: k = ceil(179 / 150) = 2, so 90 are sampled.
+        let providers = try String(contentsOfFile: out + "/providers.csv", encoding: .utf8)
+        XCTAssertTrue(providers.contains("Omsorg Väst AB,179,90,"), providers)
+    }
+}
