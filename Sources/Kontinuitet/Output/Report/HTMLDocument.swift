@@ -197,12 +197,13 @@ struct HTMLDocument {
         tr.comparison th, tr.comparison td, tr.total th, tr.total td {
           font-weight: 700; border-top: 1.5px solid var(--ink); border-bottom: none; background: var(--faint);
         }
-        td.suppressed { color: var(--muted); font-style: italic; text-align: right; }
+        td.suppressed { color: var(--muted); font-style: italic; text-align: right; white-space: nowrap; }
         td.empty { color: var(--muted); text-align: right; }
         .rules { margin: 0 0 2mm; padding-left: 5mm; }
         .rules li { margin-bottom: 0.8mm; }
         .multiples { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4mm 5mm; }
-        .panel { break-inside: avoid; page-break-inside: avoid; }
+        .panel { break-inside: avoid; page-break-inside: avoid; display: flex; flex-direction: column; }
+        .panel > svg, .panel > .suppressed-panel { margin-top: auto; }
         .panel h3 { margin: 0 0 0.5mm; font-size: 9pt; font-weight: 600; overflow-wrap: anywhere; }
         .panel .n { color: var(--muted); font-weight: 400; }
         .panel.overall h3 { color: var(--accent); }

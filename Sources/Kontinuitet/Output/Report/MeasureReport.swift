@@ -182,7 +182,7 @@ struct MeasureReport {
         let weeks = isKoladaPeriod ? ", ISO-vecka 36–37 som i Koladas mätning" : ", vald startdag"
         let items = [
             "Mätperiod: 14 dagar, \(periodText())\(weeks).",
-            "Besök räknas när de börjar mellan kl. 07.00 och 22.00.",
+            "Besök räknas när de börjar mellan kl. 07.00 och 21.59 (07–22).",
             "Brukare mäts när de haft minst två besök varje dag under de 14 dagarna och är 65 år eller äldre "
                 + "första dagen.",
             "Räknas inte: matleverans, larm och hemsjukvård, liksom elever, praktikanter och hemsjukvårdens "
@@ -261,6 +261,15 @@ struct MeasureReport {
                 ChartReferenceLine(
                     value: mean, label: "\(Self.cityLabel) \(ReportFormat.decimal(csv: csv))", emphasis: .primary,
                     csv: csv))
+        }
+        guard !ranked.isEmpty else {
+            return section(
+                "Utförarna jämförda", id: "jamforelse",
+                [
+                    .element(
+                        "p", ["class": "note"],
+                        text: "Ingen utförare har tillräckligt många mätta brukare för att redovisas i diagrammet.")
+                ])
         }
         let chart = SVGBarChart(
             bars: bars, referenceLines: references, axisTitle: "Medelvärde, antal personal per brukare",
