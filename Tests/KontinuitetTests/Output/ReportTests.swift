@@ -141,6 +141,19 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(report.contains("6.50"))
     }
 
+    func testCityIsHeldBackWhenTooFewUsersWereMeasuredInAll() throws {
+        // 13 measured users in all, fewer than 100: nothing but counts is shown, and no chart is drawn.
+        let (report, _) = try writeOutputs(minUsers: 100)
+        let page = try TestHTMLReader.parse(report)
+        let city = try XCTUnwrap(try providerRows(page)[MeasureReport.cityLabel])
+        XCTAssertEqual(city.map(\.text), ["13", "13"] + Array(repeating: "för få", count: 5))
+        let keyFigures = page.descendants { $0.classes.contains("key-figure") }.map { $0.children.last?.text }
+        XCTAssertEqual(keyFigures, ["för få", "för få", "för få", "13"])
+        XCTAssertTrue(page.descendants(named: "svg").isEmpty)
+        XCTAssertTrue(page.descendants(class: "reference-line").isEmpty)
+        XCTAssertFalse(report.contains("10,31"))
+    }
+
     func testMinUsersZeroShowsEveryProvider() throws {
         let result = try measuredLog()
         let page = try TestHTMLReader.parse(MeasureReport(result: result, minimumUsers: 0).render())
