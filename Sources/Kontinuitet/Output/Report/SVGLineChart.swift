@@ -3,7 +3,8 @@
 ///
 /// The value axis starts at 0. A missing value (nil) breaks the line. Each point is a
 /// `<circle class="point">` with `data-series`, `data-label` (its category) and `data-value` (the value with
-/// `places` decimals, as the CSV writes it). Category labels are thinned to every n-th when they would collide.
+/// `places` decimals, as the CSV writes it). Empty category labels are not drawn (label only month starts on a
+/// daily series), and a label that would collide with the one before it is left out.
 struct SVGLineChart {
     /// One series: a name for the legend and one value per category.
     struct Series {
@@ -43,7 +44,9 @@ struct SVGLineChart {
         let top = ticks.last ?? 1
         let legendHeight = series.count > 1 ? 18.0 : 0
         let rangeLabelHeight = markedRanges.isEmpty ? 0 : 14.0
-        let plotLeft = 14 + (ticks.map { ChartText.estimatedWidth(tickFormat($0), fontSize: font - 1) }.max() ?? 20)
+        // The rotated axis title takes the first 2 em; the tick labels come after it.
+        let plotLeft =
+            font * 2 + 8 + (ticks.map { ChartText.estimatedWidth(tickFormat($0), fontSize: font - 1) }.max() ?? 20)
         let plotRight = width - 8
         let plotTop = 6 + legendHeight + rangeLabelHeight
         let plotBottom = height - 34
@@ -106,10 +109,12 @@ struct SVGLineChart {
                     "transform": "translate(\(SVG.number(font)) \(SVG.number((plotTop + plotBottom) / 2))) rotate(-90)",
                 ], text: axisTitle))
 
-        // Category labels, thinned so that they do not collide.
-        let widest = categories.map { ChartText.estimatedWidth($0, fontSize: font - 1) }.max() ?? 0
-        let every = max(1, Int(((widest + 6) / step).rounded(.up)))
-        for (index, category) in categories.enumerated() where index % every == 0 {
+        // Category labels: empty ones are skipped, and a label that would touch the one before is left out.
+        var lastRight = -Double.infinity
+        for (index, category) in categories.enumerated() where !category.isEmpty {
+            let half = ChartText.estimatedWidth(category, fontSize: font - 1) / 2
+            guard x(index) - half >= lastRight + 6 else { continue }
+            lastRight = x(index) + half
             nodes.append(
                 SVG.text(
                     category, x: x(index), y: plotBottom + 14, size: font - 1, anchor: "middle",
@@ -152,8 +157,11 @@ struct SVGLineChart {
                             "stroke": color, "stroke-width": "2", "stroke-linejoin": "round",
                         ]))
             }
-            let radius = categories.count > 60 ? 1.2 : 2.4
+            // Dense series (days of a year) are read as a line: their points carry data but are not drawn.
+            let radius = categories.count > 60 ? 0 : 2.4
             for run in runs {
+                // A value between two gaps has no line: it is always drawn as a dot.
+                let runRadius = run.count == 1 ? max(radius, 1.8) : radius
                 for (index, value) in run {
                     nodes.append(
                         .element(
@@ -162,7 +170,7 @@ struct SVGLineChart {
                                 "class": "point", "data-series": item.name,
                                 "data-label": index < categories.count ? categories[index] : nil,
                                 "data-value": CSVWriter.format(value, places: places), "cx": SVG.number(x(index)),
-                                "cy": SVG.number(y(value)), "r": SVG.number(radius), "fill": color,
+                                "cy": SVG.number(y(value)), "r": SVG.number(runRadius), "fill": color,
                             ]))
                 }
             }
