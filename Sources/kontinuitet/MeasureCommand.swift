@@ -6,7 +6,8 @@ enum MeasureCommand: Command {
     static let name = "measure"
     static let summary = """
         Counts the distinct staff each home-care user met in the 14-day period, by the Kolada/RKA method, and \
-        writes users.csv, providers.csv, the Kolada form per provider, excluded.csv, rejected.csv and the key.
+        writes users.csv, providers.csv, the Kolada form per provider, excluded.csv, rejected.csv, the key and \
+        report.html.
         """
     static let options: [OptionSpec] = [
         OptionSpec("--visits", .multiple(valueName: "FILE"), help: "visit logs or performed-time exports (CSV)"),
@@ -18,6 +19,9 @@ enum MeasureCommand: Command {
             "--sample", .single(valueName: "METHOD"), help: "every-kth (default), random or all"),
         OptionSpec("--seed", .single(valueName: "N"), help: "seed of --sample random (default 1)"),
         OptionSpec("--sample-cap", .single(valueName: "N"), help: "users sampled per provider (default 150)"),
+        OptionSpec(
+            "--min-users", .single(valueName: "N"),
+            help: "report.html shows \"för få\" for providers with fewer measured users (default 5)"),
         OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
         OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),
         OptionSpec("--rolling", .flag, help: "also measure every 14-day window of the data"),
@@ -30,6 +34,8 @@ enum MeasureCommand: Command {
         The default period is Monday of ISO week 36 to Sunday of ISO week 37 of the year most rows fall in.
         Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict.
         The rules and every choice made where the method is silent: docs/method.md.
+        report.html is for publishing: providers with fewer measured users than --min-users show "för få"
+        instead of their figures. The CSV files always hold every figure (they are for the analyst).
         """
 
     static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
@@ -56,6 +62,8 @@ enum MeasureCommand: Command {
         var outputOptions = MeasureOutputOptions()
         outputOptions.keepIDs = arguments.flag("--keep-ids")
         outputOptions.keyPath = arguments.value("--key")
+        outputOptions.minUsersForReport =
+            try arguments.integer("--min-users", in: 0...1_000_000) ?? outputOptions.minUsersForReport
         let quiet = arguments.flag("--quiet")
         let progress = Console.progress(name, quiet: quiet)
 

@@ -6,6 +6,9 @@ public struct MeasureOutputOptions: Sendable {
     public var keepIDs = false
     /// The key file; nil means `key.csv` in the output directory.
     public var keyPath: String?
+    /// In `report.html`, a provider with fewer measured users than this shows "för få" instead of its figures
+    /// (small-number protection for publishing). The CSV files always hold every figure.
+    public var minUsersForReport = 5
 
     public init() {}
 }
@@ -18,6 +21,7 @@ public struct MeasureOutputOptions: Sendable {
 /// | `providers.csv` | yes | the Kolada figures per provider |
 /// | `forms/<provider>.csv`, `.xlsx` | yes | the Kolada form to send: one row per sampled user |
 /// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
+/// | `report.html` | yes (for publishing) | tables and SVG charts; small providers shown as "för få" |
 /// | `rejected.csv` | no (mode 0600) | malformed rows with file, line, reason and the raw row |
 /// | `key.csv` | no (mode 0600) | löpnummer → user id (not written with `--keep-ids`) |
 public enum MeasureOutputs {
@@ -116,6 +120,9 @@ public enum MeasureOutputs {
 
         try share("excluded.csv", excludedCSV(result))
         written.append("excluded.csv")
+        let report = MeasureReport(result: result, minimumUsers: options.minUsersForReport)
+        try directory.write("report.html", text: report.render())
+        written.append("report.html")
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")
         if !options.keepIDs {

@@ -1,0 +1,224 @@
+/// A node of an HTML page with inline SVG: an element, escaped text, or trusted markup written by this program.
+///
+/// Rendering is XHTML-compatible (every attribute quoted, void elements closed with `/>`, no named entities other
+/// than XML's own), so the page is also well-formed XML that `XMLParser` can read back.
+indirect enum HTMLNode {
+    /// An element with attributes in the order given and its children.
+    case element(name: String, attributes: [(name: String, value: String)], children: [HTMLNode])
+    /// Text from anywhere (input included): escaped when rendered.
+    case text(String)
+    /// Markup this program wrote itself (the style sheet); never pass input here.
+    case trusted(String)
+
+    /// An element; attributes whose value is nil are left out.
+    static func element(
+        _ name: String, _ attributes: KeyValuePairs<String, String?> = [:], _ children: [HTMLNode] = []
+    ) -> HTMLNode {
+        .element(
+            name: name,
+            attributes: attributes.compactMap { pair in pair.value.map { (name: pair.key, value: $0) } },
+            children: children)
+    }
+
+    /// An element holding only text.
+    static func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String)
+        -> HTMLNode
+    {
+        element(name, attributes, [.text(text)])
+    }
+
+    /// Elements that have no content in HTML and are written as `<name … />`.
+    static let voidElements: Set<String> = ["meta", "br", "hr", "col", "img", "link"]
+    /// Elements after whose end tag a line break is written, so that the file can be read and diffed.
+    static let blockElements: Set<String> = [
+        "html", "head", "body", "title", "meta", "style", "header", "footer", "section", "div", "p", "ul", "ol", "li",
+        "h1", "h2", "h3", "table", "thead", "tbody", "tfoot", "tr", "figure", "figcaption", "svg", "dl", "dt", "dd",
+    ]
+
+    /// Appends the node's markup to `output`.
+    ///
+    /// - Complexity: O(n) in the size of the markup.
+    func render(into output: inout String) {
+        switch self {
+        case .text(let text):
+            HTMLText.appendEscaped(text, to: &output)
+        case .trusted(let markup):
+            output += markup
+        case .element(let name, let attributes, let children):
+            output += "<"
+            output += name
+            for attribute in attributes {
+                output += " "
+                output += attribute.name
+                output += "=\""
+                HTMLText.appendEscaped(attribute.value, to: &output)
+                output += "\""
+            }
+            if Self.voidElements.contains(name) {
+                output += "/>"
+            } else {
+                output += ">"
+                for child in children { child.render(into: &output) }
+                output += "</"
+                output += name
+                output += ">"
+            }
+            if Self.blockElements.contains(name) { output += "\n" }
+        }
+    }
+
+    /// The node's markup.
+    var markup: String {
+        var output = ""
+        render(into: &output)
+        return output
+    }
+}
+
+/// Escaping of text from input for HTML element content and attribute values.
+enum HTMLText {
+    /// Appends `text` with `&`, `<`, `>`, `"` and `'` as character references and the characters XML 1.0 cannot
+    /// hold (control characters) removed, so that nothing from input can open an element or end an attribute.
+    ///
+    /// - Complexity: O(n); text with nothing to escape is appended in one step.
+    static func appendEscaped(_ text: String, to output: inout String) {
+        let clean = XMLText.removingIllegalCharacters(text)
+        let needsEscaping = clean.utf8.contains { byte in
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
+        guard needsEscaping else {
+            output += clean
+            return
+        }
+        for character in clean.unicodeScalars {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.unicodeScalars.append(character)
+            }
+        }
+    }
+
+    /// `text` escaped as `appendEscaped(_:to:)` does.
+    static func escaped(_ text: String) -> String {
+        var output = ""
+        appendEscaped(text, to: &output)
+        return output
+    }
+}
+
+/// A self-contained report page: Swedish, one file, inline CSS, no scripts and nothing fetched from elsewhere.
+///
+/// The style sheet lays the page out for A4 portrait: the content is at most 180 mm wide, body text 10 pt and
+/// table text 9 pt, sections and figures are not split across printed pages where that can be avoided.
+struct HTMLDocument {
+    /// The page title (the browser tab and the printed header).
+    var title: String
+    /// The body content in order.
+    var body: [HTMLNode]
+    /// The page language (`sv`).
+    var language = "sv"
+
+    /// The whole page, starting with `<!DOCTYPE html>`.
+    func render() -> String {
+        let page = HTMLNode.element(
+            "html", ["lang": language],
+            [
+                .element(
+                    "head", [:],
+                    [
+                        .element("meta", ["charset": "utf-8"]),
+                        .element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
+                        .element("title", text: title),
+                        .element("style", [:], [.trusted(Self.styleSheet)]),
+                    ]),
+                .element("body", [:], [.element("main", ["class": "page"], body)]),
+            ])
+        var output = "<!DOCTYPE html>\n"
+        page.render(into: &output)
+        return output
+    }
+
+    /// The style sheet shared by every report. It holds no `<` or `&`, so it is valid XML text as it stands.
+    static let styleSheet = """
+
+        :root {
+          --ink: #1f2933; --muted: #5f6b7a; --rule: #d5dae1; --faint: #eef1f5;
+          --accent: #2f5d8a; --accent-soft: #9bb5cf; --warn: #b4532a; --warn-soft: #e3b59f;
+        }
+        * { box-sizing: border-box; }
+        html { background: #fff; }
+        body {
+          margin: 0; color: var(--ink); background: #fff;
+          font-family: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "DejaVu Sans", sans-serif;
+          font-size: 10pt; line-height: 1.4;
+        }
+        .page { max-width: 180mm; margin: 0 auto; padding: 10mm 0 14mm; }
+        header.report { border-bottom: 2px solid var(--ink); padding-bottom: 3mm; margin-bottom: 5mm; }
+        .kicker { margin: 0; color: var(--muted); font-size: 9pt; letter-spacing: 0.06em; text-transform: uppercase; }
+        h1 { font-size: 20pt; line-height: 1.15; margin: 1mm 0 1.5mm; font-weight: 700; }
+        h2 {
+          font-size: 13pt; margin: 8mm 0 2mm; padding-bottom: 1mm; border-bottom: 1px solid var(--rule);
+          break-after: avoid; page-break-after: avoid;
+        }
+        h3 { font-size: 10.5pt; margin: 4mm 0 1.5mm; break-after: avoid; page-break-after: avoid; }
+        p { margin: 0 0 2mm; }
+        .lead { font-size: 10.5pt; color: var(--muted); margin: 0; }
+        .note { color: var(--muted); font-size: 8.5pt; }
+        section { break-inside: auto; }
+        figure { margin: 2mm 0 4mm; break-inside: avoid; page-break-inside: avoid; }
+        figcaption { color: var(--muted); font-size: 8.5pt; margin-top: 1mm; }
+        svg { display: block; width: 100%; height: auto; overflow: visible; }
+        svg text { font-family: inherit; fill: var(--ink); }
+        svg text.halo { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+        .key-figures {
+          display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; margin: 0 0 2mm;
+          break-inside: avoid; page-break-inside: avoid;
+        }
+        .key-figure { border: 1px solid var(--rule); border-top: 3px solid var(--accent); padding: 2mm 3mm; }
+        .key-figure .label { display: block; color: var(--muted); font-size: 8pt; line-height: 1.25; min-height: 2.5em; }
+        .key-figure .value { display: block; font-size: 17pt; font-weight: 700; line-height: 1.2; margin-top: 1mm; }
+        table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9pt; }
+        caption { text-align: left; font-weight: 700; padding-bottom: 1mm; }
+        th, td { padding: 1.1mm 2mm; border-bottom: 1px solid var(--rule); vertical-align: bottom; }
+        thead th { text-align: left; font-weight: 600; color: var(--muted); font-size: 8pt; border-bottom: 1.5px solid var(--ink); }
+        thead th.group { text-align: center; border-bottom: 1px solid var(--rule); }
+        thead th.spacer { border-bottom: none; }
+        th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num { white-space: nowrap; }
+        thead th.num { hyphens: manual; }
+        tbody th, tfoot th { text-align: left; font-weight: 400; }
+        table.providers tbody th, table.providers tfoot th { width: 30%; }
+        tr { break-inside: avoid; page-break-inside: avoid; }
+        tr.comparison th, tr.comparison td, tr.total th, tr.total td {
+          font-weight: 700; border-top: 1.5px solid var(--ink); border-bottom: none; background: var(--faint);
+        }
+        td.suppressed { color: var(--muted); font-style: italic; text-align: right; white-space: nowrap; }
+        td.empty { color: var(--muted); text-align: right; }
+        .rules { margin: 0 0 2mm; padding-left: 5mm; }
+        .rules li { margin-bottom: 0.8mm; }
+        .multiples { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4mm 5mm; }
+        .panel { break-inside: avoid; page-break-inside: avoid; display: flex; flex-direction: column; }
+        .panel > svg, .panel > .suppressed-panel { margin-top: auto; }
+        .panel h3 { margin: 0 0 0.5mm; font-size: 9pt; font-weight: 600; overflow-wrap: anywhere; }
+        .panel .n { color: var(--muted); font-weight: 400; }
+        .panel.overall h3 { color: var(--accent); }
+        .panel .suppressed-panel {
+          border: 1px dashed var(--rule); color: var(--muted); font-style: italic; font-size: 8.5pt;
+          text-align: center; padding: 10mm 2mm;
+        }
+        .legend { display: flex; flex-wrap: wrap; gap: 1mm 5mm; font-size: 8.5pt; color: var(--muted); margin: 1mm 0; }
+        .swatch { display: inline-block; width: 3mm; height: 3mm; vertical-align: -0.3mm; margin-right: 1.2mm; }
+        footer.report { margin-top: 8mm; padding-top: 2mm; border-top: 1px solid var(--rule); }
+        @page { size: A4 portrait; margin: 14mm 15mm; }
+        @media print {
+          .page { padding: 0; max-width: none; }
+          a { color: inherit; text-decoration: none; }
+        }
+
+        """
+}
