@@ -201,5 +201,78 @@ def main():
           delimiter="\t", encoding="utf-8-sig", time_format=utc)
 
 
+def time_sample():
+    """sample-data/time/: performed time over the October 2018 DST change and the month boundary, with allocated
+    time and a provider register whose ceilings trigger the 90 % and 100 % warnings."""
+    rng = random.Random(4)
+    folder = os.path.join(ROOT, "..", "time")
+    os.makedirs(folder, exist_ok=True)
+    rows = []
+    first = datetime.date(2018, 10, 22)
+    for provider, prefix, users in (("Trygg Omsorg", "TO", 6), ("Omsorg Väst AB", "OV", 5)):
+        staff = [f"{prefix}{n:03d}" for n in range(1, 9)]
+        for u in range(users):
+            user = f"{prefix}-T{u + 1:02d}"
+            for day in range(14):
+                date = first + datetime.timedelta(days=day)
+                for k, hour in enumerate((8, 12, 17)):
+                    planned = datetime.datetime.combine(date, datetime.time(hour, 0))
+                    check_in = planned + datetime.timedelta(minutes=rng.randint(-5, 12))
+                    check_out = check_in + datetime.timedelta(minutes=rng.choice((20, 25, 30, 35, 45)))
+                    # Each user of a slot gets another staff member, so nobody is at two homes at once.
+                    rows.append([provider, "Enhet 1", user, staff[(u + day + k) % len(staff)], planned, planned +
+                                 datetime.timedelta(minutes=30), check_in, check_out, f"{user}-{date:%m%d}-{k}"])
+    # Planted cases (docs/time-report.md lists their right answers):
+    t = datetime.datetime
+    rows += [
+        # A night visit over the month boundary: 23:40 on 31 October to 00:20 on 1 November (20 + 20 minutes).
+        ["Trygg Omsorg", "Enhet 1", "TO-T01", "TO001", t(2018, 10, 31, 23, 30), t(2018, 11, 1, 0, 0),
+         t(2018, 10, 31, 23, 40), t(2018, 11, 1, 0, 20), "TO-T01-night"],
+        # Over the change back to standard time: 01:30 to 03:30 on the wall on 28 October is 3 real hours.
+        ["Trygg Omsorg", "Enhet 1", "TO-T02", "TO002", t(2018, 10, 28, 1, 30), t(2018, 10, 28, 3, 30),
+         t(2018, 10, 28, 1, 30), t(2018, 10, 28, 3, 30), "TO-T02-dst"],
+        # Double staffing: two rows, one visit, 30 minutes each.
+        ["Omsorg Väst AB", "Enhet 1", "OV-T01", "OV007", t(2018, 10, 25, 20, 0), t(2018, 10, 25, 20, 30),
+         t(2018, 10, 25, 20, 0), t(2018, 10, 25, 20, 30), "OV-T01-double"],
+        ["Omsorg Väst AB", "Enhet 1", "OV-T01", "OV008", t(2018, 10, 25, 20, 0), t(2018, 10, 25, 20, 30),
+         t(2018, 10, 25, 20, 0), t(2018, 10, 25, 20, 30), "OV-T01-double"],
+        # No check-out.
+        ["Omsorg Väst AB", "Enhet 1", "OV-T02", "OV001", t(2018, 10, 26, 21, 0), t(2018, 10, 26, 21, 30),
+         t(2018, 10, 26, 21, 0), None, "OV-T02-open"],
+        # The same staff member at two users at once (21:10–21:40 at OV-T03 while at OV-T04 21:20–21:50).
+        ["Omsorg Väst AB", "Enhet 1", "OV-T03", "OV002", t(2018, 10, 27, 21, 10), t(2018, 10, 27, 21, 40),
+         t(2018, 10, 27, 21, 10), t(2018, 10, 27, 21, 40), "OV-T03-overlap"],
+        ["Omsorg Väst AB", "Enhet 1", "OV-T04", "OV002", t(2018, 10, 27, 21, 20), t(2018, 10, 27, 21, 50),
+         t(2018, 10, 27, 21, 20), t(2018, 10, 27, 21, 50), "OV-T04-overlap"],
+        # Two hours after the planned time.
+        ["Trygg Omsorg", "Enhet 1", "TO-T03", "TO099", t(2018, 10, 23, 10, 0), t(2018, 10, 23, 10, 30),
+         t(2018, 10, 23, 12, 0), t(2018, 10, 23, 12, 30), "TO-T03-late"],
+    ]
+    rows.sort(key=lambda r: r[6])
+    fmt = lambda v: "" if v is None else v.strftime("%Y-%m-%d %H:%M")
+    lines = ["Utförare;Enhet;Brukare;Medarbetare;Planerad start;Planerad slut;Incheckning;Utcheckning;Besök"]
+    lines += [";".join([r[0], r[1], r[2], r[3], fmt(r[4]), fmt(r[5]), fmt(r[6]), fmt(r[7]), r[8]]) for r in rows]
+    lines.append("Trygg Omsorg;Enhet 1;TO-T01;TO001;2018-10-32 08:00;;;;bad")
+    with open(os.path.join(folder, "performed.csv"), "w", encoding="cp1252", newline="") as out:
+        out.write("\r\n".join(lines) + "\r\n")
+    allocated = ["utförare;enhet;brukare;månad;fördelad tid;beviljad tid"]
+    for provider, prefix, users in (("Trygg Omsorg", "TO", 6), ("Omsorg Väst AB", "OV", 5)):
+        for u in range(users):
+            for month, hours in (("2018-10", 18.5), ("2018-11", 9)):
+                allocated.append(f"{provider};Enhet 1;{prefix}-T{u + 1:02d};{month};{str(hours).replace('.', ',')};"
+                                 f"{str(hours + 2).replace('.', ',')}")
+    with open(os.path.join(folder, "allocated.csv"), "w", encoding="utf-8", newline="") as out:
+        out.write("\n".join(allocated) + "\n")
+    register = [
+        "provider,name,provider_type,district,capacity_hours,valid_from,valid_to,merged_into,renamed_to",
+        "Trygg Omsorg,Trygg Omsorg i Göteborg AB,privat,Centrum,95,2017-01-01,,,",
+        "Omsorg Väst AB,Omsorg Väst AB,privat,Västra Göteborg,\"88,0\",2017-01-01,,,",
+        "Hemtjänst Norr,Hemtjänst Norr,kommunal,Norra Hisingen,5000,2010-01-01,,,",
+    ]
+    with open(os.path.join(folder, "providers.csv"), "w", encoding="utf-8", newline="") as out:
+        out.write("\n".join(register) + "\n")
+
+
 if __name__ == "__main__":
     main()
+    time_sample()

@@ -3,7 +3,7 @@ import Kontinuitet
 
 /// The commands, in the order `kontinuitet --help` lists them.
 enum Commands {
-    static let all: [any Command.Type] = [MeasureCommand.self]
+    static let all: [any Command.Type] = [MeasureCommand.self, TimeReportCommand.self]
 }
 
 func usage() -> String {

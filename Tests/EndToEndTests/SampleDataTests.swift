@@ -48,3 +48,36 @@ final class SampleDataTests: XCTestCase {
         XCTAssertTrue(providers.contains("Omsorg Väst AB,179,90,"), providers)
     }
 }
+
+/// The time report on the bundled sample, compared with the committed expected outputs.
+final class TimeReportSampleTests: XCTestCase {
+    func testTimeReportOnTheSampleMatchesTheExpectedOutputs() throws {
+        let out = CommandRunner.temporaryDirectory() + "/time"
+        let result = try CommandRunner.run([
+            "time-report", "--performed", "sample-data/time/performed.csv", "--allocated",
+            "sample-data/time/allocated.csv", "--providers", "sample-data/time/providers.csv", "--out", out,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("performed rows read 471 = used 469 + flagged without time 1 + rejected 1"),
+            result.stderr)
+        XCTAssertTrue(result.stderr.contains("Trygg Omsorg 2018-10"), "the ceiling warning is printed")
+        CommandRunner.assertSameFiles(
+            expected: CommandRunner.packageRoot.path + "/sample-data/expected/time-report", actual: out)
+    }
+
+    func testTheDSTAndMonthBoundaryCasesAreRight() throws {
+        let out = CommandRunner.temporaryDirectory() + "/time-ids"
+        XCTAssertEqual(
+            try CommandRunner.run([
+                "time-report", "--performed", "sample-data/time/performed.csv", "--out", out, "--keep-ids", "--quiet",
+            ]).status, 0)
+        let days = try String(contentsOfFile: out + "/provider_days.csv", encoding: .utf8)
+        // 1 November: the 20 minutes after midnight of the night visit, plus the ordinary visits of that day.
+        XCTAssertTrue(days.contains("Trygg Omsorg,2018-11-01,"), days)
+        let anomalies = try String(contentsOfFile: out + "/anomalies.csv", encoding: .utf8)
+        XCTAssertTrue(anomalies.contains(",missing_check_out,"))
+        XCTAssertTrue(anomalies.contains(",far_from_planned,"))
+        XCTAssertEqual(anomalies.components(separatedBy: ",overlapping_visits,").count - 1, 2)
+    }
+}

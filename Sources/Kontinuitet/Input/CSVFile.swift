@@ -155,6 +155,58 @@ public struct CSVFile: @unchecked Sendable {
     }
 }
 
+extension CSVFile {
+    /// Streams the records after the header, one at a time, without holding them.
+    ///
+    /// - Parameters:
+    ///   - body: called with the record's 1-based line number and its fields (valid until `body` returns).
+    ///   - malformed: called for a record that cannot be split (an unterminated quote), as a rejected row.
+    ///   - blank: called for a row of empty fields (blank lines are skipped silently: they are not rows).
+    func forEachRecord(
+        _ body: (Int, CSVFieldSplitter) throws -> Void, malformed: (RejectedRow) -> Void, blank: () -> Void
+    ) rethrows {
+        try withBytes { bytes in
+            let scanner = CSVScanner(delimiter: delimiter)
+            let splitter = CSVFieldSplitter()
+            var position = bodyStart
+            var line = bodyLine
+            while position < bytes.count {
+                let bounds = scanner.bounds(of: position, in: bytes)
+                let recordStart = position
+                let recordLine = line
+                position = bounds.next
+                line += bounds.lines
+                if bounds.unterminatedQuote {
+                    malformed(
+                        RejectedRow(
+                            file: path, line: recordLine, reason: "unterminated_quote",
+                            detail: "a quoted field is not closed",
+                            row: TextDecoding.string(
+                                UnsafeBufferPointer(
+                                    rebasing: bytes[recordStart..<min(bounds.contentEnd, recordStart + 4096)]))))
+                    continue
+                }
+                if bounds.contentEnd == recordStart { continue }
+                splitter.split(
+                    bytes, start: recordStart, end: bounds.contentEnd, delimiter: delimiter,
+                    hasQuotes: bounds.hasQuotes)
+                if splitter.isBlank {
+                    blank()
+                    continue
+                }
+                try body(recordLine, splitter)
+            }
+        }
+    }
+
+    /// The raw text of a record's fields joined back with the delimiter (for `rejected.csv`), at most 4 KiB.
+    static func rawRow(_ fields: CSVFieldSplitter, delimiter: UInt8) -> String {
+        let text = (0..<fields.count).map { TextDecoding.string(fields.field($0)) }.joined(
+            separator: String(UnicodeScalar(delimiter)))
+        return String(text.prefix(4096))
+    }
+}
+
 /// A rejected input row: where it is, why, and its raw text (kept only in the private `rejected.csv`).
 public struct RejectedRow: Sendable, Equatable {
     public var file: String
@@ -200,36 +252,9 @@ public struct CSVTable: Sendable {
         var rows: [Row] = []
         var malformed: [RejectedRow] = []
         var blank = 0
-        file.withBytes { bytes in
-            let scanner = CSVScanner(delimiter: file.delimiter)
-            let splitter = CSVFieldSplitter()
-            var position = file.bodyStart
-            var line = file.bodyLine
-            while position < bytes.count {
-                let bounds = scanner.bounds(of: position, in: bytes)
-                defer {
-                    position = bounds.next
-                    line += bounds.lines
-                }
-                if bounds.unterminatedQuote {
-                    malformed.append(
-                        RejectedRow(
-                            file: file.path, line: line, reason: "unterminated_quote",
-                            detail: "a quoted field is not closed",
-                            row: TextDecoding.string(UnsafeBufferPointer(rebasing: bytes[position..<bounds.contentEnd]))
-                        ))
-                    continue
-                }
-                splitter.split(
-                    bytes, start: position, end: bounds.contentEnd, delimiter: file.delimiter,
-                    hasQuotes: bounds.hasQuotes)
-                if splitter.isBlank {
-                    if bounds.contentEnd > position { blank += 1 }
-                    continue
-                }
-                rows.append(Row(line: line, fields: (0..<splitter.count).map { splitter.string($0) }))
-            }
-        }
+        file.forEachRecord(
+            { line, fields in rows.append(Row(line: line, fields: (0..<fields.count).map { fields.string($0) })) },
+            malformed: { malformed.append($0) }, blank: { blank += 1 })
         self.rows = rows
         self.malformed = malformed
         self.blankRows = blank

@@ -51,7 +51,25 @@ public enum Stockholm {
 /// instant is converted to Stockholm wall-clock time.
 public enum TimestampParser {
     /// Wall-clock seconds (see `Stockholm`) of the timestamp, or nil when it is not one.
+    @inline(__always)
     public static func wallClockSeconds(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        parse(raw)?.wall
+    }
+
+    /// A timestamp read: its Stockholm wall-clock seconds and, when it carried an offset, its exact UTC second.
+    public struct Parsed: Sendable, Equatable {
+        public var wall: Int
+        public var utc: Int?
+
+        /// The UTC second: the written one, or the wall-clock time read in Stockholm (summer time first in the
+        /// ambiguous autumn hour, unless `preferStandardTime`).
+        public func utcSeconds(preferStandardTime: Bool = false) -> Int {
+            utc ?? Stockholm.utcSeconds(fromWallClock: wall, preferStandardTime: preferStandardTime)
+        }
+    }
+
+    /// Parses a timestamp (see the type's documentation for the forms accepted).
+    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Parsed? {
         let b = IdentifierNormalization.trimmed(raw)
         let n = b.count
         guard n >= 15 else { return nil }
@@ -96,7 +114,7 @@ public enum TimestampParser {
             CivilDate.dayNumber(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60
             + min(second, 59)
         while i < n && b[i] == 0x20 { i += 1 }
-        if i == n { return wall }
+        if i == n { return Parsed(wall: wall, utc: nil) }
         // An explicit offset: the written time is wall - offset in UTC.
         var offset = 0
         if b[i] == 0x5A || b[i] == 0x7A {
@@ -117,12 +135,16 @@ public enum TimestampParser {
         } else {
             return nil
         }
-        return Stockholm.wallClock(fromUTC: wall - offset)
+        let utc = wall - offset
+        return Parsed(wall: Stockholm.wallClock(fromUTC: utc), utc: utc)
     }
 
     /// String convenience for tests and small inputs.
-    public static func wallClockSeconds(_ text: String) -> Int? {
+    public static func wallClockSeconds(_ text: String) -> Int? { parse(text)?.wall }
+
+    /// String convenience for tests and small inputs.
+    public static func parse(_ text: String) -> Parsed? {
         var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBufferPointer { wallClockSeconds(UnsafeBufferPointer($0)) }
+        return bytes.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
     }
 }

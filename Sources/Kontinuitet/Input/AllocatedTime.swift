@@ -1,0 +1,84 @@
+/// The allocated-time report (SPEC §3.4), Treserva's "fördelad tid": hours per provider, unit, user and month.
+public struct AllocatedTime: Sendable {
+    /// One row, hours as given.
+    public struct Entry: Sendable, Equatable {
+        public var file: String
+        public var line: Int
+        public var provider: String
+        public var unit: String
+        public var user: String
+        /// `YYYY-MM`.
+        public var month: String
+        public var allocatedHours: Double
+        public var grantedHours: Double?
+    }
+
+    public static let columns: [ColumnSpec] = [
+        ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true),
+        ColumnSpec("unit", aliases: ["enhet"]),
+        ColumnSpec("user", aliases: ["brukare", "kund", "user_id"], required: true),
+        ColumnSpec("month", aliases: ["månad", "period"], required: true),
+        ColumnSpec("allocated_hours", aliases: ["fördelad tid", "fördelade timmar", "allocated"], required: true),
+        ColumnSpec("granted_hours", aliases: ["beviljad tid", "beviljade timmar", "granted"]),
+        ColumnSpec("insats", aliases: ["category", "kategori"]),
+    ]
+
+    public var entries: [Entry]
+    public var rejected: [RejectedRow]
+    public var rowsRead: Int
+
+    /// Reads allocated-time reports; a row with a bad month or number is rejected with its line.
+    public static func load(paths: [String]) throws -> AllocatedTime {
+        var result = AllocatedTime(entries: [], rejected: [], rowsRead: 0)
+        for path in paths {
+            let file = try CSVFile.open(path)
+            let columns = try ColumnIndex.resolve(
+                header: file.header, specs: columns, file: path, line: file.headerLine)
+            file.forEachRecord(
+                { line, fields in
+                    result.rowsRead += 1
+                    func value(_ name: String) -> String { columns[name].map { fields.string($0) } ?? "" }
+                    func reject(_ reason: String, _ detail: String) {
+                        result.rejected.append(
+                            RejectedRow(
+                                file: path, line: line, reason: reason, detail: detail,
+                                row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
+                    }
+                    for required in ["provider", "user"] where value(required).isEmpty {
+                        return reject("missing_\(required)", "column '\(required)' is empty")
+                    }
+                    guard let month = Self.month(value("month")) else {
+                        return reject("bad_month", "column 'month' is not a month YYYY-MM")
+                    }
+                    guard let allocated = DecimalNumber.parse(value("allocated_hours")), allocated >= 0 else {
+                        return reject("bad_allocated_hours", "column 'allocated_hours' is not a number of hours")
+                    }
+                    var granted: Double?
+                    if !value("granted_hours").isEmpty {
+                        guard let number = DecimalNumber.parse(value("granted_hours")), number >= 0 else {
+                            return reject("bad_granted_hours", "column 'granted_hours' is not a number of hours")
+                        }
+                        granted = number
+                    }
+                    result.entries.append(
+                        Entry(
+                            file: path, line: line, provider: value("provider"), unit: value("unit"),
+                            user: value("user"), month: month, allocatedHours: allocated, grantedHours: granted))
+                },
+                malformed: { row in
+                    result.rowsRead += 1
+                    result.rejected.append(row)
+                }, blank: {})
+        }
+        return result
+    }
+
+    /// `YYYY-MM` from `YYYY-MM`, `YYYYMM` or `YYYY-MM-DD` (any day of the month).
+    static func month(_ text: String) -> String? {
+        let digits = text.filter(\.isNumber)
+        guard digits.count == 6 || digits.count == 8, let year = Int(digits.prefix(4)),
+            let month = Int(digits.dropFirst(4).prefix(2)), (1...12).contains(month), year > 1900
+        else { return nil }
+        return "\(year)-\(month < 10 ? "0" : "")\(month)"
+    }
+}

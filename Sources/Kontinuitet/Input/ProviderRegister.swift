@@ -1,0 +1,119 @@
+/// The provider register (SPEC §3.5): every provider or unit with its type, district, capacity ceiling and the
+/// dates it was valid, and what it became (renamed or merged) when it stopped.
+public struct ProviderRegister: Sendable {
+    /// One row of the register.
+    public struct Entry: Sendable, Equatable {
+        public var line: Int
+        /// The id used in visit logs and forms.
+        public var provider: String
+        public var name: String
+        /// `kommunal` or `privat` (as written, lower-cased); empty when not given.
+        public var providerType: String
+        public var district: String
+        /// Kapacitetstak: hours per month; nil when not given.
+        public var capacityHours: Double?
+        public var validFrom: CivilDate?
+        public var validTo: CivilDate?
+        public var mergedInto: String
+        public var renamedTo: String
+
+        /// True when the entry is valid on some day of `month` (`YYYY-MM`).
+        public func isValid(inMonth first: CivilDate) -> Bool {
+            let last = CivilDate(
+                year: first.year, month: first.month,
+                day: CivilDate.daysInMonth(year: first.year, month: first.month))
+            if let validFrom, validFrom > last { return false }
+            if let validTo, validTo < first { return false }
+            return true
+        }
+
+        /// True when `key` (trimmed, case-insensitive) names this entry by id or by name.
+        func matches(_ key: String) -> Bool {
+            let folded = key.trimmingBlanks.lowercased()
+            return provider.lowercased() == folded || (!name.isEmpty && name.lowercased() == folded)
+        }
+    }
+
+    public static let columns: [ColumnSpec] = [
+        ColumnSpec("provider", aliases: ["utförare", "utforare", "id", "enhet", "unit"], required: true),
+        ColumnSpec("name", aliases: ["namn"]),
+        ColumnSpec("provider_type", aliases: ["typ", "utförartyp", "regi"]),
+        ColumnSpec("district", aliases: ["stadsdel", "område"]),
+        ColumnSpec("capacity_hours", aliases: ["kapacitetstak", "kapacitet", "capacity"]),
+        ColumnSpec("valid_from", aliases: ["giltig från", "från", "from"]),
+        ColumnSpec("valid_to", aliases: ["giltig till", "till", "to"]),
+        ColumnSpec("merged_into", aliases: ["sammanslagen med", "sammanslagen till", "uppgått i"]),
+        ColumnSpec("renamed_to", aliases: ["nytt namn", "bytt namn till"]),
+    ]
+
+    public var path: String
+    public var entries: [Entry]
+    /// Rows that could not be read, with the reason.
+    public var rejected: [RejectedRow]
+
+    /// Reads a register file.
+    ///
+    /// - Throws: `InputError` when the file cannot be read or lacks the `provider` column.
+    public static func load(path: String) throws -> ProviderRegister {
+        let table = try CSVTable.read(path)
+        let columns = try ColumnIndex.resolve(
+            header: table.file.header, specs: columns, file: path, line: table.file.headerLine)
+        var entries: [Entry] = []
+        var rejected = table.malformed
+        for row in table.rows {
+            func reject(_ reason: String, _ detail: String) {
+                rejected.append(
+                    RejectedRow(
+                        file: path, line: row.line, reason: reason, detail: detail,
+                        row: row.fields.joined(separator: ",")))
+            }
+            let provider = row[columns["provider"]]
+            guard !provider.isEmpty else {
+                reject("missing_provider", "column 'provider' is empty")
+                continue
+            }
+            var capacity: Double?
+            let capacityText = row[columns["capacity_hours"]]
+            if !capacityText.isEmpty {
+                guard let value = DecimalNumber.parse(capacityText), value >= 0 else {
+                    reject("bad_capacity_hours", "column 'capacity_hours' is not a number of hours")
+                    continue
+                }
+                capacity = value
+            }
+            var dates: [CivilDate?] = []
+            var badDate: String?
+            for column in ["valid_from", "valid_to"] {
+                let text = row[columns[column]]
+                if text.isEmpty {
+                    dates.append(nil)
+                } else if let date = CivilDate(parsing: text) {
+                    dates.append(date)
+                } else {
+                    badDate = column
+                }
+            }
+            if let badDate {
+                reject("bad_\(badDate)", "column '\(badDate)' is not a date YYYY-MM-DD")
+                continue
+            }
+            entries.append(
+                Entry(
+                    line: row.line, provider: provider, name: row[columns["name"]],
+                    providerType: row[columns["provider_type"]].lowercased(), district: row[columns["district"]],
+                    capacityHours: capacity, validFrom: dates[0], validTo: dates[1],
+                    mergedInto: row[columns["merged_into"]], renamedTo: row[columns["renamed_to"]]))
+        }
+        return ProviderRegister(path: path, entries: entries, rejected: rejected)
+    }
+
+    /// The entry for `provider` (by id, else by name) valid in the month starting on `first`, if any.
+    public func entry(for provider: String, inMonth first: CivilDate) -> Entry? {
+        entries.first { $0.matches(provider) && $0.isValid(inMonth: first) }
+    }
+
+    /// Every entry for `provider` (by id, else by name).
+    public func entries(for provider: String) -> [Entry] {
+        entries.filter { $0.matches(provider) }
+    }
+}

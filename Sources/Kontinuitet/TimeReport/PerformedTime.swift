@@ -1,0 +1,74 @@
+/// The rules of performed time (utförd tid), each in one place.
+///
+/// A performed-time row is one staff member's check-in and check-out at one user's home (SPEC §3.2); a
+/// double-staffed visit is two rows, and each staff member's time counts.
+public enum PerformedTimeRule {
+    /// Elapsed real seconds between check-in and check-out, in UTC: a visit across the change to summer time is
+    /// an hour shorter than the wall clock says, one across the change back an hour longer.
+    ///
+    /// In the autumn hour that occurs twice, a check-out that would fall before its check-in in the first reading
+    /// is read as the second occurrence (standard time).
+    public static func elapsedSeconds(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed) -> Int {
+        let start = checkIn.utcSeconds()
+        let end = checkOut.utcSeconds()
+        if end < start && checkOut.utc == nil {
+            return checkOut.utcSeconds(preferStandardTime: true) - start
+        }
+        return end - start
+    }
+
+    /// The longest plausible single visit; longer ones are counted but flagged.
+    public static let longestPlausibleSeconds = 12 * 3_600
+
+    /// Splits the interval `[checkIn, checkOut)` at every local midnight between them: each part is the local
+    /// day it falls on and its real elapsed seconds. The parts sum to `elapsedSeconds`. Per-day and per-month
+    /// sums use the parts (a visit from 23:30 on 30 September to 00:30 on 1 October is 30 minutes in each month).
+    public static func partsByDay(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed)
+        -> [(day: Int, seconds: Int)]
+    {
+        let total = elapsedSeconds(checkIn: checkIn, checkOut: checkOut)
+        guard total > 0 else { return [] }
+        let startUTC = checkIn.utcSeconds()
+        let endUTC = startUTC + total
+        var parts: [(day: Int, seconds: Int)] = []
+        var day = Stockholm.floorDiv(checkIn.wall, 86_400)
+        var partStart = startUTC
+        while partStart < endUTC {
+            // Local midnight at the end of `day` (midnight never falls in a DST change in Sweden).
+            let nextMidnightUTC = Stockholm.utcSeconds(fromWallClock: (day + 1) * 86_400)
+            let partEnd = min(endUTC, nextMidnightUTC)
+            if partEnd > partStart { parts.append((day, partEnd - partStart)) }
+            partStart = partEnd
+            day += 1
+        }
+        return parts
+    }
+}
+
+/// The kinds of anomaly a performed-time row can have (`anomalies.csv`).
+public enum PerformedAnomaly: String, CaseIterable, Sendable {
+    /// No check-out: the visit counts, its time is 0 (not used for time).
+    case missingCheckOut = "missing_check_out"
+    /// Check-out before (or at) check-in: the visit counts, its time is 0 (not used for time).
+    case checkOutBeforeCheckIn = "check_out_before_check_in"
+    /// Longer than 12 hours: counted, flagged.
+    case over12Hours = "over_12_hours"
+    /// The same staff member checked in at two different users at overlapping times: counted, flagged on both.
+    case overlappingVisits = "overlapping_visits"
+    /// Check-in further from the planned start than the tolerance: counted, flagged.
+    case farFromPlanned = "far_from_planned"
+
+    /// True for the anomalies that leave the row without performed time.
+    public var dropsTime: Bool { self == .missingCheckOut || self == .checkOutBeforeCheckIn }
+
+    /// Swedish description for people.
+    public var swedish: String {
+        switch self {
+        case .missingCheckOut: return "utcheckning saknas"
+        case .checkOutBeforeCheckIn: return "utcheckning före incheckning"
+        case .over12Hours: return "besök längre än 12 timmar"
+        case .overlappingVisits: return "samma medarbetare incheckad hos två brukare samtidigt"
+        case .farFromPlanned: return "incheckning långt från planerad tid"
+        }
+    }
+}

@@ -1,0 +1,369 @@
+import Foundation
+
+/// Options of `kontinuitet time-report`.
+public struct TimeReportOptions: Sendable {
+    /// A check-in further than this from the planned start is flagged (minutes).
+    public var plannedToleranceMinutes = 60
+    public init() {}
+}
+
+/// One provider-month of `provider_months.csv`.
+public struct ProviderMonth: Sendable, Equatable {
+    public var provider: String
+    /// `YYYY-MM`.
+    public var month: String
+    public var allocatedHours: Double
+    public var grantedHours: Double?
+    public var performedSeconds: Int
+    public var visits: Int
+    public var visitsWithoutCheckOut: Int
+    public var capacityHours: Double?
+
+    public var performedHours: Double { Double(performedSeconds) / 3_600 }
+    /// Performed / allocated; nil without allocated time.
+    public var performedAllocatedRatio: Double? { allocatedHours > 0 ? performedHours / allocatedHours : nil }
+    /// Utförandegrad: performed / granted.
+    public var executionRate: Double? { (grantedHours ?? 0) > 0 ? performedHours / (grantedHours ?? 1) : nil }
+    /// Performed hours as a share of the capacity ceiling.
+    public var capacityShare: Double? { (capacityHours ?? 0) > 0 ? performedHours / (capacityHours ?? 1) : nil }
+}
+
+/// One user-month of `user_months.csv`.
+public struct UserMonth: Sendable, Equatable {
+    public var provider: String
+    public var user: String
+    public var month: String
+    public var allocatedHours: Double
+    public var grantedHours: Double?
+    public var performedSeconds: Int
+
+    public var performedHours: Double { Double(performedSeconds) / 3_600 }
+    /// Performed minus allocated hours.
+    public var differenceHours: Double { performedHours - allocatedHours }
+}
+
+/// One provider-day of `provider_days.csv`.
+public struct ProviderDay: Sendable, Equatable {
+    public var provider: String
+    public var date: CivilDate
+    public var performedSeconds: Int
+    public var visits: Int
+}
+
+/// One anomaly of one row.
+public struct AnomalyRecord: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var kind: PerformedAnomaly
+}
+
+/// A provider-month at or above 90 % of its capacity ceiling.
+public struct CapacityWarning: Sendable, Equatable {
+    public enum Level: String, Sendable {
+        /// ≥ 90 %: early warning.
+        case nearCeiling = "near_ceiling"
+        /// ≥ 100 %: the ceiling is reached.
+        case ceilingReached = "ceiling_reached"
+    }
+
+    public var provider: String
+    public var month: String
+    public var performedHours: Double
+    public var capacityHours: Double
+    public var level: Level
+
+    /// The message for stderr and the report (Swedish; provider names only, never a user).
+    public var message: String {
+        let share = Int((performedHours / capacityHours * 100).rounded(.down))
+        let text = level == .ceilingReached ? "kapacitetstaket är nått" : "nära kapacitetstaket (minst 90 %)"
+        let performed = ReportFormat.decimal(csv: CSVWriter.format(performedHours, places: 1))
+        let capacity = ReportFormat.decimal(csv: CSVWriter.format(capacityHours, places: 1))
+        return "\(provider) \(month): \(performed) h utförd tid av \(capacity) h kapacitetstak (\(share) %) – \(text)"
+    }
+}
+
+/// Row accounting of the time report: performed rows read = used + flagged (without time) + rejected.
+public struct TimeAccounting: Sendable, Equatable {
+    public var performedRead = 0
+    /// Rows whose time counts (with or without a warning flag).
+    public var performedUsed = 0
+    /// Rows counted as visits without time: no check-out, or check-out before check-in.
+    public var performedFlagged = 0
+    public var performedRejected = 0
+    public var allocatedRead = 0
+    public var allocatedUsed = 0
+    public var allocatedRejected = 0
+
+    public var reconciles: Bool {
+        performedRead == performedUsed + performedFlagged + performedRejected
+            && allocatedRead == allocatedUsed + allocatedRejected
+    }
+}
+
+/// Everything `time-report` produced.
+public struct TimeReportResult: Sendable {
+    public var providerMonths: [ProviderMonth]
+    public var userMonths: [UserMonth]
+    public var providerDays: [ProviderDay]
+    public var anomalies: [AnomalyRecord]
+    public var warnings: [CapacityWarning]
+    public var accounting: TimeAccounting
+    public var rejectedRows: [RejectedRow]
+    /// Users in order of first appearance (performed, then allocated), for löpnummer.
+    public var usersInOrder: [(provider: String, user: String)]
+}
+
+/// `kontinuitet time-report`: performed time against allocated time and the capacity ceiling.
+public enum TimeReport {
+    private struct Interval {
+        var staff: Int32
+        var user: Int32
+        var start: Int
+        var end: Int
+        var row: Int32
+    }
+
+    private struct Row {
+        var file: String
+        var line: Int
+        var anomalies: [PerformedAnomaly] = []
+    }
+
+    /// Reads the performed-time exports, the allocated-time reports and the register, and aggregates.
+    public static func run(
+        performed: [String], allocated: [String], register: ProviderRegister?, options: TimeReportOptions
+    ) throws -> TimeReportResult {
+        var accounting = TimeAccounting()
+        var rejected: [RejectedRow] = []
+        var rows: [Row] = []
+        var intervals: [Interval] = []
+        var staffIDs = ByteInterner(capacity: 1024)
+        var userKeys: [String: Int32] = [:]
+        var usersInOrder: [(provider: String, user: String)] = []
+        var userMonthSeconds: [String: [String: Int]] = [:]  // "provider\u{1F}user" -> month -> seconds
+        var providerMonthSeconds: [String: [String: Int]] = [:]
+        var providerMonthVisits: [String: [String: Set<String>]] = [:]
+        var providerMonthOpen: [String: [String: Int]] = [:]
+        var providerDaySeconds: [String: [Int: Int]] = [:]
+        var providerDayVisits: [String: [Int: Set<String>]] = [:]
+        let tolerance = options.plannedToleranceMinutes * 60
+
+        for path in performed {
+            let file = try CSVFile.open(path)
+            let columns = try ColumnIndex.resolve(
+                header: file.header, specs: VisitLogFormat.columns, file: path, line: file.headerLine)
+            func field(_ fields: CSVFieldSplitter, _ name: String) -> String {
+                columns[name].map { fields.string($0) } ?? ""
+            }
+            file.forEachRecord(
+                { line, fields in
+                    accounting.performedRead += 1
+                    func reject(_ reason: String, _ detail: String) {
+                        accounting.performedRejected += 1
+                        rejected.append(
+                            RejectedRow(
+                                file: path, line: line, reason: reason, detail: detail,
+                                row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
+                    }
+                    let provider = field(fields, "provider")
+                    let user = field(fields, "user")
+                    let staff = field(fields, "staff")
+                    for (name, value) in [("provider", provider), ("user", user), ("staff", staff)] where value.isEmpty
+                    {
+                        return reject("missing_\(name)", "column '\(name)' is empty")
+                    }
+                    guard let checkIn = TimestampParser.parse(field(fields, "start")) else {
+                        return reject("bad_start", "column 'start' (check-in) is not a timestamp YYYY-MM-DD HH:MM")
+                    }
+                    let endText = field(fields, "end")
+                    var checkOut: TimestampParser.Parsed?
+                    if !endText.isEmpty {
+                        guard let parsed = TimestampParser.parse(endText) else {
+                            return reject("bad_end", "column 'end' (check-out) is not a timestamp YYYY-MM-DD HH:MM")
+                        }
+                        checkOut = parsed
+                    }
+                    let plannedText = field(fields, "planned_start")
+                    var planned: TimestampParser.Parsed?
+                    if !plannedText.isEmpty {
+                        guard let parsed = TimestampParser.parse(plannedText) else {
+                            return reject("bad_planned_start", "column 'planned_start' is not a timestamp")
+                        }
+                        planned = parsed
+                    }
+
+                    let userKey = provider + "\u{1F}" + user
+                    let userID: Int32
+                    if let known = userKeys[userKey] {
+                        userID = known
+                    } else {
+                        userID = Int32(usersInOrder.count)
+                        userKeys[userKey] = userID
+                        usersInOrder.append((provider, user))
+                    }
+                    var row = Row(file: path, line: line)
+                    let checkInDay = Stockholm.floorDiv(checkIn.wall, 86_400)
+                    let month = monthKey(day: checkInDay)
+                    let visitID = field(fields, "visit")
+                    let visitKey = userKey + "\u{1F}" + (visitID.isEmpty ? String(checkIn.wall / 60) : "id:" + visitID)
+                    providerMonthVisits[provider, default: [:]][month, default: []].insert(visitKey)
+                    providerDayVisits[provider, default: [:]][checkInDay, default: []].insert(visitKey)
+                    userMonthSeconds[userKey, default: [:]][month, default: 0] += 0
+
+                    if let planned, abs(checkIn.utcSeconds() - planned.utcSeconds()) > tolerance {
+                        row.anomalies.append(.farFromPlanned)
+                    }
+                    guard let checkOut else {
+                        row.anomalies.append(.missingCheckOut)
+                        providerMonthOpen[provider, default: [:]][month, default: 0] += 1
+                        accounting.performedFlagged += 1
+                        rows.append(row)
+                        return
+                    }
+                    let seconds = PerformedTimeRule.elapsedSeconds(checkIn: checkIn, checkOut: checkOut)
+                    guard seconds > 0 else {
+                        row.anomalies.append(.checkOutBeforeCheckIn)
+                        accounting.performedFlagged += 1
+                        rows.append(row)
+                        return
+                    }
+                    if seconds > PerformedTimeRule.longestPlausibleSeconds { row.anomalies.append(.over12Hours) }
+                    accounting.performedUsed += 1
+                    for part in PerformedTimeRule.partsByDay(checkIn: checkIn, checkOut: checkOut) {
+                        let partMonth = monthKey(day: part.day)
+                        userMonthSeconds[userKey, default: [:]][partMonth, default: 0] += part.seconds
+                        providerMonthSeconds[provider, default: [:]][partMonth, default: 0] += part.seconds
+                        providerDaySeconds[provider, default: [:]][part.day, default: 0] += part.seconds
+                    }
+                    var staffKey = Array(staff.trimmingBlanks.lowercased().utf8)
+                    let staffID = staffKey.withUnsafeMutableBufferPointer { staffIDs.intern(UnsafeBufferPointer($0)) }
+                    let start = checkIn.utcSeconds()
+                    intervals.append(
+                        Interval(
+                            staff: staffID, user: userID, start: start, end: start + seconds, row: Int32(rows.count)))
+                    rows.append(row)
+                },
+                malformed: { row in
+                    accounting.performedRead += 1
+                    accounting.performedRejected += 1
+                    rejected.append(row)
+                }, blank: {})
+        }
+
+        // The same staff member at two users at once: flag both rows.
+        intervals.sort { ($0.staff, $0.start) < ($1.staff, $1.start) }
+        var overlapping = Set<Int32>()
+        for i in intervals.indices {
+            var j = i + 1
+            while j < intervals.count && intervals[j].staff == intervals[i].staff
+                && intervals[j].start < intervals[i].end
+            {
+                if intervals[j].user != intervals[i].user {
+                    overlapping.insert(intervals[i].row)
+                    overlapping.insert(intervals[j].row)
+                }
+                j += 1
+            }
+        }
+        for row in overlapping { rows[Int(row)].anomalies.append(.overlappingVisits) }
+
+        // Allocated time.
+        var allocatedByUser: [String: [String: (allocated: Double, granted: Double?)]] = [:]
+        if !allocated.isEmpty {
+            let report = try AllocatedTime.load(paths: allocated)
+            accounting.allocatedRead = report.rowsRead
+            accounting.allocatedRejected = report.rejected.count
+            accounting.allocatedUsed = report.entries.count
+            rejected += report.rejected
+            for entry in report.entries {
+                let userKey = entry.provider + "\u{1F}" + entry.user
+                if userKeys[userKey] == nil {
+                    userKeys[userKey] = Int32(usersInOrder.count)
+                    usersInOrder.append((entry.provider, entry.user))
+                }
+                var current = allocatedByUser[userKey, default: [:]][entry.month] ?? (0, nil)
+                current.allocated += entry.allocatedHours
+                if let granted = entry.grantedHours { current.granted = (current.granted ?? 0) + granted }
+                allocatedByUser[userKey, default: [:]][entry.month] = current
+            }
+        }
+
+        // User months: every user with performed or allocated time, every month either has.
+        var userMonths: [UserMonth] = []
+        var providerAllocated: [String: [String: (allocated: Double, granted: Double?)]] = [:]
+        for (provider, user) in usersInOrder {
+            let key = provider + "\u{1F}" + user
+            let months = Set((userMonthSeconds[key] ?? [:]).keys).union((allocatedByUser[key] ?? [:]).keys)
+            for month in months.sorted() {
+                let allocation = allocatedByUser[key]?[month]
+                userMonths.append(
+                    UserMonth(
+                        provider: provider, user: user, month: month, allocatedHours: allocation?.allocated ?? 0,
+                        grantedHours: allocation?.granted, performedSeconds: userMonthSeconds[key]?[month] ?? 0))
+                if let allocation {
+                    var total = providerAllocated[provider, default: [:]][month] ?? (0, nil)
+                    total.allocated += allocation.allocated
+                    if let granted = allocation.granted { total.granted = (total.granted ?? 0) + granted }
+                    providerAllocated[provider, default: [:]][month] = total
+                }
+            }
+        }
+
+        var providerMonths: [ProviderMonth] = []
+        var warnings: [CapacityWarning] = []
+        let providers = Set(providerMonthSeconds.keys).union(providerAllocated.keys).union(providerMonthVisits.keys)
+        for provider in providers.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let months = Set((providerMonthSeconds[provider] ?? [:]).keys)
+                .union((providerAllocated[provider] ?? [:]).keys).union((providerMonthVisits[provider] ?? [:]).keys)
+            for month in months.sorted() {
+                let allocation = providerAllocated[provider]?[month]
+                var capacity: Double?
+                if let register, let first = monthStart(month) {
+                    capacity = register.entry(for: provider, inMonth: first)?.capacityHours
+                }
+                let figure = ProviderMonth(
+                    provider: provider, month: month, allocatedHours: allocation?.allocated ?? 0,
+                    grantedHours: allocation?.granted, performedSeconds: providerMonthSeconds[provider]?[month] ?? 0,
+                    visits: providerMonthVisits[provider]?[month]?.count ?? 0,
+                    visitsWithoutCheckOut: providerMonthOpen[provider]?[month] ?? 0, capacityHours: capacity)
+                providerMonths.append(figure)
+                if let capacity, let share = figure.capacityShare, share >= 0.9 {
+                    warnings.append(
+                        CapacityWarning(
+                            provider: provider, month: month, performedHours: figure.performedHours,
+                            capacityHours: capacity, level: share >= 1 ? .ceilingReached : .nearCeiling))
+                }
+            }
+        }
+        var providerDays: [ProviderDay] = []
+        for provider in Set(providerDayVisits.keys).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let days = Set((providerDayVisits[provider] ?? [:]).keys).union((providerDaySeconds[provider] ?? [:]).keys)
+            for day in days.sorted() {
+                providerDays.append(
+                    ProviderDay(
+                        provider: provider, date: CivilDate(dayNumber: day),
+                        performedSeconds: providerDaySeconds[provider]?[day] ?? 0,
+                        visits: providerDayVisits[provider]?[day]?.count ?? 0))
+            }
+        }
+        var anomalies: [AnomalyRecord] = []
+        for row in rows {
+            for kind in PerformedAnomaly.allCases where row.anomalies.contains(kind) {
+                anomalies.append(AnomalyRecord(file: row.file, line: row.line, kind: kind))
+            }
+        }
+        return TimeReportResult(
+            providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays, anomalies: anomalies,
+            warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder)
+    }
+
+    /// `YYYY-MM` of a day number.
+    static func monthKey(day: Int) -> String {
+        String(CivilDate(dayNumber: day).description.prefix(7))
+    }
+
+    /// The first day of a `YYYY-MM` month.
+    static func monthStart(_ month: String) -> CivilDate? {
+        CivilDate(parsing: month + "-01")
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Options of the time-report outputs.
+public struct TimeReportOutputOptions: Sendable {
+    public var keepIDs = false
+    /// The löpnummer key file; nil means `key.csv` in the output directory.
+    public var keyPath: String?
+    public init() {}
+}
+
+/// Writes the outputs of `kontinuitet time-report` into one directory, all at once.
+///
+/// | file | shareable | content |
+/// |---|---|---|
+/// | `provider_months.csv` | yes | allocated, granted and performed hours per provider and month, ratios, visits, capacity |
+/// | `user_months.csv` | yes | allocated and performed hours per user (löpnummer) and month |
+/// | `provider_days.csv` | yes | performed minutes and visits per provider and day |
+/// | `anomalies.csv` | yes | file, line and kind of every anomaly (no ids) |
+/// | `capacity_warnings.csv` | yes | provider-months at or above 90 % of the ceiling |
+/// | `report.html` | yes | the figures and charts |
+/// | `rejected.csv` | no (0600) | rows that could not be read |
+/// | `key.csv` | no (0600) | löpnummer → user id |
+public enum TimeReportOutputs {
+    public static let providerMonthsHeader = [
+        "provider", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
+        "performed_allocated_ratio", "execution_rate", "visits", "visits_without_check_out", "capacity_hours",
+        "capacity_share",
+    ]
+    public static let userMonthsHeader = [
+        "provider", "user", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
+        "difference_hours",
+    ]
+
+    @discardableResult
+    public static func write(
+        _ result: TimeReportResult, to directory: OutputDirectory, options: TimeReportOutputOptions
+    )
+        throws -> [String]
+    {
+        let keyPath = options.keyPath ?? (directory.path as NSString).appendingPathComponent("key.csv")
+        var key = PseudonymKey()
+        if !options.keepIDs && FileManager.default.fileExists(atPath: keyPath) {
+            key = try PseudonymKey.load(path: keyPath)
+        }
+        var shown: [String: String] = [:]
+        for (provider, user) in result.usersInOrder {
+            shown[provider + "\u{1F}" + user] =
+                options.keepIDs ? user : String(key.number(provider: provider, user: user))
+        }
+        func decimal(_ value: Double?, _ places: Int) -> CSVWriter.Cell {
+            value.map { .decimal($0, places: places) } ?? .empty
+        }
+        func minutes(_ seconds: Int) -> CSVWriter.Cell { .decimal(Double(seconds) / 60, places: 2) }
+
+        var written: [String] = []
+        var shareable: [(String, [UInt8])] = []
+        func share(_ path: String, _ bytes: [UInt8]) throws {
+            shareable.append((path, bytes))
+            try directory.write(path, bytes)
+            written.append(path)
+        }
+
+        var providerMonths = CSVWriter(header: providerMonthsHeader)
+        for m in result.providerMonths {
+            providerMonths.row([
+                .text(m.provider), .raw(m.month), .decimal(m.allocatedHours, places: 2), decimal(m.grantedHours, 2),
+                .decimal(m.performedHours, places: 2), minutes(m.performedSeconds),
+                decimal(m.performedAllocatedRatio, 3), decimal(m.executionRate, 3), .integer(m.visits),
+                .integer(m.visitsWithoutCheckOut), decimal(m.capacityHours, 2), decimal(m.capacityShare, 3),
+            ])
+        }
+        try share("provider_months.csv", providerMonths.bytes)
+
+        var userRows = Array(result.userMonths.indices)
+        userRows.sort { a, b in
+            let x = result.userMonths[a]
+            let y = result.userMonths[b]
+            if x.provider != y.provider { return x.provider.utf8.lexicographicallyPrecedes(y.provider.utf8) }
+            let sx = shown[x.provider + "\u{1F}" + x.user] ?? ""
+            let sy = shown[y.provider + "\u{1F}" + y.user] ?? ""
+            if sx != sy {
+                if !options.keepIDs, let nx = Int(sx), let ny = Int(sy) { return nx < ny }
+                return sx.utf8.lexicographicallyPrecedes(sy.utf8)
+            }
+            return x.month < y.month
+        }
+        var userMonths = CSVWriter(header: userMonthsHeader)
+        for index in userRows {
+            let m = result.userMonths[index]
+            userMonths.row([
+                .text(m.provider), .text(shown[m.provider + "\u{1F}" + m.user] ?? ""), .raw(m.month),
+                .decimal(m.allocatedHours, places: 2), decimal(m.grantedHours, 2),
+                .decimal(m.performedHours, places: 2),
+                minutes(m.performedSeconds), .decimal(m.differenceHours, places: 2),
+            ])
+        }
+        try share("user_months.csv", userMonths.bytes)
+
+        var days = CSVWriter(header: ["provider", "date", "performed_minutes", "visits"])
+        for d in result.providerDays {
+            days.row([.text(d.provider), .raw(d.date.description), minutes(d.performedSeconds), .integer(d.visits)])
+        }
+        try share("provider_days.csv", days.bytes)
+
+        var anomalies = CSVWriter(header: ["file", "line", "kind", "description"])
+        for a in result.anomalies {
+            anomalies.row([.text(a.file), .integer(a.line), .raw(a.kind.rawValue), .raw(a.kind.swedish)])
+        }
+        try share("anomalies.csv", anomalies.bytes)
+
+        var warnings = CSVWriter(header: ["provider", "month", "performed_hours", "capacity_hours", "share", "level"])
+        for w in result.warnings {
+            warnings.row([
+                .text(w.provider), .raw(w.month), .decimal(w.performedHours, places: 2),
+                .decimal(w.capacityHours, places: 2), .decimal(w.performedHours / w.capacityHours, places: 3),
+                .raw(w.level.rawValue),
+            ])
+        }
+        try share("capacity_warnings.csv", warnings.bytes)
+        try share("report.html", Array(TimeReportPage(result: result).render().utf8))
+
+        try directory.write("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
+        written.append("rejected.csv")
+        if !options.keepIDs {
+            if options.keyPath == nil {
+                try directory.write("key.csv", key.csv(), mode: 0o600)
+                written.append("key.csv")
+            } else {
+                try AtomicFile.write(keyPath, key.csv(), mode: 0o600)
+            }
+            let check = DisclosureCheck(names: [])
+            let findings = shareable.flatMap { check.scan(String(decoding: $0.1, as: UTF8.self), file: $0.0) }
+            if !findings.isEmpty { throw OutputError.disclosure(findings) }
+        }
+        try directory.commit()
+        return written
+    }
+
+    /// The summary printed on stderr.
+    public static func summary(_ result: TimeReportResult) -> String {
+        let a = result.accounting
+        var lines = [
+            "performed rows read \(a.performedRead) = used \(a.performedUsed) + flagged without time "
+                + "\(a.performedFlagged) + rejected \(a.performedRejected)"
+                + (a.reconciles ? "" : "  [DOES NOT RECONCILE]"),
+            "allocated rows read \(a.allocatedRead) = used \(a.allocatedUsed) + rejected \(a.allocatedRejected)",
+        ]
+        var byKind: [String] = []
+        for kind in PerformedAnomaly.allCases {
+            byKind.append("\(kind.rawValue) \(result.anomalies.filter { $0.kind == kind }.count)")
+        }
+        lines.append("anomalies: " + byKind.joined(separator: ", "))
+        lines.append("provider-months \(result.providerMonths.count), user-months \(result.userMonths.count)")
+        for warning in result.warnings { lines.append("VARNING kapacitetstak: \(warning.message)") }
+        return lines.joined(separator: "\n")
+    }
+}

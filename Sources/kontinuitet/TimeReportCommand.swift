@@ -1,0 +1,54 @@
+import Foundation
+import Kontinuitet
+
+/// `kontinuitet time-report`: utförd tid against fördelad tid and the capacity ceiling (SPEC §3.2, §3.4, §3.5, §4).
+enum TimeReportCommand: Command {
+    static let name = "time-report"
+    static let summary = """
+        Sums performed time (check-in to check-out, in real minutes) per provider, user and month against \
+        allocated and granted time, flags anomalies and warns at 90 % and 100 % of the capacity ceiling.
+        """
+    static let options: [OptionSpec] = [
+        OptionSpec("--performed", .multiple(valueName: "FILE"), required: true, help: "performed-time exports (CSV)"),
+        OptionSpec("--allocated", .multiple(valueName: "FILE"), help: "allocated-time reports (fördelad tid, CSV)"),
+        OptionSpec("--providers", .single(valueName: "FILE"), help: "provider register (capacity ceilings)"),
+        OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--planned-tolerance", .single(valueName: "MIN"), help: "flag check-ins further from plan (60)"),
+        OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
+        OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),
+        OptionSpec("--strict", .flag, help: "exit 3 when any row is rejected"),
+        OptionSpec("--quiet", .flag, help: "no summary on stderr (capacity warnings are still printed)"),
+    ]
+    static let details = """
+        Outputs: provider_months.csv, user_months.csv, provider_days.csv, anomalies.csv, capacity_warnings.csv,
+        report.html, rejected.csv and key.csv. The rules: docs/time-report.md.
+        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict.
+        """
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
+        var options = TimeReportOptions()
+        options.plannedToleranceMinutes =
+            try arguments.integer("--planned-tolerance", in: 0...10_000) ?? options.plannedToleranceMinutes
+        let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
+        let result = try TimeReport.run(
+            performed: arguments.values("--performed"), allocated: arguments.values("--allocated"),
+            register: register, options: options)
+        var outputOptions = TimeReportOutputOptions()
+        outputOptions.keepIDs = arguments.flag("--keep-ids")
+        outputOptions.keyPath = arguments.value("--key")
+        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        let written = try TimeReportOutputs.write(result, to: directory, options: outputOptions)
+        if arguments.flag("--quiet") {
+            for warning in result.warnings { Console.error("VARNING kapacitetstak: \(warning.message)") }
+        } else {
+            Console.error(TimeReportOutputs.summary(result))
+            Console.error("wrote \(written.count) files to \(directory.path)")
+        }
+        let rejected = result.accounting.performedRejected + result.accounting.allocatedRejected
+        if arguments.flag("--strict") && rejected > 0 {
+            Console.error("kontinuitet time-report: \(rejected) rows rejected (--strict); see rejected.csv")
+            return .rejectedRowsUnderStrict
+        }
+        return .success
+    }
+}
