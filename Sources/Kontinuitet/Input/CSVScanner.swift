@@ -53,47 +53,65 @@ struct CSVScanner {
         let firstLine = simpleBounds(start: start, lineEnd: lineEnd, end: end, base: base)
         if memchr(base + start, Int32(Self.quote), lineEnd - start) == nil { return firstLine }
 
+        // Jump from quote to quote: outside quotes only a quote at the start of a field opens a quoted field;
+        // inside, the next quote either closes it or (doubled) stands for one quote.
         var i = start
         var lines = 1
-        var atFieldStart = true
         var inQuotes = false
         var quotedNewline = false
-        while i < end {
-            let byte = base[i]
-            if inQuotes {
-                if byte == Self.quote {
-                    if i + 1 < end && base[i + 1] == Self.quote {
-                        i += 2
-                        continue
-                    }
-                    inQuotes = false
-                } else if byte == Self.newline {
-                    lines += 1
-                    quotedNewline = true
-                    if lines > Self.maxQuotedLines { break }
+        var recordEnd = lineEnd
+        while true {
+            if !inQuotes {
+                guard i < recordEnd, let hit = memchr(base + i, Int32(Self.quote), recordEnd - i) else {
+                    i = recordEnd
+                    break
                 }
-                i += 1
+                let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if q == start || base[q - 1] == delimiter { inQuotes = true }
+                i = q + 1
                 continue
             }
-            if byte == Self.newline { break }
-            if byte == delimiter {
-                atFieldStart = true
-            } else {
-                if byte == Self.quote && atFieldStart { inQuotes = true }
-                atFieldStart = false
+            guard i < end, let hit = memchr(base + i, Int32(Self.quote), end - i) else {
+                // Unterminated up to the end of the file; count the lines it would swallow for the limit check.
+                i = end
+                break
             }
-            i += 1
+            let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if q > i, memchr(base + i, Int32(Self.newline), q - i) != nil {
+                var k = i
+                while k < q {
+                    if base[k] == Self.newline { lines += 1 }
+                    k += 1
+                }
+                quotedNewline = true
+                if lines > Self.maxQuotedLines { break }
+            }
+            if q + 1 < end && base[q + 1] == Self.quote {
+                i = q + 2
+                continue
+            }
+            inQuotes = false
+            i = q + 1
+            if i > recordEnd {
+                // The quoted field ran past the first line: the record ends at the next line break from here.
+                if let next = memchr(base + i, Int32(Self.newline), end - i) {
+                    recordEnd = base.distance(to: next.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    recordEnd = end
+                }
+            }
         }
+        if lines > Self.maxQuotedLines { inQuotes = true }
         if inQuotes {
             var malformed = firstLine
             malformed.hasQuotes = true
             malformed.unterminatedQuote = true
             return malformed
         }
-        var contentEnd = i
+        var contentEnd = recordEnd
         if contentEnd > start && base[contentEnd - 1] == Self.carriageReturn { contentEnd -= 1 }
         return RecordBounds(
-            contentEnd: contentEnd, next: min(i + 1, end), lines: lines, hasQuotes: true,
+            contentEnd: contentEnd, next: min(recordEnd + 1, end), lines: lines, hasQuotes: true,
             quotedNewline: quotedNewline, unterminatedQuote: false)
     }
 
@@ -107,103 +125,121 @@ struct CSVScanner {
 }
 
 /// The fields of one record, reused from record to record so that splitting allocates nothing in the steady
-/// state. Fields of records without quotes point into the file's bytes; fields of quoted records are unescaped
-/// into a scratch buffer owned by the splitter.
+/// state. A field points into the file's bytes; only a quoted field with a doubled quote (`""`) or text after
+/// its closing quote is unescaped into a scratch buffer owned by the splitter.
 final class CSVFieldSplitter {
     /// The number of fields of the last record split.
     private(set) var count = 0
-    // Field bounds and the scratch buffer are raw allocations, not arrays: the hot loop writes through the
+    // Field pointers and the scratch buffer are raw allocations, not arrays: the hot loop writes through the
     // pointers, which needs no exclusivity bookkeeping on the class's stored properties.
-    private var starts: UnsafeMutablePointer<Int>
-    private var ends: UnsafeMutablePointer<Int>
+    private var starts: UnsafeMutablePointer<UnsafePointer<UInt8>>
+    private var lengths: UnsafeMutablePointer<Int>
     private var fieldCapacity: Int
-    private var usesScratch = false
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
-    private var base: UnsafePointer<UInt8>?
 
     init() {
         fieldCapacity = 32
-        starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
-        ends = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
+        lengths = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         scratchCapacity = 256
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
     }
 
     deinit {
         starts.deallocate()
-        ends.deallocate()
+        lengths.deallocate()
         scratch.deallocate()
     }
 
     /// Splits the record's content `[start, end)` of `buffer` on `delimiter`.
     ///
     /// The fields stay valid until the next call. `hasQuotes` comes from `RecordBounds`; without quotes the
-    /// fast path splits with no copying. With `limit`, records without quotes are split into at most `limit`
-    /// fields; later fields are not looked at and read as empty.
+    /// fast path splits with `memchr`. With `limit`, at most `limit` fields are split; later fields are not looked
+    /// at and read as empty.
     func split(
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, delimiter: UInt8, hasQuotes: Bool,
         limit: Int = Int.max
     ) {
         count = 0
         guard let base = buffer.baseAddress else { return }
-        self.base = base
         // A record has at most (length + 1) fields.
-        reserveFields(end - start + 1)
+        reserveFields(min(end - start + 1, limit))
+        if hasQuotes { reserveScratch(end - start) }
         let starts = self.starts
-        let ends = self.ends
-        var n = 0
-        if !hasQuotes {
-            usesScratch = false
-            var fieldStart = start
-            while fieldStart <= end && n < limit {
-                let remaining = end - fieldStart
-                var fieldEnd = end
-                if remaining > 0, let hit = memchr(base + fieldStart, Int32(delimiter), remaining) {
-                    fieldEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                }
-                starts[n] = fieldStart
-                ends[n] = fieldEnd
-                n += 1
-                fieldStart = fieldEnd + 1
-            }
-            count = n
-            return
-        }
-        usesScratch = true
-        reserveScratch(end - start)
+        let lengths = self.lengths
         let scratch = self.scratch
+        var n = 0
         var out = 0
         var i = start
-        while true {
-            let fieldStart = out
-            if i < end && base[i] == CSVScanner.quote {
+        while n < limit {
+            if hasQuotes && i < end && base[i] == CSVScanner.quote {
+                // A quoted field: its content runs to the next single quote.
                 i += 1
+                let contentStart = i
+                var unescaped = false
+                var fieldOut = out
                 while i < end {
-                    let byte = base[i]
-                    if byte == CSVScanner.quote {
-                        if i + 1 < end && base[i + 1] == CSVScanner.quote {
-                            scratch[out] = CSVScanner.quote
-                            out += 1
-                            i += 2
-                            continue
-                        }
-                        i += 1
+                    guard let hit = memchr(base + i, Int32(CSVScanner.quote), end - i) else {
+                        i = end
                         break
                     }
-                    scratch[out] = byte
-                    out += 1
-                    i += 1
+                    let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if q + 1 < end && base[q + 1] == CSVScanner.quote {
+                        if !unescaped {
+                            unescaped = true
+                            fieldOut = out
+                            (scratch + out).update(from: base + contentStart, count: q + 1 - contentStart)
+                            out += q + 1 - contentStart
+                        } else {
+                            (scratch + out).update(from: base + i, count: q + 1 - i)
+                            out += q + 1 - i
+                        }
+                        i = q + 2
+                        continue
+                    }
+                    if unescaped {
+                        (scratch + out).update(from: base + i, count: q - i)
+                        out += q - i
+                    }
+                    i = q
+                    break
                 }
+                let contentEnd = min(i, end)
+                if i < end { i += 1 }  // past the closing quote
+                // Text after the closing quote, up to the delimiter, is kept.
+                var tailEnd = i
+                while tailEnd < end && base[tailEnd] != delimiter { tailEnd += 1 }
+                if tailEnd > i && !unescaped {
+                    unescaped = true
+                    fieldOut = out
+                    (scratch + out).update(from: base + contentStart, count: contentEnd - contentStart)
+                    out += contentEnd - contentStart
+                }
+                if unescaped {
+                    if tailEnd > i {
+                        (scratch + out).update(from: base + i, count: tailEnd - i)
+                        out += tailEnd - i
+                    }
+                    starts[n] = UnsafePointer(scratch + fieldOut)
+                    lengths[n] = out - fieldOut
+                } else {
+                    starts[n] = base + contentStart
+                    lengths[n] = contentEnd - contentStart
+                }
+                n += 1
+                i = tailEnd
+            } else {
+                var fieldEnd = end
+                if i < end, let hit = memchr(base + i, Int32(delimiter), end - i) {
+                    fieldEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                }
+                starts[n] = base + min(i, end)
+                lengths[n] = max(0, fieldEnd - i)
+                n += 1
+                i = fieldEnd
             }
-            while i < end && base[i] != delimiter {
-                scratch[out] = base[i]
-                out += 1
-                i += 1
-            }
-            starts[n] = fieldStart
-            ends[n] = out
-            n += 1
+            // At a delimiter another field follows (possibly empty); at the end the record is done.
             if i < end {
                 i += 1
                 continue
@@ -217,12 +253,7 @@ final class CSVFieldSplitter {
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         guard index >= 0 && index < count else { return UnsafeBufferPointer(start: nil, count: 0) }
-        if usesScratch {
-            return UnsafeBufferPointer(
-                start: UnsafePointer(scratch) + starts[index], count: ends[index] - starts[index])
-        }
-        guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: base + starts[index], count: ends[index] - starts[index])
+        return UnsafeBufferPointer(start: starts[index], count: lengths[index])
     }
 
     /// Field `index` decoded as text (UTF-8, else Windows-1252), trimmed of surrounding blanks.
@@ -239,10 +270,10 @@ final class CSVFieldSplitter {
     private func reserveFields(_ needed: Int) {
         guard needed > fieldCapacity else { return }
         starts.deallocate()
-        ends.deallocate()
+        lengths.deallocate()
         fieldCapacity = max(needed, fieldCapacity * 2)
-        starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
-        ends = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
+        lengths = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
     }
 
     private func reserveScratch(_ needed: Int) {

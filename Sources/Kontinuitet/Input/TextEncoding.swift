@@ -95,6 +95,20 @@ enum TextDecoding {
         bytes.withUnsafeBufferPointer { string($0) }
     }
 
+    /// Appends the UTF-8 encoding of a scalar below U+10000.
+    static func appendScalar(_ scalar: UInt32, to output: inout ByteScratch) {
+        if scalar < 0x80 {
+            output.append(UInt8(scalar))
+        } else if scalar < 0x800 {
+            output.append(UInt8(0xC0 | (scalar >> 6)))
+            output.append(UInt8(0x80 | (scalar & 0x3F)))
+        } else {
+            output.append(UInt8(0xE0 | (scalar >> 12)))
+            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            output.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+
     private static func appendScalar(_ scalar: UInt32, to output: inout [UInt8]) {
         if scalar < 0x80 {
             output.append(UInt8(scalar))
@@ -142,25 +156,20 @@ enum IdentifierNormalization {
             }
             return
         }
-        var text: [UInt8] = []
-        TextDecoding.appendUTF8(field, to: &text)
-        while text.count >= 2 && text[text.count - 2] == 0xC2 && text[text.count - 1] == 0xA0 { text.removeLast(2) }
-        while text.count >= 2 && text[0] == 0xC2 && text[1] == 0xA0 { text.removeFirst(2) }
-        if foldCase {
-            var i = 0
-            while i < text.count {
-                let b = text[i]
-                if b >= 0x41 && b <= 0x5A {
-                    text[i] = b | 0x20
-                } else if b == 0xC3 && i + 1 < text.count {
-                    let next = text[i + 1]
-                    if next >= 0x80 && next <= 0x9E && next != 0x97 { text[i + 1] = next + 0x20 }
-                    i += 1
+        let regionStart = output.count
+        if TextDecoding.isValidUTF8(field) {
+            output.append(field)
+        } else {
+            for byte in field {
+                if byte < 0x80 {
+                    output.append(byte)
+                } else {
+                    TextDecoding.appendScalar(TextDecoding.windows1252Scalar(byte), to: &output)
                 }
-                i += 1
             }
         }
-        text.withUnsafeBufferPointer { output.append($0) }
+        output.trimNoBreakSpaces(from: regionStart)
+        if foldCase { output.foldCase(from: regionStart) }
     }
 
     /// The normalised form of the field as an array (see `appendNormalized`).

@@ -38,6 +38,35 @@ struct ByteScratch: ~Copyable {
         count += bytes.count
     }
 
+    /// Removes no-break spaces (U+00A0, `C2 A0`) from both ends of the bytes after `start`.
+    mutating func trimNoBreakSpaces(from start: Int) {
+        while count - start >= 2 && base[count - 2] == 0xC2 && base[count - 1] == 0xA0 { count -= 2 }
+        var leading = 0
+        while count - start - leading >= 2 && base[start + leading] == 0xC2 && base[start + leading + 1] == 0xA0 {
+            leading += 2
+        }
+        if leading > 0 {
+            (base + start).update(from: base + start + leading, count: count - start - leading)
+            count -= leading
+        }
+    }
+
+    /// Lower-cases the UTF-8 bytes after `start`: ASCII A–Z and the Latin-1 capitals À–Þ except ×.
+    mutating func foldCase(from start: Int) {
+        var i = start
+        while i < count {
+            let b = base[i]
+            if b >= 0x41 && b <= 0x5A {
+                base[i] = b | 0x20
+            } else if b == 0xC3 && i + 1 < count {
+                let next = base[i + 1]
+                if next >= 0x80 && next <= 0x9E && next != 0x97 { base[i + 1] = next + 0x20 }
+                i += 1
+            }
+            i += 1
+        }
+    }
+
     private mutating func grow(_ needed: Int) {
         let newCapacity = max(needed, capacity * 2)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
