@@ -21,17 +21,24 @@ public struct DisclosureCheck: Sendable {
         }
     }
 
-    /// Lower-cased names to look for (at least four letters; shorter ones match too much ordinary text).
-    private let names: [String]
+    /// Names to look for as sequences of lower-cased words, indexed by their first word.
+    private let namesByFirstWord: [Substring: [[Substring]]]
 
-    /// - Parameter names: values of the input's name column.
+    /// - Parameter names: values of the input's name column. A name is looked for when it has at least two words
+    ///   and four letters ("Svensson, Anna"); a lone first name matches too much ordinary text to be useful.
     public init(names: [String]) {
-        var unique = Set<String>()
+        var index: [Substring: Set<[Substring]>] = [:]
         for name in names {
-            let folded = name.trimmingBlanks.lowercased()
-            if folded.filter(\.isLetter).count >= 4 { unique.insert(folded) }
+            let words = Self.words(name.lowercased())
+            guard words.count >= 2, words.reduce(0, { $0 + $1.count }) >= 4 else { continue }
+            index[words[0], default: []].insert(words)
         }
-        self.names = unique.sorted()
+        namesByFirstWord = index.mapValues { Array($0) }
+    }
+
+    /// The words of a text: runs of letters.
+    private static func words(_ text: String) -> [Substring] {
+        text.split { !$0.isLetter }
     }
 
     /// Every finding in `text`, with 1-based line numbers.
@@ -40,21 +47,22 @@ public struct DisclosureCheck: Sendable {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if let kind = Self.identityNumberKind(in: Substring(line)) {
                 findings.append(Finding(file: file, line: index + 1, kind: kind))
-            } else if !names.isEmpty && containsName(line.lowercased()) {
+            } else if !namesByFirstWord.isEmpty && containsName(String(line).lowercased()) {
                 findings.append(Finding(file: file, line: index + 1, kind: .name))
             }
         }
         return findings
     }
 
+    /// True when the words of `line` hold the words of a name in a row (punctuation and case ignored).
+    ///
+    /// - Complexity: O(words in the line × names sharing a first word).
     private func containsName(_ line: String) -> Bool {
-        for name in names {
-            var searchRange = line.startIndex..<line.endIndex
-            while let found = line.range(of: name, range: searchRange) {
-                let before = found.lowerBound > line.startIndex ? line[line.index(before: found.lowerBound)] : " "
-                let after = found.upperBound < line.endIndex ? line[found.upperBound] : " "
-                if !before.isLetter && !after.isLetter { return true }
-                searchRange = found.upperBound..<line.endIndex
+        let words = Self.words(line)
+        for start in words.indices {
+            guard let candidates = namesByFirstWord[words[start]] else { continue }
+            for name in candidates where start + name.count <= words.count {
+                if words[start..<(start + name.count)].elementsEqual(name) { return true }
             }
         }
         return false

@@ -4,6 +4,16 @@ import XCTest
 
 /// Machine CSV: quoting, decimals, formula neutralisation.
 final class CSVWriterTests: XCTestCase {
+    func testFormatAgreesWithPrintfOnManyValues() {
+        var generator = SplitMix64(seed: 9)
+        for _ in 0..<20_000 {
+            let value = Double(generator.next() % 4_000_000) / Double(1 + generator.next() % 997) - 1_000
+            for places in [0, 1, 2, 3, 4] {
+                XCTAssertEqual(CSVWriter.format(value, places: places), String(format: "%.\(places)f", value))
+            }
+        }
+    }
+
     func testQuotesOnlyWhatNeedsIt() {
         var writer = CSVWriter(header: ["a", "b"])
         writer.row([.text("x,y"), .text("say \"hi\"")])
@@ -16,6 +26,16 @@ final class CSVWriterTests: XCTestCase {
         XCTAssertEqual(CSVWriter.format(13.0, places: 2), "13.00")
         XCTAssertEqual(CSVWriter.format(2.0 / 3.0, places: 3), "0.667")
         XCTAssertEqual(CSVWriter.format(15.456, places: 2), "15.46")
+        // Ties go to even on the exact binary value, as printf does: 13.125 and 0.0625 are exact halves.
+        XCTAssertEqual(CSVWriter.format(13.125, places: 2), "13.12")
+        XCTAssertEqual(CSVWriter.format(13.375, places: 2), "13.38")
+        XCTAssertEqual(CSVWriter.format(0.0625, places: 3), "0.062")
+        // 2.675 is stored as 2.67499999…, so it rounds down (as printf and Python do).
+        XCTAssertEqual(CSVWriter.format(2.675, places: 2), "2.67")
+        XCTAssertEqual(CSVWriter.format(-0.004, places: 2), "-0.00")
+        XCTAssertEqual(CSVWriter.format(0, places: 3), "0.000")
+        XCTAssertEqual(CSVWriter.format(1e-300, places: 2), "0.00")
+        XCTAssertEqual(CSVWriter.format(123_456.5, places: 0), "123456")
         XCTAssertEqual(CSVWriter.formatMedian(13), "13")
         XCTAssertEqual(CSVWriter.formatMedian(13.5), "13.5")
     }

@@ -30,11 +30,13 @@ final class DisclosureCheckTests: XCTestCase {
     }
 
     func testNamesFromTheInputAreFoundAsWholeWords() {
-        let check = DisclosureCheck(names: ["Anna Svensson", "Bo", "  Örjan Ek "])
+        let check = DisclosureCheck(names: ["Anna Svensson", "Bo", "  Örjan Ek ", "Svensson, Greta"])
         XCTAssertEqual(check.scan("provider,unit\nP1,Anna Svensson\n", file: "f.csv").map(\.line), [2])
         XCTAssertEqual(check.scan("P1,örjan ek,3", file: "f.csv").map(\.kind), [.name])
-        // "Bo" is too short to look for; a name inside a longer word is not a finding.
-        XCTAssertTrue(check.scan("Bo,Boende,Annasvenssonsgatan", file: "f.csv").isEmpty)
+        // Punctuation between the words does not hide a name.
+        XCTAssertEqual(check.scan("\"Svensson; Greta\",3", file: "f.csv").map(\.kind), [.name])
+        // "Bo" is one word, too little to look for; a name inside longer words is not a finding.
+        XCTAssertTrue(check.scan("Bo,Boende,Annasvenssonsgatan,Anna Svenssons väg", file: "f.csv").isEmpty)
     }
 
     func testFindingsNameFileAndLineButNotTheValue() {
