@@ -273,6 +273,39 @@ def time_sample():
         out.write("\n".join(register) + "\n")
 
 
+def compile_sample():
+    """sample-data/forms/: a hand-made Kolada form in Swedish Excel CSV, and sample-data/providers.csv: the
+    register compile joins the forms with (types, districts, a rename, a merge, a closed unit, a provider that
+    sends no form). The other forms compile reads are the ones measure writes (sample-data/expected/measure)."""
+    folder = os.path.join(ROOT, "..", "forms")
+    os.makedirs(folder, exist_ok=True)
+    staff = [9, 11, 14, 16, 12, 22, 8, 15, 13, 17, 19, 10]
+    units = ["Söder 1", "Söder 1", "Söder 1", "Söder 2", "Söder 2", "Söder 3", "Söder 3", "Söder 4", "Söder 4",
+             "Söder 5", "Söder 5", "Söder 5"]
+    lines = ["Utförare;Enhet;Löpnummer;Antal personal;Stadsdel"]
+    lines += [f"Hemtjänst Söder;{u};{n + 1};{k};Södra Göteborg" for n, (u, k) in enumerate(zip(units, staff))]
+    with open(os.path.join(folder, "hemtjanst-soder.csv"), "w", encoding="cp1252", newline="") as out:
+        out.write("\r\n".join(lines) + "\r\n")
+    register = [
+        "provider,name,provider_type,district,capacity_hours,valid_from,valid_to,merged_into,renamed_to",
+        "Hemtjänst Norr,Hemtjänst Norr,kommunal,Norra Hisingen,5000,2010-01-01,,,",
+        "Hemtjänst Söder,Hemtjänst Söder,kommunal,Södra Göteborg,4000,2010-01-01,,,",
+        "Omsorg Väst AB,Omsorg Väst AB,privat,Västra Göteborg,900,2017-01-01,,,",
+        "Trygg Omsorg,Trygg Omsorg i Göteborg AB,privat,Centrum,700,2017-01-01,,,",
+        "Omsorg Öst AB,Omsorg Öst AB,privat,Östra Göteborg,500,2016-01-01,,,",
+        "Söder 1,Söder 1,,Södra Göteborg,,2010-01-01,2018-09-09,,Söder Ett",
+        "Söder Ett,Söder Ett,,Södra Göteborg,,2018-09-10,,,",
+        "Söder 2,Söder 2,,Södra Göteborg,,2010-01-01,2018-08-31,Söder Nya,",
+        "Söder 3,Söder 3,,Södra Göteborg,,2010-01-01,2018-08-31,Söder Nya,",
+        "Söder Nya,Söder Nya,,Södra Göteborg,,2018-09-01,,,",
+        "Söder 4,Söder 4,,Södra Göteborg,,2010-01-01,2018-09-12,,",
+        "Söder 5,Söder 5,,Södra Göteborg,,2010-01-01,2018-12-31,,Söder Fem",
+    ]
+    with open(os.path.join(ROOT, "..", "providers.csv"), "w", encoding="utf-8", newline="") as out:
+        out.write("\n".join(register) + "\n")
+
+
 if __name__ == "__main__":
     main()
     time_sample()
+    compile_sample()

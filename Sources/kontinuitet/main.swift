@@ -3,7 +3,9 @@ import Kontinuitet
 
 /// The commands, in the order `kontinuitet --help` lists them.
 enum Commands {
-    static let all: [any Command.Type] = [MeasureCommand.self, TimeReportCommand.self]
+    static let all: [any Command.Type] = [
+        MeasureCommand.self, TimeReportCommand.self, CompileCommand.self, ValidateCommand.self,
+    ]
 }
 
 func usage() -> String {

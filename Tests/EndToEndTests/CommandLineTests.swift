@@ -7,7 +7,7 @@ final class CommandLineTests: XCTestCase {
         let top = try CommandRunner.run(["--help"])
         XCTAssertEqual(top.status, 0)
         XCTAssertTrue(top.stdout.contains("measure"))
-        for command in ["measure", "time-report"] {
+        for command in ["measure", "time-report", "compile", "validate"] {
             let help = try CommandRunner.run([command, "--help"])
             XCTAssertEqual(help.status, 0, command)
             XCTAssertTrue(help.stdout.contains("USAGE: kontinuitet \(command)"), command)

@@ -81,3 +81,40 @@ final class TimeReportSampleTests: XCTestCase {
         XCTAssertEqual(anomalies.components(separatedBy: ",overlapping_visits,").count - 1, 2)
     }
 }
+
+/// `compile` and `validate` on the bundled forms.
+final class CompileSampleTests: XCTestCase {
+    private var forms: [String] {
+        let folder = CommandRunner.packageRoot.path + "/sample-data/expected/measure/forms"
+        let measured = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".csv")
+        }.sorted().map { "sample-data/expected/measure/forms/" + $0 }
+        return measured + ["sample-data/forms/hemtjanst-soder.csv"]
+    }
+
+    func testCompileOnTheSampleMatchesTheExpectedOutputs() throws {
+        let out = CommandRunner.temporaryDirectory() + "/compile"
+        let result = try CommandRunner.run(
+            ["compile", "--forms"] + forms + ["--providers", "sample-data/providers.csv", "--out", out])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("missing forms: Omsorg Öst AB"), result.stderr)
+        CommandRunner.assertSameFiles(
+            expected: CommandRunner.packageRoot.path + "/sample-data/expected/compile", actual: out)
+    }
+
+    func testValidatePassesTheSampleFormsAndFailsABadOne() throws {
+        let good = try CommandRunner.run(
+            ["validate", "--forms"] + forms + ["--providers", "sample-data/providers.csv", "--year", "2018"])
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        let directory = CommandRunner.temporaryDirectory()
+        let bad = directory + "/bad.csv"
+        try "utförare;löpnummer;antal personal\nHemtjänst Norr;1;12\nHemtjänst Norr;1;0\nOkänd AB;400101-1230;9\n"
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["validate", "--forms", bad, "--providers", "sample-data/providers.csv"])
+        XCTAssertEqual(result.status, 3)
+        XCTAssertTrue(result.stdout.contains("\(bad):3: error:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\(bad):4: error: column 2 looks like a personnummer"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("[unknown_provider]"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("400101"))
+    }
+}

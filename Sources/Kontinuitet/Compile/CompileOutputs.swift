@@ -1,0 +1,132 @@
+import Foundation
+
+/// Writes the outputs of `kontinuitet compile` into one directory, all at once.
+///
+/// | file | content |
+/// |---|---|
+/// | `results.csv`, `results.xlsx` | one row per level: city, provider type, district (municipal home care), provider, unit |
+/// | `feedback.csv` | each provider against its group (provider type) and the city |
+/// | `missing_forms.csv` | registered providers without a form |
+/// | `kolada.json` | the city figures as Kolada API data objects (U21401, U21402, U21436) |
+/// | `report.html` | the results and the feedback for people |
+/// | `rejected.csv` (0600) | form rows that could not be used |
+public enum CompileOutputs {
+    public static let resultsHeader = [
+        "level", "key", "name", "status", "provider_type", "district", "users", "mean_staff", "median_staff",
+        "min_staff", "max_staff", "share_over_20", "bin_1_5", "bin_6_10", "bin_11_15", "bin_16_20", "bin_21_25",
+        "bin_over_25",
+    ]
+
+    @discardableResult
+    public static func write(_ result: CompileResult, to directory: OutputDirectory) throws -> [String] {
+        var written: [String] = []
+        func stage(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
+            try directory.write(path, bytes, mode: mode)
+            written.append(path)
+        }
+        let rows = result.levels + result.missing
+        var results = CSVWriter(header: resultsHeader)
+        var sheet: [[XLSXCell]] = [resultsHeader.map { .text($0) }]
+        for level in rows {
+            let s = level.summary
+            let empty = s.count == 0
+            results.row(
+                [
+                    .raw(level.level.rawValue), .text(level.key), .text(level.name), .raw(level.status),
+                    .text(level.providerType), .text(level.district), .integer(s.count),
+                    s.mean.map { .decimal($0, places: 2) } ?? .empty,
+                    s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty, s.min.map { .integer($0) } ?? .empty,
+                    s.max.map { .integer($0) } ?? .empty, s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
+                ] + level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) })
+            var cells: [XLSXCell] = [
+                .text(level.level.rawValue), .text(level.key), .text(level.name), .text(level.status),
+                .text(level.providerType), .text(level.district), .integer(s.count),
+            ]
+            cells.append(s.mean.flatMap { Double(CSVWriter.format($0, places: 2)) }.map { .number($0) } ?? .empty)
+            cells.append(s.median.map { .number($0) } ?? .empty)
+            cells.append(s.min.map { .integer($0) } ?? .empty)
+            cells.append(s.max.map { .integer($0) } ?? .empty)
+            cells.append(
+                s.shareOver20.flatMap { Double(CSVWriter.format($0, places: 3)) }.map { .number($0) } ?? .empty)
+            cells += level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) }
+            sheet.append(cells)
+        }
+        try stage("results.csv", results.bytes)
+        do {
+            try stage("results.xlsx", XLSXWorkbook(sheets: [XLSXSheet(name: "Resultat", rows: sheet)]).bytes())
+        } catch let error as XLSXError {
+            throw OutputError.cannotWrite(path: "results.xlsx", reason: error.description)
+        }
+
+        var feedback = CSVWriter(header: [
+            "provider", "name", "provider_type", "district", "users", "mean_staff", "group_mean", "city_mean",
+            "difference_from_group", "difference_from_city", "compared_with_group", "compared_with_city",
+        ])
+        for f in result.feedback {
+            func decimal(_ value: Double?) -> CSVWriter.Cell { value.map { .decimal($0, places: 2) } ?? .empty }
+            feedback.row([
+                .text(f.provider), .text(f.name), .text(f.providerType), .text(f.district), .integer(f.users),
+                decimal(f.mean), decimal(f.groupMean), decimal(f.cityMean), decimal(f.differenceFromGroup),
+                decimal(f.differenceFromCity), .raw(FeedbackRow.comment(f.differenceFromGroup)),
+                .raw(FeedbackRow.comment(f.differenceFromCity)),
+            ])
+        }
+        try stage("feedback.csv", feedback.bytes)
+
+        var missing = CSVWriter(header: ["provider", "name", "provider_type", "district"])
+        for m in result.missing {
+            missing.row([.text(m.key), .text(m.name), .text(m.providerType), .text(m.district)])
+        }
+        try stage("missing_forms.csv", missing.bytes)
+        try stage("kolada.json", koladaJSON(result))
+        try stage("report.html", Array(CompileReport(result: result).render().utf8))
+        try stage("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
+        try directory.commit()
+        return written
+    }
+
+    /// The city figures in the shape of Kolada's API data objects: `{"count", "values": [{"kpi",
+    /// "municipality", "period", "values": [{"gender", "count", "status", "value"}]}]}` for U21401 (mean), U21402
+    /// (median) and U21436 (share over 20, in per cent). `gender` is "T" (total), `count` the number of users.
+    static func koladaJSON(_ result: CompileResult) throws -> [UInt8] {
+        guard let city = result.levels.first(where: { $0.level == .city }) else { return Array("{}\n".utf8) }
+        let s = city.summary
+        func number(_ value: Double?, _ places: Int) -> Any {
+            value.flatMap { Double(CSVWriter.format($0, places: places)) } ?? NSNull()
+        }
+        let figures: [(String, Any)] = [
+            ("U21401", number(s.mean, 2)), ("U21402", number(s.median, 1)),
+            ("U21436", number(s.shareOver20.map { $0 * 100 }, 1)),
+        ]
+        var values: [[String: Any]] = []
+        for (kpi, value) in figures {
+            var entry: [String: Any] = [
+                "kpi": kpi, "municipality": result.municipality,
+                "values": [
+                    ["gender": "T", "count": s.count, "status": s.count == 0 ? "missing" : NSNull(), "value": value]
+                ],
+            ]
+            entry["period"] = result.period.map { $0.start.year } ?? NSNull()
+            values.append(entry)
+        }
+        let object: [String: Any] = ["count": values.count, "values": values]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return Array(data) + [0x0A]
+    }
+
+    /// The summary printed on stderr.
+    public static func summary(_ result: CompileResult) -> String {
+        var lines = [
+            "forms \(result.forms.count): rows read \(result.rowsRead) = used \(result.rowsUsed) + rejected "
+                + "\(result.rejectedRows.count)"
+        ]
+        if let period = result.period { lines.append("period: \(period.start) – \(period.end)") }
+        if let city = result.levels.first(where: { $0.level == .city }), let mean = city.summary.mean {
+            lines.append("city: \(city.summary.count) users, mean \(CSVWriter.format(mean, places: 2))")
+        }
+        if !result.missing.isEmpty {
+            lines.append("missing forms: " + result.missing.map(\.key).joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

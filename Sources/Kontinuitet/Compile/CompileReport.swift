@@ -1,0 +1,173 @@
+/// The report page of `kontinuitet compile` (`report.html`): the city's results by level, providers compared
+/// with their group and the city, the feedback, and the missing forms. Swedish, self-contained, no user data.
+struct CompileReport {
+    var result: CompileResult
+
+    func render() -> String {
+        HTMLDocument(
+            title: "Personalkontinuitet – sammanställning",
+            body: [header(), levelsSection(), chartSection(), feedbackSection(), missingSection(), footer()]
+        ).render()
+    }
+
+    private func periodText() -> String {
+        result.period.map { " Mätperiod: \(ReportFormat.dateRange($0.start, $0.end))." } ?? ""
+    }
+
+    private func header() -> HTMLNode {
+        .element(
+            "header", ["class": "report"],
+            [
+                .element("p", ["class": "kicker"], text: "Hemtjänst · Sammanställning av utförarnas Kolada-blanketter"),
+                .element("h1", text: "Personalkontinuitet – staden"),
+                .element(
+                    "p", ["class": "lead"],
+                    text: "Antal personal som brukarna mött under 14 dagar, sammanställt för staden, utförartyp, "
+                        + "stadsdel och utförare.\(periodText())"),
+            ])
+    }
+
+    private static func levelName(_ level: LevelResult.Level) -> String {
+        switch level {
+        case .city: return "Staden"
+        case .providerType: return "Utförartyp"
+        case .district: return "Stadsdel (kommunal regi)"
+        case .provider: return "Utförare"
+        case .unit: return "Enhet"
+        }
+    }
+
+    private func figureCells(_ s: ProviderSummary) -> [HTMLTable.Cell] {
+        guard s.count > 0 else { return [.count(0), .empty, .empty, .empty, .empty, .empty] }
+        return [
+            .count(s.count), s.mean.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty,
+            s.median.map { .decimal(csv: CSVWriter.formatMedian($0)) } ?? .empty, s.min.map { .count($0) } ?? .empty,
+            s.max.map { .count($0) } ?? .empty,
+            s.shareOver20.map { .percent(fractionCSV: CSVWriter.format($0, places: 3)) } ?? .empty,
+        ]
+    }
+
+    private func levelsSection() -> HTMLNode {
+        let statusNames = [
+            "active": "", "renamed": "bytt namn", "merged": "sammanslagen", "closed": "nedlagd",
+            "missing": "blankett saknas",
+        ]
+        let rows = (result.levels.filter { $0.level != .unit } + result.missing).map { level -> HTMLTable.Row in
+            let label = level.level == .city ? "Hela staden" : (level.name.isEmpty ? level.key : level.name)
+            let status = statusNames[level.status] ?? level.status
+            return HTMLTable.Row(
+                cells: [.text(Self.levelName(level.level)), .text(label + (status.isEmpty ? "" : " (\(status))"))]
+                    + figureCells(level.summary),
+                kind: level.level == .city ? .total : .normal)
+        }
+        let table = HTMLTable(
+            caption: nil,
+            columns: [
+                .text("Nivå"), .text("Namn"), .number("Brukare"), .number("Medelvärde"), .number("Median"),
+                .number("Lägst"), .number("Högst"), .number("Andel över 20"),
+            ], rows: rows)
+        return section(
+            "Resultat per nivå", id: "resultat",
+            [
+                table.node(),
+                .element(
+                    "p", ["class": "note"],
+                    text: "Alla medelvärden är viktade per brukare: medelvärdet över alla brukare i nivån, inte "
+                        + "medelvärdet av utförarnas medelvärden. Stadsdel avser hemtjänst i kommunal regi."),
+            ])
+    }
+
+    private func chartSection() -> HTMLNode {
+        let providers = result.levels.filter { $0.level == .provider && $0.summary.mean != nil }
+            .sorted { ($0.summary.mean ?? 0) < ($1.summary.mean ?? 0) }
+        let bars = providers.map { p -> SVGBarChart.Bar in
+            let csv = CSVWriter.format(p.summary.mean ?? 0, places: 2)
+            return SVGBarChart.Bar(
+                label: p.name.isEmpty ? p.key : p.name, value: Double(csv), shown: ReportFormat.decimal(csv: csv),
+                csv: csv, note: "")
+        }
+        var lines: [ChartReferenceLine] = []
+        if let city = result.levels.first(where: { $0.level == .city })?.summary.mean {
+            let csv = CSVWriter.format(city, places: 2)
+            lines.append(
+                ChartReferenceLine(
+                    value: Double(csv) ?? city, label: "Hela staden \(ReportFormat.decimal(csv: csv))",
+                    emphasis: .primary,
+                    csv: csv))
+        }
+        for group in result.levels where group.level == .providerType {
+            guard let mean = group.summary.mean else { continue }
+            let csv = CSVWriter.format(mean, places: 2)
+            lines.append(
+                ChartReferenceLine(
+                    value: Double(csv) ?? mean, label: "\(group.key) \(ReportFormat.decimal(csv: csv))",
+                    emphasis: .secondary, csv: csv))
+        }
+        let chart = SVGBarChart(
+            bars: bars, referenceLines: lines, axisTitle: "Medelvärde, antal personal per brukare",
+            title: "Utförarna sorterade efter medelvärde, med staden och utförartyperna som linjer")
+        return section("Utförarna jämförda", id: "jamforelse", [chart.node()])
+    }
+
+    private func feedbackSection() -> HTMLNode {
+        func decimal(_ value: Double?) -> HTMLTable.Cell {
+            value.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty
+        }
+        let rows = result.feedback.map { f in
+            HTMLTable.Row(cells: [
+                .text(f.name.isEmpty ? f.provider : f.name), .text(f.providerType), .count(f.users), decimal(f.mean),
+                decimal(f.groupMean), decimal(f.differenceFromGroup), .text(FeedbackRow.comment(f.differenceFromGroup)),
+                decimal(f.cityMean), decimal(f.differenceFromCity), .text(FeedbackRow.comment(f.differenceFromCity)),
+            ])
+        }
+        let table = HTMLTable(
+            caption: nil,
+            columns: [
+                .text("Utförare"), .text("Typ"), .number("Brukare"), .number("Medelvärde"), .number("Gruppen"),
+                .number("Skillnad"), .text("Mot gruppen"), .number("Staden"), .number("Skillnad"), .text("Mot staden"),
+            ], rows: rows)
+        return section(
+            "Återkoppling till utförarna", id: "aterkoppling",
+            [
+                table.node(),
+                .element(
+                    "p", ["class": "note"],
+                    text: "Färre personal per brukare är bättre kontinuitet. \"Bättre\" eller \"sämre\" när skillnaden "
+                        + "är minst \(ReportFormat.decimal(csv: CSVWriter.format(FeedbackRow.threshold, places: 1))) "
+                        + "personal; annars \"som jämförelsen\". Gruppen är utförare av samma typ (kommunal/privat)."),
+            ])
+    }
+
+    private func missingSection() -> HTMLNode {
+        let items: [HTMLNode] =
+            result.missing.isEmpty
+            ? [.element("p", text: "Alla registrerade utförare har lämnat blankett.")]
+            : [.element("ul", [:], result.missing.map { .element("li", text: $0.name.isEmpty ? $0.key : $0.name) })]
+        let rejected = result.rejectedRows.count
+        return section(
+            "Saknade blanketter och avvisade rader", id: "saknade",
+            items + [
+                .element(
+                    "p",
+                    text: "Inlästa rader: \(ReportFormat.integer(result.rowsRead)), använda: "
+                        + "\(ReportFormat.integer(result.rowsUsed)), avvisade: \(ReportFormat.integer(rejected)) "
+                        + "(listade i rejected.csv).")
+            ])
+    }
+
+    private func footer() -> HTMLNode {
+        .element(
+            "footer", ["class": "report note"],
+            [
+                .element(
+                    "p",
+                    text: "Skapad av kontinuitet compile. Siffrorna är desamma som i results.csv och feedback.csv. "
+                        + "Rapporten innehåller inga uppgifter om enskilda brukare."),
+                .element("p", text: "Reglerna i detalj: docs/compile-validate.md."),
+            ])
+    }
+
+    private func section(_ heading: String, id: String, _ content: [HTMLNode]) -> HTMLNode {
+        .element("section", ["id": id], [.element("h2", text: heading)] + content)
+    }
+}

@@ -1,0 +1,61 @@
+/// The Kolada continuity form a provider submits (SPEC §3.3): one row per measured user with its löpnummer and
+/// the number of staff it met. Read as text: `validate` reports every problem with its line, `compile` uses the
+/// rows that are sound.
+public struct KoladaForm: Sendable {
+    /// One row as written.
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var provider: String
+        public var unit: String
+        /// The löpnummer.
+        public var user: String
+        /// The staff count as written (validated by `FormValidation`).
+        public var staffCountText: String
+        public var district: String
+        public var providerType: String
+        public var periodStart: String
+        public var periodEnd: String
+        /// Every cell of the row, for the checks for personal data.
+        public var cells: [String]
+
+        /// The staff count when it is a whole number.
+        public var staffCount: Int? { Int(staffCountText.trimmingBlanks) }
+    }
+
+    public static let columns: [ColumnSpec] = [
+        ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true),
+        ColumnSpec("unit", aliases: ["enhet"]),
+        ColumnSpec("user", aliases: ["löpnummer", "lopnummer", "löpnr", "brukare", "user_id"], required: true),
+        ColumnSpec("staff_count", aliases: ["antal personal", "antal", "personal", "staff"], required: true),
+        ColumnSpec("district", aliases: ["stadsdel", "stadsdelsförvaltning", "område"]),
+        ColumnSpec("provider_type", aliases: ["utförartyp", "typ", "regi"]),
+        ColumnSpec("period_start", aliases: ["periodstart", "period från", "mätperiod start"]),
+        ColumnSpec("period_end", aliases: ["periodslut", "period till", "mätperiod slut"]),
+    ]
+
+    public var path: String
+    public var header: [String]
+    public var headerLine: Int
+    public var rows: [Row]
+    /// Records that could not be split at all.
+    public var malformed: [RejectedRow]
+
+    /// Reads a form.
+    ///
+    /// - Throws: `InputError` when the file cannot be read or lacks the provider, löpnummer or staff count column.
+    public static func load(path: String) throws -> KoladaForm {
+        let table = try CSVTable.read(path)
+        let columns = try ColumnIndex.resolve(
+            header: table.file.header, specs: columns, file: path, line: table.file.headerLine)
+        let rows = table.rows.map { row in
+            Row(
+                line: row.line, provider: row[columns["provider"]], unit: row[columns["unit"]],
+                user: row[columns["user"]], staffCountText: row[columns["staff_count"]],
+                district: row[columns["district"]], providerType: row[columns["provider_type"]].lowercased(),
+                periodStart: row[columns["period_start"]], periodEnd: row[columns["period_end"]], cells: row.fields)
+        }
+        return KoladaForm(
+            path: path, header: table.file.header, headerLine: table.file.headerLine, rows: rows,
+            malformed: table.malformed)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Kontinuitet
+
+/// `kontinuitet compile`: the city's results from the providers' Kolada forms (SPEC §3.3, §3.5, §4).
+enum CompileCommand: Command {
+    static let name = "compile"
+    static let summary = """
+        Compiles the providers' Kolada forms into results for the city, provider types, districts, providers and \
+        units (user-weighted), the feedback to each provider, the missing forms and kolada.json.
+        """
+    static let options: [OptionSpec] = [
+        OptionSpec("--forms", .multiple(valueName: "FILE"), required: true, help: "Kolada forms (CSV)"),
+        OptionSpec("--providers", .single(valueName: "FILE"), help: "provider register (types, districts, changes)"),
+        OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the period"),
+        OptionSpec("--year", .single(valueName: "YYYY"), help: "measurement year (period: ISO weeks 36–37)"),
+        OptionSpec("--municipality", .single(valueName: "CODE"), help: "municipality code for kolada.json (1480)"),
+        OptionSpec("--strict", .flag, help: "exit 3 when any form row is rejected"),
+        OptionSpec("--quiet", .flag, help: "no summary on stderr"),
+    ]
+    static let details = """
+        Outputs: results.csv/.xlsx, feedback.csv, missing_forms.csv, kolada.json, report.html, rejected.csv.
+        The rules (levels, unit changes, missing forms): docs/compile-validate.md.
+        """
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
+        var options = CompileOptions()
+        options.periodStart = try arguments.date("--period-start")
+        options.year = try arguments.integer("--year", in: 1900...2200)
+        options.municipality = arguments.value("--municipality") ?? options.municipality
+        let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
+        let result = try Compile.run(forms: arguments.values("--forms"), register: register, options: options)
+        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        let written = try CompileOutputs.write(result, to: directory)
+        if !arguments.flag("--quiet") {
+            Console.error(CompileOutputs.summary(result))
+            Console.error("wrote \(written.count) files to \(directory.path)")
+        }
+        if arguments.flag("--strict") && !result.rejectedRows.isEmpty {
+            Console.error(
+                "kontinuitet compile: \(result.rejectedRows.count) rows rejected (--strict); see rejected.csv")
+            return .rejectedRowsUnderStrict
+        }
+        return .success
+    }
+}
+
+/// `kontinuitet validate`: a provider's self-check of its form before sending it.
+enum ValidateCommand: Command {
+    static let name = "validate"
+    static let summary = """
+        Checks Kolada forms before they are sent: every problem with file and line; exit status 3 when a form \
+        would be wrong, 0 when there are only warnings.
+        """
+    static let options: [OptionSpec] = [
+        OptionSpec("--forms", .multiple(valueName: "FILE"), required: true, help: "Kolada forms (CSV)"),
+        OptionSpec("--providers", .single(valueName: "FILE"), help: "provider register (known provider ids)"),
+        OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "the period the forms must be for"),
+        OptionSpec("--year", .single(valueName: "YYYY"), help: "the measurement year (ISO weeks 36–37)"),
+        OptionSpec("--out", .single(valueName: "DIR"), help: "also write validation.csv there"),
+    ]
+    static let details = """
+        Errors: more than 150 users, a löpnummer twice, a staff count missing/not whole/zero/over 60, a provider \
+        not in the register, a personnummer or name anywhere, a form for another period.
+        Warnings: over 35 staff, fewer than 5 users, a löpnummer that is not a number. See docs/compile-validate.md.
+        """
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
+        let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
+        var period = try arguments.date("--period-start").map { PeriodWindow(start: $0) }
+        if period == nil, let year = try arguments.integer("--year", in: 1900...2200) {
+            period = PeriodWindow.kolada(year: year)
+        }
+        let problems = try FormValidation.validate(
+            forms: arguments.values("--forms"), register: register, period: period)
+        for problem in problems { Console.out(problem.description) }
+        let errors = problems.filter { $0.severity == .error }.count
+        Console.error(
+            "kontinuitet validate: \(arguments.values("--forms").count) forms, \(errors) errors, "
+                + "\(problems.count - errors) warnings" + (errors > 0 ? " — do not send the form as it is" : ""))
+        if let out = arguments.value("--out") {
+            let directory = try OutputDirectory(path: out)
+            var csv = "file,line,severity,code,message\n"
+            for p in problems {
+                let message = p.message.replacingOccurrences(of: "\"", with: "\"\"")
+                csv += "\"\(p.file)\",\(p.line),\(p.severity.rawValue),\(p.code),\"\(message)\"\n"
+            }
+            try directory.write("validation.csv", text: csv)
+            try directory.commit()
+        }
+        return errors > 0 ? .rejectedRowsUnderStrict : .success
+    }
+}
