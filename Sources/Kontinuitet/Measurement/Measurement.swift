@@ -509,36 +509,58 @@ public enum VisitLogMeasurement {
         }
         let measured = slots.values().flatMap { $0 }
 
-        var byProviderWindow: [String: [Int: [Int]]] = [:]
-        var byProviderMonth: [String: [String: [Int]]] = [:]
+        // Group the measured windows by (provider, window start) and (provider, month) in flat buckets.
+        var providerNames: [String] = []
+        var providerIndex: [String: Int] = [:]
+        let providerOfUser = users.map { user -> Int in
+            if let known = providerIndex[user.provider] { return known }
+            providerIndex[user.provider] = providerNames.count
+            providerNames.append(user.provider)
+            return providerNames.count - 1
+        }
+        let starts = max(0, dayCount - PeriodWindow.length + 1)
+        var monthNames: [String] = []
+        var monthOfStart: [Int] = []
+        for start in 0..<starts {
+            let name = String(CivilDate(dayNumber: firstDay + start).description.prefix(7))
+            if monthNames.last != name { monthNames.append(name) }
+            monthOfStart.append(monthNames.count - 1)
+        }
+        var windowBuckets = [[Int]](repeating: [], count: providerNames.count * starts)
+        var monthBuckets = [[Int]](repeating: [], count: providerNames.count * monthNames.count)
         var perUser: [RollingUserWindow] = []
         for entry in measured {
-            let provider = users[entry.user].provider
-            let start = CivilDate(dayNumber: firstDay + entry.start)
-            byProviderWindow[provider, default: [:]][entry.start, default: []].append(entry.staff)
-            let month = String(start.description.prefix(7))
-            byProviderMonth[provider, default: [:]][month, default: []].append(entry.staff)
+            let provider = providerOfUser[entry.user]
+            windowBuckets[provider * starts + entry.start].append(entry.staff)
+            monthBuckets[provider * monthNames.count + monthOfStart[entry.start]].append(entry.staff)
             if options.rollingPerUser {
-                perUser.append(RollingUserWindow(user: entry.user, windowStart: start, distinctStaff: entry.staff))
+                perUser.append(
+                    RollingUserWindow(
+                        user: entry.user, windowStart: CivilDate(dayNumber: firstDay + entry.start),
+                        distinctStaff: entry.staff))
             }
         }
+        let providerOrder = providerNames.indices.sorted {
+            providerNames[$0].utf8.lexicographicallyPrecedes(providerNames[$1].utf8)
+        }
         var windows: [RollingWindowFigure] = []
-        for provider in byProviderWindow.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            for (start, values) in (byProviderWindow[provider] ?? [:]).sorted(by: { $0.key < $1.key }) {
+        var months: [RollingMonthFigure] = []
+        for provider in providerOrder {
+            for start in 0..<starts where !windowBuckets[provider * starts + start].isEmpty {
+                let values = windowBuckets[provider * starts + start]
                 let (mean, median) = RollingWindows.meanAndMedian(values)
                 windows.append(
                     RollingWindowFigure(
-                        provider: provider, windowStart: CivilDate(dayNumber: firstDay + start),
+                        provider: providerNames[provider], windowStart: CivilDate(dayNumber: firstDay + start),
                         measuredUsers: values.count, mean: mean, median: median))
             }
-        }
-        var months: [RollingMonthFigure] = []
-        for provider in byProviderMonth.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            for (month, values) in (byProviderMonth[provider] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for month in monthNames.indices where !monthBuckets[provider * monthNames.count + month].isEmpty {
+                let values = monthBuckets[provider * monthNames.count + month]
                 let (mean, median) = RollingWindows.meanAndMedian(values)
                 months.append(
                     RollingMonthFigure(
-                        provider: provider, month: month, userWindows: values.count, mean: mean, median: median))
+                        provider: providerNames[provider], month: monthNames[month], userWindows: values.count,
+                        mean: mean, median: median))
             }
         }
         return RollingResult(

@@ -128,6 +128,10 @@ struct VisitLogScanner {
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, firstLine: Int) -> ChunkScan {
         var out = ChunkScan()
         out.file = file.path
+        if storedDays > PeriodWindow.length {
+            // Rolling: most rows are kept; reserve for them rather than grow (and copy) the array repeatedly.
+            out.rows.reserveCapacity((end - start) / 48)
+        }
         var p = Positions()
         p.provider = columns["provider"] ?? -1
         p.unit = columns["unit"] ?? -1
