@@ -103,6 +103,8 @@ struct MeasureReport {
             providerTableSection(providers, city: city),
             barChartSection(providers, city: city),
             distributionSection(providers, city: city),
+            indicesSection(),
+            rollingSection(),
             usersSection(),
             reconciliationSection(),
             footer(),
@@ -353,6 +355,119 @@ struct MeasureReport {
                 .element(
                     "div", ["class": "multiples"],
                     [panel(city, overall: true)] + providers.map { panel($0, overall: false) }),
+            ])
+    }
+
+    /// The continuity indices beside the Kolada figure: per provider, the means over its sampled users
+    /// (docs/indices.md). Held back like the other figures for providers under the small-number limit.
+    private func indicesSection() -> HTMLNode {
+        func cell(_ value: Double?, suppressed: Bool) -> HTMLTable.Cell {
+            if suppressed { return .suppressed }
+            return value.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty
+        }
+        let rows = result.providers.sorted { $0.provider.utf8.lexicographicallyPrecedes($1.provider.utf8) }.map {
+            provider -> HTMLTable.Row in
+            let suppressed = provider.measuredUsers < minimumUsers
+            let i = provider.indices
+            let mean = provider.summary.mean.map { CSVWriter.format($0, places: 2) }
+            return HTMLTable.Row(cells: [
+                .text(provider.provider),
+                suppressed ? .suppressed : (mean.map { .decimal(csv: $0) } ?? .empty),
+                cell(i.meanCOC, suppressed: suppressed), cell(i.meanUPC, suppressed: suppressed),
+                cell(i.meanSECON, suppressed: suppressed), cell(i.meanTopThreeShare, suppressed: suppressed),
+            ])
+        }
+        let table = HTMLTable(
+            caption: nil,
+            columns: [
+                .text("Utförare"), .number("Antal personal (Kolada)"), .number("COC"), .number("UPC"),
+                .number("SECON"), .number("Tre vanligaste"),
+            ], rows: rows)
+        return section(
+            "Kontinuitetsindex", id: "index",
+            [
+                table.node(),
+                .element(
+                    "p", ["class": "note"],
+                    text: "Medelvärden över brukarna i urvalet, 0–1 där 1 är störst kontinuitet. COC (Bice–Boxerman): "
+                        + "hur koncentrerade besöken är till få personer. UPC: andelen besök av den vanligaste "
+                        + "personen. SECON: andelen på varandra följande besök med samma person. Tre vanligaste: "
+                        + "andelen besök av de tre vanligaste. Formler och källor: docs/indices.md."),
+            ])
+    }
+
+    /// With `--rolling`: the yearly curve of the 14-day figure, with the Kolada weeks marked.
+    private func rollingSection() -> HTMLNode {
+        guard let rolling = result.rolling, !rolling.windows.isEmpty else { return .text("") }
+        let firstDay = rolling.firstDay.dayNumber
+        let starts = max(0, rolling.lastDay.dayNumber - firstDay - PeriodWindow.length + 2)
+        var sums = [Double](repeating: 0, count: starts)
+        var counts = [Int](repeating: 0, count: starts)
+        for window in rolling.windows {
+            let index = window.windowStart.dayNumber - firstDay
+            guard index >= 0 && index < starts else { continue }
+            sums[index] += window.mean * Double(window.measuredUsers)
+            counts[index] += window.measuredUsers
+        }
+        let values: [Double?] = (0..<starts).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : nil }
+        let categories = (0..<starts).map { offset -> String in
+            let date = CivilDate(dayNumber: firstDay + offset)
+            return date.day == 1 || offset == 0 ? String(date.description.prefix(7)) : ""
+        }
+        var marked: [SVGLineChart.MarkedRange] = []
+        let koladaStart = result.period.firstDay - firstDay
+        if koladaStart >= 0 && koladaStart < starts {
+            marked.append(SVGLineChart.MarkedRange(first: koladaStart, last: koladaStart, label: "Koladas mätperiod"))
+        }
+        let chart = SVGLineChart(
+            categories: categories, series: [SVGLineChart.Series(name: "Hela staden", values: values)],
+            markedRanges: marked, axisTitle: "Antal personal", title: "Antal personal per brukare, 14 dagar i taget")
+        var monthRows: [HTMLTable.Row] = []
+        for provider in Set(rolling.months.map(\.provider)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let months = rolling.months.filter { $0.provider == provider }
+            let suppressed = (result.providers.first { $0.provider == provider }?.measuredUsers ?? 0) < minimumUsers
+            let mean =
+                suppressed
+                ? nil
+                : months.reduce(0.0) { $0 + $1.mean * Double($1.userWindows) }
+                    / Double(max(1, months.reduce(0) { $0 + $1.userWindows }))
+            let lowest = months.min { $0.mean < $1.mean }
+            let highest = months.max { $0.mean < $1.mean }
+            monthRows.append(
+                HTMLTable.Row(cells: [
+                    .text(provider), suppressed ? .suppressed : .count(months.count),
+                    suppressed ? .suppressed : (mean.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty),
+                    suppressed
+                        ? .suppressed
+                        : .text(
+                            lowest.map {
+                                "\($0.month) (\(ReportFormat.decimal(csv: CSVWriter.format($0.mean, places: 2))))"
+                            } ?? ""),
+                    suppressed
+                        ? .suppressed
+                        : .text(
+                            highest.map {
+                                "\($0.month) (\(ReportFormat.decimal(csv: CSVWriter.format($0.mean, places: 2))))"
+                            } ?? ""),
+                ]))
+        }
+        let table = HTMLTable(
+            caption: nil,
+            columns: [
+                .text("Utförare"), .number("Månader"), .number("Medel över året"), .text("Bästa månaden"),
+                .text("Sämsta månaden"),
+            ], rows: monthRows)
+        return section(
+            "Året runt", id: "aret-runt",
+            [
+                chart.node(),
+                .element(
+                    "p", ["class": "note"],
+                    text: "Samma regler som Kolada-måttet, för varje 14-dagarsperiod som börjar på en dag i "
+                        + "underlaget (\(ReportFormat.dateRange(rolling.firstDay, rolling.lastDay))). Kurvan visar "
+                        + "medelvärdet för alla mätta brukare i staden per startdag; den markerade dagen är starten "
+                        + "på Koladas mätperiod. Alla mätta brukare räknas, utan urval."),
+                table.node(),
             ])
     }
 
