@@ -66,7 +66,7 @@ struct CompileReport {
                 .text("Nivå"), .text("Namn"), .number("Brukare"), .number("Medelvärde"), .number("Median"),
                 .number("Lägst"), .number("Högst"), .number("Andel över 20"),
             ], rows: rows)
-        return section(
+        return HTMLNode.section(
             "Resultat per nivå", id: "resultat",
             [
                 table.node(),
@@ -106,7 +106,7 @@ struct CompileReport {
         let chart = SVGBarChart(
             bars: bars, referenceLines: lines, axisTitle: "Medelvärde, antal personal per brukare",
             title: "Utförarna sorterade efter medelvärde, med staden och utförartyperna som linjer")
-        return section("Utförarna jämförda", id: "jamforelse", [chart.node()])
+        return HTMLNode.section("Utförarna jämförda", id: "jamforelse", [chart.node()])
     }
 
     private func feedbackSection() -> HTMLNode {
@@ -126,7 +126,7 @@ struct CompileReport {
                 .text("Utförare"), .text("Typ"), .number("Brukare"), .number("Medelvärde"), .number("Gruppen"),
                 .number("Skillnad"), .text("Mot gruppen"), .number("Staden"), .number("Skillnad"), .text("Mot staden"),
             ], rows: rows)
-        return section(
+        return HTMLNode.section(
             "Återkoppling till utförarna", id: "aterkoppling",
             [
                 table.node(),
@@ -144,7 +144,7 @@ struct CompileReport {
             ? [.element("p", text: "Alla registrerade utförare har lämnat blankett.")]
             : [.element("ul", [:], result.missing.map { .element("li", text: $0.name.isEmpty ? $0.key : $0.name) })]
         let rejected = result.rejectedRows.count
-        return section(
+        return HTMLNode.section(
             "Saknade blanketter och avvisade rader", id: "saknade",
             items + [
                 .element(
@@ -165,9 +165,5 @@ struct CompileReport {
                         + "Rapporten innehåller inga uppgifter om enskilda brukare."),
                 .element("p", text: "Reglerna i detalj: docs/compile-validate.md."),
             ])
-    }
-
-    private func section(_ heading: String, id: String, _ content: [HTMLNode]) -> HTMLNode {
-        .element("section", ["id": id], [.element("h2", text: heading)] + content)
     }
 }

@@ -66,12 +66,8 @@ enum TextDecoding {
         return true
     }
 
-    /// Appends the UTF-8 form of the field to `output`: UTF-8 as is, anything else transcoded from Windows-1252.
-    static func appendUTF8(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        if isASCII(bytes) || isValidUTF8(bytes) {
-            output.append(contentsOf: bytes)
-            return
-        }
+    /// Appends the UTF-8 form of Windows-1252 bytes to `output`.
+    static func appendWindows1252(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout ByteScratch) {
         for byte in bytes {
             if byte < 0x80 {
                 output.append(byte)
@@ -84,10 +80,9 @@ enum TextDecoding {
     /// Decodes field bytes to a `String`: UTF-8 when valid, else Windows-1252.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if isASCII(bytes) || isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
-        appendUTF8(bytes, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        var out = ByteScratch(capacity: bytes.count * 2 + 8)
+        appendWindows1252(bytes, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Decodes a byte array (see `string(_:)` for the rule).
@@ -109,18 +104,6 @@ enum TextDecoding {
         }
     }
 
-    private static func appendScalar(_ scalar: UInt32, to output: inout [UInt8]) {
-        if scalar < 0x80 {
-            output.append(UInt8(scalar))
-        } else if scalar < 0x800 {
-            output.append(UInt8(0xC0 | (scalar >> 6)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        } else {
-            output.append(UInt8(0xE0 | (scalar >> 12)))
-            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
-    }
 }
 
 /// Normalisation of identifier fields, on bytes.
@@ -160,13 +143,7 @@ enum IdentifierNormalization {
         if TextDecoding.isValidUTF8(field) {
             output.append(field)
         } else {
-            for byte in field {
-                if byte < 0x80 {
-                    output.append(byte)
-                } else {
-                    TextDecoding.appendScalar(TextDecoding.windows1252Scalar(byte), to: &output)
-                }
-            }
+            TextDecoding.appendWindows1252(field, to: &output)
         }
         output.trimNoBreakSpaces(from: regionStart)
         if foldCase { output.foldCase(from: regionStart) }

@@ -43,11 +43,9 @@ public enum MeasureOutputs {
     public static func write(_ result: MeasureResult, to directory: OutputDirectory, options: MeasureOutputOptions)
         throws -> [String]
     {
-        let keyPath = options.keyPath ?? (directory.path as NSString).appendingPathComponent("key.csv")
-        var key = PseudonymKey()
-        if !options.keepIDs && FileManager.default.fileExists(atPath: keyPath) {
-            key = try PseudonymKey.load(path: keyPath)
-        }
+        var key =
+            options.keepIDs
+            ? PseudonymKey() : try PseudonymKey.openForOutputs(explicitPath: options.keyPath, directory: directory)
         // Löpnummer are assigned in order of first appearance (result.users is in that order).
         let shownIDs: [String] = result.users.map { user in
             options.keepIDs ? user.userID : String(key.number(provider: user.provider, user: user.userID))
@@ -125,13 +123,8 @@ public enum MeasureOutputs {
         written.append("report.html")
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")
-        if !options.keepIDs {
-            if options.keyPath == nil {
-                try directory.write("key.csv", key.csv(), mode: 0o600)
-                written.append("key.csv")
-            } else {
-                try AtomicFile.write(keyPath, key.csv(), mode: 0o600)
-            }
+        if !options.keepIDs, let staged = try key.save(explicitPath: options.keyPath, directory: directory) {
+            written.append(staged)
         }
         if !options.keepIDs {
             let check = DisclosureCheck(names: result.inputNames)

@@ -48,6 +48,25 @@ public struct PseudonymKey: Sendable {
         return next
     }
 
+    /// The key of an output run: the existing file at `explicitPath` (`--key`) or `DIR/key.csv` if there is one,
+    /// else an empty key.
+    static func openForOutputs(explicitPath: String?, directory: OutputDirectory) throws -> PseudonymKey {
+        let path = explicitPath ?? (directory.path as NSString).appendingPathComponent("key.csv")
+        return FileManager.default.fileExists(atPath: path) ? try load(path: path) : PseudonymKey()
+    }
+
+    /// Saves the key with mode 0600: staged as `key.csv` with the directory's other outputs, or (with `--key`)
+    /// written atomically at its own path. Returns the staged name, if any.
+    @discardableResult
+    func save(explicitPath: String?, directory: OutputDirectory) throws -> String? {
+        if let explicitPath {
+            try AtomicFile.write(explicitPath, csv(), mode: 0o600)
+            return nil
+        }
+        try directory.write("key.csv", csv(), mode: 0o600)
+        return "key.csv"
+    }
+
     /// The key file's bytes, sorted by provider and löpnummer.
     func csv() -> [UInt8] {
         var writer = CSVWriter(header: Self.header)

@@ -37,11 +37,9 @@ public enum TimeReportOutputs {
     )
         throws -> [String]
     {
-        let keyPath = options.keyPath ?? (directory.path as NSString).appendingPathComponent("key.csv")
-        var key = PseudonymKey()
-        if !options.keepIDs && FileManager.default.fileExists(atPath: keyPath) {
-            key = try PseudonymKey.load(path: keyPath)
-        }
+        var key =
+            options.keepIDs
+            ? PseudonymKey() : try PseudonymKey.openForOutputs(explicitPath: options.keyPath, directory: directory)
         var shown: [String: String] = [:]
         for (provider, user) in result.usersInOrder {
             shown[provider + "\u{1F}" + user] =
@@ -122,12 +120,7 @@ public enum TimeReportOutputs {
         try directory.write("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")
         if !options.keepIDs {
-            if options.keyPath == nil {
-                try directory.write("key.csv", key.csv(), mode: 0o600)
-                written.append("key.csv")
-            } else {
-                try AtomicFile.write(keyPath, key.csv(), mode: 0o600)
-            }
+            if let staged = try key.save(explicitPath: options.keyPath, directory: directory) { written.append(staged) }
             let check = DisclosureCheck(names: [])
             let findings = shareable.flatMap { check.scan(String(decoding: $0.1, as: UTF8.self), file: $0.0) }
             if !findings.isEmpty { throw OutputError.disclosure(findings) }

@@ -31,7 +31,7 @@ struct TimeReportPage {
             result.warnings.isEmpty
             ? [.element("p", text: "Ingen utförare har nått 90 % av sitt kapacitetstak någon månad.")]
             : [.element("ul", [:], result.warnings.map { .element("li", text: $0.message) })]
-        return section("Kapacitetstak", id: "kapacitet", items)
+        return HTMLNode.section("Kapacitetstak", id: "kapacitet", items)
     }
 
     private func chartSection() -> HTMLNode {
@@ -49,7 +49,7 @@ struct TimeReportPage {
                 SVGLineChart.Series(name: "Fördelad tid", values: allocated),
                 SVGLineChart.Series(name: "Utförd tid", values: performed),
             ], axisTitle: "Timmar", title: "Fördelad och utförd tid per månad, alla utförare")
-        return section(
+        return HTMLNode.section(
             "Fördelad och utförd tid per månad", id: "manader",
             [
                 chart.node(),
@@ -80,7 +80,7 @@ struct TimeReportPage {
                 .number("Utförd tid, h"), .number("Utförd/fördelad"), .number("Utförandegrad"), .number("Besök"),
                 .number("Utan utcheckning"), .number("Kapacitetstak, h"), .number("Andel av taket"),
             ], rows: rows)
-        return section(
+        return HTMLNode.section(
             "Per utförare och månad", id: "tabell",
             [
                 table.node(),
@@ -104,7 +104,7 @@ struct TimeReportPage {
             + "\(ReportFormat.integer(a.performedRead)) = \(ReportFormat.integer(a.performedUsed)) + "
             + "\(ReportFormat.integer(a.performedFlagged)) + \(ReportFormat.integer(a.performedRejected))."
             + (a.reconciles ? " Ingen rad har fallit bort." : " Varning: raderna stämmer inte.")
-        return section(
+        return HTMLNode.section(
             "Avstämning av rader och avvikelser", id: "avstamning",
             [
                 .element("p", text: check),
@@ -128,9 +128,5 @@ struct TimeReportPage {
                         + "Rapporten innehåller inga uppgifter om enskilda brukare."),
                 .element("p", text: "Reglerna i detalj: docs/time-report.md."),
             ])
-    }
-
-    private func section(_ heading: String, id: String, _ content: [HTMLNode]) -> HTMLNode {
-        .element("section", ["id": id], [.element("h2", text: heading)] + content)
     }
 }

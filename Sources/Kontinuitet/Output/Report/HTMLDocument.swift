@@ -21,6 +21,11 @@ indirect enum HTMLNode {
     }
 
     /// An element holding only text.
+    /// A report section: `<section id="…">` with an `<h2>` heading and the content.
+    static func section(_ heading: String, id: String, _ content: [HTMLNode]) -> HTMLNode {
+        .element("section", ["id": id], [.element("h2", text: heading)] + content)
+    }
+
     static func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String)
         -> HTMLNode
     {

@@ -195,7 +195,7 @@ struct MeasureReport {
             "Utförare med färre än \(ReportFormat.integer(minimumUsers)) mätta brukare redovisas som "
                 + "”\(Self.suppressedText)”.",
         ]
-        return section(
+        return HTMLNode.section(
             "Så har mätningen gjorts", id: "regler",
             [.element("ul", ["class": "rules"], items.map { .element("li", text: $0) })])
     }
@@ -208,7 +208,7 @@ struct MeasureReport {
         var rows = providers.map { HTMLTable.Row(cells: figureCells($0)) }
         rows.append(HTMLTable.Row(cells: figureCells(city), kind: .comparison))
         let table = HTMLTable(caption: nil, columns: columns, rows: rows, className: "providers")
-        return section(
+        return HTMLNode.section(
             "Resultat per utförare", id: "utforare",
             [
                 table.node(),
@@ -265,7 +265,7 @@ struct MeasureReport {
                     csv: csv))
         }
         guard !ranked.isEmpty else {
-            return section(
+            return HTMLNode.section(
                 "Utförarna jämförda", id: "jamforelse",
                 [
                     .element(
@@ -276,7 +276,7 @@ struct MeasureReport {
         let chart = SVGBarChart(
             bars: bars, referenceLines: references, axisTitle: "Medelvärde, antal personal per brukare",
             title: "Utförarnas medelvärde av antal personal per brukare, sorterat från lägst till högst")
-        return section(
+        return HTMLNode.section(
             "Utförarna jämförda", id: "jamforelse",
             [
                 .element(
@@ -344,7 +344,7 @@ struct MeasureReport {
                         .text("fler än 20 personal"),
                     ]),
             ])
-        return section(
+        return HTMLNode.section(
             "Fördelning av antal personal per brukare", id: "fordelning",
             [
                 .element(
@@ -383,7 +383,7 @@ struct MeasureReport {
                 .text("Utförare"), .number("Antal personal (Kolada)"), .number("COC"), .number("UPC"),
                 .number("SECON"), .number("Tre vanligaste"),
             ], rows: rows)
-        return section(
+        return HTMLNode.section(
             "Kontinuitetsindex", id: "index",
             [
                 table.node(),
@@ -457,7 +457,7 @@ struct MeasureReport {
                 .text("Utförare"), .number("Månader"), .number("Medel över året"), .text("Bästa månaden"),
                 .text("Sämsta månaden"),
             ], rows: monthRows)
-        return section(
+        return HTMLNode.section(
             "Året runt", id: "aret-runt",
             [
                 chart.node(),
@@ -485,7 +485,7 @@ struct MeasureReport {
             HTMLTable.Row(cells: [.text("Brukare i urvalet"), .count(users.filter(\.sampled).count)], kind: .total))
         let table = HTMLTable(
             caption: nil, columns: [.text("Brukare"), .number("Antal")], rows: rows, className: "users")
-        return section(
+        return HTMLNode.section(
             "Brukare i mätningen", id: "brukare",
             [
                 table.node(),
@@ -525,7 +525,7 @@ struct MeasureReport {
         let explanations = rules.map { rule in
             HTMLNode.element("li", text: "\(Self.ruleName(rule).short): \(Self.ruleName(rule).long).")
         }
-        return section(
+        return HTMLNode.section(
             "Avstämning av rader", id: "avstamning",
             [
                 table.node(),
@@ -554,9 +554,5 @@ struct MeasureReport {
                         + "brukare. Rapporten innehåller inga uppgifter om enskilda brukare."),
                 .element("p", text: "Metoden i detalj: docs/method.md."),
             ])
-    }
-
-    private func section(_ heading: String, id: String, _ content: [HTMLNode]) -> HTMLNode {
-        .element("section", ["id": id], [.element("h2", text: heading)] + content)
     }
 }
