@@ -15,6 +15,7 @@ enum CompileCommand: Command {
         OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the period"),
         OptionSpec("--year", .single(valueName: "YYYY"), help: "measurement year (period: ISO weeks 36–37)"),
         OptionSpec("--municipality", .single(valueName: "CODE"), help: "municipality code for kolada.json (1480)"),
+        OptionSpec("--min-users", .single(valueName: "N"), help: "report shows 'för få' below N users (5)"),
         OptionSpec("--strict", .flag, help: "exit 3 when any form row is rejected"),
         OptionSpec("--quiet", .flag, help: "no summary on stderr"),
     ]
@@ -31,7 +32,8 @@ enum CompileCommand: Command {
         let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
         let result = try Compile.run(forms: arguments.values("--forms"), register: register, options: options)
         let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
-        let written = try CompileOutputs.write(result, to: directory)
+        let minUsers = try arguments.integer("--min-users", in: 0...1_000_000) ?? 5
+        let written = try CompileOutputs.write(result, to: directory, minUsersForReport: minUsers)
         if !arguments.flag("--quiet") {
             Console.error(CompileOutputs.summary(result))
             Console.error("wrote \(written.count) files to \(directory.path)")

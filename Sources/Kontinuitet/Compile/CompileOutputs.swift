@@ -18,7 +18,9 @@ public enum CompileOutputs {
     ]
 
     @discardableResult
-    public static func write(_ result: CompileResult, to directory: OutputDirectory) throws -> [String] {
+    public static func write(_ result: CompileResult, to directory: OutputDirectory, minUsersForReport: Int = 5)
+        throws -> [String]
+    {
         var written: [String] = []
         func stage(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
             try directory.write(path, bytes, mode: mode)
@@ -79,7 +81,7 @@ public enum CompileOutputs {
         }
         try stage("missing_forms.csv", missing.bytes)
         try stage("kolada.json", koladaJSON(result))
-        try stage("report.html", Array(CompileReport(result: result).render().utf8))
+        try stage("report.html", Array(CompileReport(result: result, minimumUsers: minUsersForReport).render().utf8))
         try stage("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
         try directory.commit()
         return written

@@ -1,7 +1,12 @@
 /// The report page of `kontinuitet compile` (`report.html`): the city's results by level, providers compared
 /// with their group and the city, the feedback, and the missing forms. Swedish, self-contained, no user data.
+///
+/// Small-number protection: a level (provider, unit, district, type) with fewer users than `minimumUsers` shows
+/// "för få" instead of its figures and is left out of the chart; `results.csv` stays complete.
 struct CompileReport {
     var result: CompileResult
+    /// Levels with fewer users than this are shown as "för få" (`--min-users`, default 5).
+    var minimumUsers = 5
 
     func render() -> String {
         HTMLDocument(
@@ -39,6 +44,7 @@ struct CompileReport {
 
     private func figureCells(_ s: ProviderSummary) -> [HTMLTable.Cell] {
         guard s.count > 0 else { return [.count(0), .empty, .empty, .empty, .empty, .empty] }
+        if s.count < minimumUsers { return [.count(s.count)] + Array(repeating: .suppressed, count: 5) }
         return [
             .count(s.count), s.mean.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty,
             s.median.map { .decimal(csv: CSVWriter.formatMedian($0)) } ?? .empty, s.min.map { .count($0) } ?? .empty,
@@ -78,8 +84,10 @@ struct CompileReport {
     }
 
     private func chartSection() -> HTMLNode {
-        let providers = result.levels.filter { $0.level == .provider && $0.summary.mean != nil }
-            .sorted { ($0.summary.mean ?? 0) < ($1.summary.mean ?? 0) }
+        let providers = result.levels.filter {
+            $0.level == .provider && $0.summary.mean != nil && $0.summary.count >= minimumUsers
+        }
+        .sorted { ($0.summary.mean ?? 0) < ($1.summary.mean ?? 0) }
         let bars = providers.map { p -> SVGBarChart.Bar in
             let csv = CSVWriter.format(p.summary.mean ?? 0, places: 2)
             return SVGBarChart.Bar(
@@ -87,7 +95,9 @@ struct CompileReport {
                 csv: csv, note: "")
         }
         var lines: [ChartReferenceLine] = []
-        if let city = result.levels.first(where: { $0.level == .city })?.summary.mean {
+        if let cityLevel = result.levels.first(where: { $0.level == .city }), cityLevel.summary.count >= minimumUsers,
+            let city = cityLevel.summary.mean
+        {
             let csv = CSVWriter.format(city, places: 2)
             lines.append(
                 ChartReferenceLine(
@@ -95,7 +105,7 @@ struct CompileReport {
                     emphasis: .primary,
                     csv: csv))
         }
-        for group in result.levels where group.level == .providerType {
+        for group in result.levels where group.level == .providerType && group.summary.count >= minimumUsers {
             guard let mean = group.summary.mean else { continue }
             let csv = CSVWriter.format(mean, places: 2)
             lines.append(
@@ -114,7 +124,12 @@ struct CompileReport {
             value.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty
         }
         let rows = result.feedback.map { f in
-            HTMLTable.Row(cells: [
+            if f.users < minimumUsers {
+                return HTMLTable.Row(
+                    cells: [.text(f.name.isEmpty ? f.provider : f.name), .text(f.providerType), .count(f.users)]
+                        + Array(repeating: .suppressed, count: 7))
+            }
+            return HTMLTable.Row(cells: [
                 .text(f.name.isEmpty ? f.provider : f.name), .text(f.providerType), .count(f.users), decimal(f.mean),
                 decimal(f.groupMean), decimal(f.differenceFromGroup), .text(FeedbackRow.comment(f.differenceFromGroup)),
                 decimal(f.cityMean), decimal(f.differenceFromCity), .text(FeedbackRow.comment(f.differenceFromCity)),

@@ -90,6 +90,19 @@ final class CompileTests: XCTestCase {
         XCTAssertEqual(result.rowsUsed, 2)
     }
 
+    func testTheReportHoldsBackProvidersWithFewUsers() throws {
+        let result = try compile([
+            "a.csv": "provider,user,staff_count\n" + (1...6).map { "A,\($0),\(10 + $0)" }.joined(separator: "\n")
+                + "\nB,1,17\n"
+        ])
+        let html = CompileReport(result: result, minimumUsers: 5).render()
+        // A has 6 users: its mean (11+12+…+16)/6 = 13.5 is shown; B has 1 user: "för få", its 17 is not.
+        XCTAssertTrue(html.contains("data-value=\"13.50\""), html)
+        XCTAssertTrue(html.contains(HTMLTable.suppressedText))
+        XCTAssertFalse(html.contains("data-value=\"17.00\""), "neither B's row nor its group's line")
+        XCTAssertTrue(CompileReport(result: result, minimumUsers: 0).render().contains("data-value=\"17.00\""))
+    }
+
     func testTheFormsOwnTypeAndDistrictOverrideTheRegister() throws {
         let result = try compile(
             ["a.csv": "provider,user,staff_count,stadsdel,utförartyp\nX,1,10,Öster,Kommunal\n"], register: "")
