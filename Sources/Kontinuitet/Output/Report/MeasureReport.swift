@@ -422,6 +422,35 @@ struct MeasureReport {
         let chart = SVGLineChart(
             categories: categories, series: [SVGLineChart.Series(name: "Hela staden", values: values)],
             markedRanges: marked, axisTitle: "Antal personal", title: "Antal personal per brukare, 14 dagar i taget")
+        // One small curve per provider (held back under the small-number limit), on the same scale.
+        let providerNames = Set(rolling.windows.map(\.provider)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var panels: [HTMLNode] = []
+        for provider in providerNames {
+            let measured = result.providers.first { $0.provider == provider }?.measuredUsers ?? 0
+            let heading: HTMLNode = .element("h3", text: provider)
+            guard measured >= minimumUsers else {
+                panels.append(
+                    .element(
+                        "div", ["class": "panel", "data-name": provider],
+                        [
+                            heading,
+                            .element(
+                                "div", ["class": "suppressed-panel"], text: "\(Self.suppressedText) mätta brukare"),
+                        ]))
+                continue
+            }
+            var series = [Double?](repeating: nil, count: starts)
+            for window in rolling.windows where window.provider == provider {
+                let index = window.windowStart.dayNumber - firstDay
+                if index >= 0 && index < starts { series[index] = window.mean }
+            }
+            let small = SVGLineChart(
+                categories: categories.map { ["01", "04", "07", "10"].contains(String($0.suffix(2))) ? $0 : "" },
+                series: [SVGLineChart.Series(name: provider, values: series)], markedRanges: marked,
+                axisTitle: "", title: "\(provider): antal personal per brukare, 14 dagar i taget", width: 210,
+                height: 130)
+            panels.append(.element("div", ["class": "panel", "data-name": provider], [heading, small.node()]))
+        }
         var monthRows: [HTMLTable.Row] = []
         for provider in Set(rolling.months.map(\.provider)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let months = rolling.months.filter { $0.provider == provider }
@@ -467,6 +496,7 @@ struct MeasureReport {
                         + "underlaget (\(ReportFormat.dateRange(rolling.firstDay, rolling.lastDay))). Kurvan visar "
                         + "medelvärdet för alla mätta brukare i staden per startdag; den markerade dagen är starten "
                         + "på Koladas mätperiod. Alla mätta brukare räknas, utan urval."),
+                .element("div", ["class": "multiples"], panels),
                 table.node(),
             ])
     }
