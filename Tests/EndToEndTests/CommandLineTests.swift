@@ -3,6 +3,8 @@ import XCTest
 
 /// The command line as a user meets it: help, exit statuses, messages.
 final class CommandLineTests: XCTestCase {
+    override func tearDown() { CommandRunner.removeTemporaryDirectories() }
+
     func testHelpOnEveryCommand() throws {
         let top = try CommandRunner.run(["--help"])
         XCTAssertEqual(top.status, 0)
@@ -36,7 +38,7 @@ final class CommandLineTests: XCTestCase {
         let directory = CommandRunner.temporaryDirectory()
         let path = directory + "/visits.csv"
         try "utförare;brukare;starttid\nP1;19400101-1234;2018-09-03 08:00\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
+            toFile: path, atomically: false, encoding: .utf8)
         let result = try CommandRunner.run(["measure", "--visits", path, "--out", directory + "/out"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("\(path):1: required column 'staff' is missing"), result.stderr)
@@ -47,7 +49,7 @@ final class CommandLineTests: XCTestCase {
         let directory = CommandRunner.temporaryDirectory()
         let path = directory + "/visits.csv"
         try "provider,user,staff,start\nP1,19400101-1234,s1,2018-09-03 08:00\nP1,19400101-1234,s1,igår\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
+            toFile: path, atomically: false, encoding: .utf8)
         let lenient = try CommandRunner.run(["measure", "--visits", path, "--out", directory + "/a"])
         XCTAssertEqual(lenient.status, 0)
         XCTAssertTrue(lenient.stderr.contains("rows read 2 = used 1 + excluded 0 + rejected 1"), lenient.stderr)

@@ -46,7 +46,17 @@ struct CommandRunner {
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "kontinuitet-e2e-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        created.append(path)
         return path
+    }
+
+    /// Directories made by `temporaryDirectory()` and not yet removed (tests run one at a time).
+    nonisolated(unsafe) private static var created: [String] = []
+
+    /// Removes every temporary directory made so far; call from `tearDown`.
+    static func removeTemporaryDirectories() {
+        for path in created { try? FileManager.default.removeItem(atPath: path) }
+        created = []
     }
 
     /// Every regular file under `root`, as paths relative to it, sorted.

@@ -3,6 +3,8 @@ import XCTest
 
 /// The README's quick-start command on the bundled sample data, compared with the committed expected outputs.
 final class SampleDataTests: XCTestCase {
+    override func tearDown() { CommandRunner.removeTemporaryDirectories() }
+
     private let visits = [
         "sample-data/visits/hemtjanst-norr.csv", "sample-data/visits/omsorg-vast.csv",
         "sample-data/visits/trygg-omsorg-phoniro.csv",
@@ -51,6 +53,8 @@ final class SampleDataTests: XCTestCase {
 
 /// The time report on the bundled sample, compared with the committed expected outputs.
 final class TimeReportSampleTests: XCTestCase {
+    override func tearDown() { CommandRunner.removeTemporaryDirectories() }
+
     func testTimeReportOnTheSampleMatchesTheExpectedOutputs() throws {
         let out = CommandRunner.temporaryDirectory() + "/time"
         let result = try CommandRunner.run([
@@ -84,6 +88,8 @@ final class TimeReportSampleTests: XCTestCase {
 
 /// `compile` and `validate` on the bundled forms.
 final class CompileSampleTests: XCTestCase {
+    override func tearDown() { CommandRunner.removeTemporaryDirectories() }
+
     private var forms: [String] {
         let folder = CommandRunner.packageRoot.path + "/sample-data/expected/measure/forms"
         let measured = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
@@ -109,7 +115,7 @@ final class CompileSampleTests: XCTestCase {
         let directory = CommandRunner.temporaryDirectory()
         let bad = directory + "/bad.csv"
         try "utförare;löpnummer;antal personal\nHemtjänst Norr;1;12\nHemtjänst Norr;1;0\nOkänd AB;400101-1230;9\n"
-            .write(toFile: bad, atomically: true, encoding: .utf8)
+            .write(toFile: bad, atomically: false, encoding: .utf8)
         let result = try CommandRunner.run(["validate", "--forms", bad, "--providers", "sample-data/providers.csv"])
         XCTAssertEqual(result.status, 3)
         XCTAssertTrue(result.stdout.contains("\(bad):3: error:"), result.stdout)

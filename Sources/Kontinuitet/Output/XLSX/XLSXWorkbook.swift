@@ -50,9 +50,10 @@ public struct XLSXWorkbook: Sendable, Equatable {
     ///
     /// - Throws: the errors of `bytes()`, or `XLSXError.writeFailed` naming the path.
     public func write(to url: URL) throws(XLSXError) {
-        let data = Data(try bytes())
+        let contents = try bytes()
         do {
-            try data.write(to: url, options: .atomic)
+            // The project's own atomic write: Foundation's `.atomic` leaves empty temporary folders behind on Linux.
+            try AtomicFile.write(url.path, contents)
         } catch {
             throw .writeFailed(path: url.path, reason: String(describing: error))
         }
