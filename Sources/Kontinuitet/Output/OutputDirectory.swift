@@ -151,26 +151,32 @@ public final class OutputDirectory {
 
 /// Single files written so that they appear whole or not at all.
 public enum AtomicFile {
-    /// Writes `bytes` to a temporary name beside `path`, syncs it and renames it into place.
+    /// Writes `bytes` to a temporary name beside `path`, syncs it and renames it into place. The directory must
+    /// exist.
     public static func write(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(
             ".\(name).kontinuitet-tmp-\(getpid())")
-        try writeFully(temporary, bytes, mode: mode, shownPath: path)
+        try writeFully(temporary, bytes, mode: mode, shownPath: path, createDirectories: false)
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
             throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
     }
 
-    /// Creates (or truncates) `target` with `mode`, writes every byte and syncs it; parents are created.
-    static func writeFully(_ target: String, _ bytes: [UInt8], mode: Int, shownPath: String) throws {
-        let directory = (target as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError.cannotCreateDirectory(path: (shownPath as NSString).deletingLastPathComponent)
+    /// Creates (or truncates) `target` with `mode`, writes every byte and syncs it; parents are created when
+    /// `createDirectories`.
+    static func writeFully(
+        _ target: String, _ bytes: [UInt8], mode: Int, shownPath: String, createDirectories: Bool = true
+    ) throws {
+        if createDirectories {
+            let directory = (target as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw OutputError.cannotCreateDirectory(path: (shownPath as NSString).deletingLastPathComponent)
+            }
         }
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, mode_t(mode))
         guard fd >= 0 else {
