@@ -118,7 +118,9 @@ public enum FormValidation {
             for (index, cell) in row.cells.enumerated() {
                 if let kind = DisclosureCheck.identityNumberKind(in: Substring(cell)) {
                     add(row.line, .error, kind.rawValue, "column \(index + 1) looks like a \(kind.rawValue)")
-                } else if extraColumns.contains(index) && index != userColumn && looksLikeName(cell) {
+                } else if index != userColumn
+                    && ((extraColumns.contains(index) && looksLikeName(cell)) || looksLikePersonalName(cell))
+                {
                     add(row.line, .error, "name", "column \(index + 1) looks like a person's name")
                 }
             }
@@ -158,6 +160,30 @@ public enum FormValidation {
     private static func isUserHeader(_ header: String) -> Bool {
         KoladaForm.columns.first { $0.name == "user" }?.aliases.map(ColumnSpec.matchKey).contains(
             ColumnSpec.matchKey(header)) ?? false
+    }
+
+    /// Common Swedish first names (SCB's most frequent), to tell a person's name from a unit's name in the
+    /// columns a form does have ("Anna Svensson" in the unit column is a finding; "Hemtjänst Norr" is not).
+    static let commonFirstNames: Set<String> = [
+        "anna", "eva", "maria", "karin", "kristina", "lena", "sara", "kerstin", "emma", "ingrid", "marie", "malin",
+        "birgitta", "linda", "elisabeth", "jenny", "hanna", "inger", "sofia", "annika", "ulla", "monica", "susanne",
+        "johanna", "elin", "carina", "margareta", "helena", "camilla", "gunilla", "åsa", "anita", "ida", "julia",
+        "therese", "ebba", "elsa", "astrid", "alice", "maja", "greta", "märta", "signe", "britt", "gun", "siv",
+        "lars", "mikael", "anders", "johan", "per", "erik", "karl", "peter", "thomas", "jan", "daniel", "fredrik",
+        "hans", "andreas", "bengt", "stefan", "mats", "magnus", "mattias", "bo", "nils", "sven", "björn", "jonas",
+        "marcus", "niklas", "olof", "leif", "gustav", "göran", "ulf", "henrik", "martin", "lennart", "oskar",
+        "kjell", "rolf", "christer", "åke", "gösta", "bertil", "harald", "stig", "tage", "olle", "arne", "rune",
+        "ingvar", "folke", "sixten", "örjan", "axel", "viktor", "william", "lucas", "elias", "hugo", "alexander",
+    ]
+
+    /// A person's name: two or three capitalised words of letters, one of them a common Swedish first name.
+    static func looksLikePersonalName(_ text: String) -> Bool {
+        let words = text.split { $0 == " " || $0 == "," || $0 == "\t" }
+        // Every word capitalised and the rest lower case ("AB", "HSL" make it an organisation, not a person).
+        guard (2...3).contains(words.count), looksLikeName(text),
+            words.allSatisfy({ $0.dropFirst().allSatisfy { $0.isLowercase || $0 == "-" } })
+        else { return false }
+        return words.contains { commonFirstNames.contains($0.lowercased()) }
     }
 
     /// Two or more words of letters, each starting with a capital ("Anna Svensson", "Svensson, Anna").

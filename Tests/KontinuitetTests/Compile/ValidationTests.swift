@@ -59,6 +59,20 @@ final class ValidationTests: XCTestCase {
         XCTAssertTrue(try problems(form).allSatisfy { !$0.description.contains("400101") })
     }
 
+    func testANameInTheUnitColumnIsFoundButUnitNamesPass() throws {
+        let form = """
+            provider,unit,user,staff_count
+            P,Hemtjänst Norr,1,10
+            P,Anna Svensson,2,10
+            P,Karin Omsorg AB,3,10
+            P,"Berg, Olof",4,10
+            P,Väst B,5,10
+
+            """
+        // Line 3 and line 5 are people; "Karin Omsorg AB" has an all-capital word, so it is a company.
+        XCTAssertEqual(codes(try problems(form)), ["3:name", "5:name"])
+    }
+
     func testAPersonalColumnHeaderIsAnError() throws {
         let found = try problems("provider,user,staff_count,namn\nP,1,10,\nP,2,10,\nP,3,10,\nP,4,10,\nP,5,10,\n")
         XCTAssertEqual(codes(found), ["1:personal_column"])
