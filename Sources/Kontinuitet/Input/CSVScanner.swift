@@ -249,6 +249,96 @@ final class CSVFieldSplitter {
         count = n
     }
 
+    /// Finds the record that starts at `start` and splits it: in one pass over its bytes when it is plain (every
+    /// quote opens a field and closes it right before a delimiter or the line break, with no `""` or line break
+    /// inside), else with `CSVScanner.bounds(of:in:)` and `split`. The result is the same either way; without an
+    /// unterminated quote, the fields are split (at most `limit` of them on the careful path).
+    func splitRecord(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, scanner: CSVScanner, limit: Int = Int.max
+    ) -> RecordBounds {
+        if let bounds = splitPlainRecord(buffer, start: start, delimiter: scanner.delimiter) { return bounds }
+        let bounds = scanner.bounds(of: start, in: buffer)
+        if !bounds.unterminatedQuote {
+            split(
+                buffer, start: start, end: bounds.contentEnd, delimiter: scanner.delimiter,
+                hasQuotes: bounds.hasQuotes, limit: limit)
+        }
+        return bounds
+    }
+
+    /// The one-pass path of `splitRecord`: eight bytes at a time, looks for the next delimiter, quote or line
+    /// break and cuts fields there. Returns nil, having split nothing reliable, when the record is not plain.
+    func splitPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8) -> RecordBounds? {
+        guard let base = buffer.baseAddress else { return nil }
+        let end = buffer.count
+        let raw = UnsafeRawPointer(base)
+        let delimiters = ByteFinder.pattern(delimiter)
+        let quotes = ByteFinder.pattern(CSVScanner.quote)
+        let newlines = ByteFinder.pattern(CSVScanner.newline)
+        let starts = self.starts
+        let lengths = self.lengths
+        let capacity = fieldCapacity
+        var n = 0
+        var i = start
+        var hasQuotes = false
+        var contentEnd: Int
+        var next: Int
+        while true {
+            guard n < capacity else { return nil }
+            if i < end && base[i] == CSVScanner.quote {
+                hasQuotes = true
+                let close = ByteFinder.first(raw, from: i + 1, to: end, quotes, newlines, newlines)
+                guard close < end, base[close] == CSVScanner.quote else { return nil }
+                starts[n] = base + i + 1
+                lengths[n] = close - i - 1
+                n += 1
+                i = close + 1
+                if i == end {
+                    contentEnd = end
+                    next = end
+                    break
+                }
+                let byte = base[i]
+                if byte == delimiter {
+                    i += 1
+                    continue
+                }
+                if byte == CSVScanner.newline {
+                    contentEnd = i
+                    next = i + 1
+                    break
+                }
+                if byte == CSVScanner.carriageReturn && (i + 1 == end || base[i + 1] == CSVScanner.newline) {
+                    contentEnd = i
+                    next = min(i + 2, end)
+                    break
+                }
+                return nil  // `""` inside the field, or text after its closing quote
+            }
+            let stop = ByteFinder.first(raw, from: i, to: end, delimiters, quotes, newlines)
+            if stop < end && base[stop] == CSVScanner.quote { return nil }  // a quote inside an unquoted field
+            starts[n] = base + min(i, end)
+            lengths[n] = max(0, stop - i)
+            n += 1
+            if stop < end && base[stop] == delimiter {
+                i = stop + 1
+                continue
+            }
+            // The line break or the end of the buffer ends the record; a CR before it is not content.
+            contentEnd = stop
+            next = min(stop + 1, end)
+            if contentEnd > start && base[contentEnd - 1] == CSVScanner.carriageReturn {
+                contentEnd -= 1
+                lengths[n - 1] -= 1
+            }
+            break
+        }
+        count = n
+        return RecordBounds(
+            contentEnd: contentEnd, next: next, lines: 1, hasQuotes: hasQuotes, quotedNewline: false,
+            unterminatedQuote: false)
+    }
+
     /// The bytes of field `index`; an empty buffer when the record has fewer fields.
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
@@ -281,5 +371,42 @@ final class CSVFieldSplitter {
         scratch.deallocate()
         scratchCapacity = max(needed, scratchCapacity * 2)
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
+    }
+}
+
+/// Finds the first of up to three byte values eight bytes at a time (SWAR: a word's bytes equal to a value are
+/// the zero bytes of the word XOR the value repeated).
+enum ByteFinder {
+    /// `byte` repeated in every byte of a word.
+    @inline(__always)
+    static func pattern(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// 0x80 in each zero byte of `word`, 0 elsewhere (exact: no borrow crosses bytes).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & low) &+ low) | word | low)
+    }
+
+    /// The offset of the first byte in `[from, to)` equal to the byte of `a`, `b` or `c`; `to` when there is none.
+    @inline(__always)
+    static func first(_ raw: UnsafeRawPointer, from: Int, to end: Int, _ a: UInt64, _ b: UInt64, _ c: UInt64) -> Int {
+        var i = from
+        while i + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let found = zeroBytes(word ^ a) | zeroBytes(word ^ b) | zeroBytes(word ^ c)
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        let x = UInt8(truncatingIfNeeded: a)
+        let y = UInt8(truncatingIfNeeded: b)
+        let z = UInt8(truncatingIfNeeded: c)
+        while i < end {
+            let byte = bytes[i]
+            if byte == x || byte == y || byte == z { return i }
+            i += 1
+        }
+        return end
     }
 }

@@ -149,6 +149,18 @@ struct VisitLogScanner {
         var scratch = ByteScratch(capacity: 256)
         var lastUnitRaw = ByteScratch(capacity: 64)
         var lastUnit: Int32 = -1
+        // Raw-byte caches in front of normalisation and interning: logs list a user's rows together, so the
+        // previous row's user and birth date usually repeat; a staff id's raw bytes map to its normalised id.
+        var lastProviderRaw = ByteScratch(capacity: 64)
+        var lastUserRaw = ByteScratch(capacity: 64)
+        var lastUser: Int32 = -1
+        var rawUsers = ByteInterner(capacity: 1024)
+        var userOfRaw: [Int32] = []
+        var lastBirthRaw = ByteScratch(capacity: 16)
+        var lastBirthDay = Int32.min
+        var rawStaff = ByteInterner(capacity: 1024)
+        var staffOfRaw: [Int32] = []
+        var clock = WallClockReader()
         var outsidePeriod = 0
         // Only the fields up to the last column used are split.
         let fieldLimit =
@@ -171,12 +183,7 @@ struct VisitLogScanner {
                 released = position
             }
             let recordStart = position
-            let bounds = scanner.bounds(of: position, in: bytes)
-            if !bounds.unterminatedQuote {
-                fields.split(
-                    bytes, start: recordStart, end: bounds.contentEnd, delimiter: file.delimiter,
-                    hasQuotes: bounds.hasQuotes, limit: fieldLimit)
-            }
+            let bounds = fields.splitRecord(bytes, start: position, scanner: scanner, limit: fieldLimit)
             let recordLine = line
             position = bounds.next
             line += bounds.lines
@@ -224,7 +231,7 @@ struct VisitLogScanner {
                     bytes, "missing_start", "column 'start' is empty", recordStart, bounds.contentEnd, recordLine)
                 continue
             }
-            guard let wall = TimestampParser.wallClockSeconds(startField) else {
+            guard let wall = clock.wallClockSeconds(startField) else {
                 out.reject(
                     bytes, "bad_start", "column 'start' is not a timestamp YYYY-MM-DD HH:MM", recordStart,
                     bounds.contentEnd, recordLine)
@@ -233,7 +240,9 @@ struct VisitLogScanner {
             var birthDay = Int32.min
             if p.birthDate >= 0 {
                 let birthField = IdentifierNormalization.trimmed(fields.field(p.birthDate))
-                if !birthField.isEmpty {
+                if !birthField.isEmpty && lastBirthDay != Int32.min && Self.equal(birthField, lastBirthRaw.bytes) {
+                    birthDay = lastBirthDay
+                } else if !birthField.isEmpty {
                     guard let date = CivilDate.parse(birthField) else {
                         out.reject(
                             bytes, "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
@@ -241,18 +250,42 @@ struct VisitLogScanner {
                         continue
                     }
                     birthDay = Int32(date.dayNumber)
+                    lastBirthRaw.removeAll()
+                    lastBirthRaw.append(birthField)
+                    lastBirthDay = birthDay
                 }
             }
 
             // The row is valid: register its user (provider and user id, joined by a unit separator).
-            scratch.removeAll()
-            IdentifierNormalization.appendNormalized(providerField, foldCase: false, to: &scratch)
-            let providerLength = scratch.count
-            scratch.append(0x1F)
-            IdentifierNormalization.appendNormalized(userField, foldCase: false, to: &scratch)
-            let user = out.users.intern(scratch.bytes)
-            if Int(user) == out.traces.count {
-                out.traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
+            let user: Int32
+            if lastUser >= 0 && Self.equal(userField, lastUserRaw.bytes)
+                && Self.equal(providerField, lastProviderRaw.bytes)
+            {
+                user = lastUser
+            } else {
+                scratch.removeAll()
+                scratch.append(providerField)
+                scratch.append(0x1F)
+                scratch.append(userField)
+                let rawUserID = Int(rawUsers.intern(scratch.bytes))
+                if rawUserID == userOfRaw.count {
+                    scratch.removeAll()
+                    IdentifierNormalization.appendNormalized(providerField, foldCase: false, to: &scratch)
+                    let providerLength = scratch.count
+                    scratch.append(0x1F)
+                    IdentifierNormalization.appendNormalized(userField, foldCase: false, to: &scratch)
+                    let id = out.users.intern(scratch.bytes)
+                    if Int(id) == out.traces.count {
+                        out.traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
+                    }
+                    userOfRaw.append(id)
+                }
+                user = userOfRaw[rawUserID]
+                lastProviderRaw.removeAll()
+                lastProviderRaw.append(providerField)
+                lastUserRaw.removeAll()
+                lastUserRaw.append(userField)
+                lastUser = user
             }
             if p.unit >= 0 && wall >= out.traces[Int(user)].unitStart {
                 let unitField = fields.field(p.unit)
@@ -315,9 +348,13 @@ struct VisitLogScanner {
                 continue
             }
             // Rules 4, 5, 7: the visit and the staff member.
-            scratch.removeAll()
-            IdentifierNormalization.appendNormalized(staffField, foldCase: true, to: &scratch)
-            let staff = out.staff.intern(scratch.bytes)
+            let rawStaffID = Int(rawStaff.intern(staffField))
+            if rawStaffID == staffOfRaw.count {
+                scratch.removeAll()
+                IdentifierNormalization.appendNormalized(staffField, foldCase: true, to: &scratch)
+                staffOfRaw.append(out.staff.intern(scratch.bytes))
+            }
+            let staff = staffOfRaw[rawStaffID]
             let visitField = p.visit >= 0 ? IdentifierNormalization.trimmed(fields.field(p.visit)) : fields.field(-1)
             let visit =
                 visitField.isEmpty

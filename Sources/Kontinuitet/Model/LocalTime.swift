@@ -44,6 +44,57 @@ public enum Stockholm {
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 }
 
+/// `TimestampParser.wallClockSeconds` with a memory of the last date read: a log's rows share a few dates, so a
+/// plain `YYYY-MM-DD HH:MM[:SS]` whose date and separator repeat the last one's only needs its time of day read.
+/// The result is the parser's for every input.
+struct WallClockReader: ~Copyable {
+    /// The last plain timestamp's first 11 bytes (date and separator) and the wall-clock second its day starts.
+    private var prefix: (UInt64, UInt16, UInt8) = (0, 0, 0)
+    private var dayStart: Int?
+
+    /// Wall-clock seconds of the timestamp, or nil when it is not one.
+    @inline(__always)
+    mutating func wallClockSeconds(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let b = IdentifierNormalization.trimmed(raw)
+        let n = b.count
+        guard n == 16 || n == 19, let base = b.baseAddress else { return TimestampParser.wallClockSeconds(raw) }
+        let bytes = UnsafeRawPointer(base)
+        let key = (
+            bytes.loadUnaligned(as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self), b[10]
+        )
+        guard let time = Self.timeOfDay(b) else { return TimestampParser.wallClockSeconds(raw) }
+        if let dayStart, key == prefix { return dayStart + time }
+        guard let parsed = TimestampParser.parse(raw), parsed.utc == nil else {
+            return TimestampParser.wallClockSeconds(raw)
+        }
+        prefix = key
+        dayStart = parsed.wall - time
+        return parsed.wall
+    }
+
+    /// Seconds of the day of the `HH:MM` or `HH:MM:SS` at byte 11 of a 16- or 19-byte timestamp, as the parser
+    /// reads them (a leap second 60 reads as 59); nil when they are not that.
+    @inline(__always)
+    private static func timeOfDay(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = Int(b[i]) &- 48
+            return d >= 0 && d <= 9 ? d : nil
+        }
+        guard let h0 = digit(11), let h1 = digit(12), b[13] == 0x3A, let m0 = digit(14), let m1 = digit(15) else {
+            return nil
+        }
+        let hour = h0 * 10 + h1
+        let minute = m0 * 10 + m1
+        var second = 0
+        if b.count == 19 {
+            guard b[16] == 0x3A, let s0 = digit(17), let s1 = digit(18) else { return nil }
+            second = s0 * 10 + s1
+        }
+        guard hour <= 23, minute <= 59, second <= 60 else { return nil }
+        return hour * 3_600 + minute * 60 + min(second, 59)
+    }
+}
+
 /// Parses timestamps as people export them, on bytes and without allocation.
 ///
 /// Accepted: `YYYY-MM-DD HH:MM`, optional `:SS` and fractional seconds, `T` or blanks between date and time, a

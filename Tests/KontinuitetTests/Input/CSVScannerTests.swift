@@ -102,6 +102,46 @@ final class CSVScannerTests: XCTestCase {
         }
     }
 
+    /// The one-pass path of `splitRecord` gives the careful path's bounds and fields on any bytes, and takes the
+    /// plain records itself.
+    func testOnePassSplitEqualsCarefulSplitOnAnyBytes() {
+        var generator = SplitMix64(seed: 7)
+        let alphabet: [UInt8] = Array("ab,;\"\n\r  \t".utf8) + [0xC3, 0xB6]
+        var plainRecords = 0
+        for round in 0..<3000 {
+            let delimiter: UInt8 = round % 3 == 0 ? 0x3B : 0x2C
+            let length = Int(generator.next() % 40)
+            let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            bytes.withUnsafeBufferPointer { buffer in
+                let scanner = CSVScanner(delimiter: delimiter)
+                let careful = CSVFieldSplitter()
+                let onePass = CSVFieldSplitter()
+                var position = 0
+                while position < buffer.count {
+                    let expected = scanner.bounds(of: position, in: buffer)
+                    let actual = onePass.splitRecord(buffer, start: position, scanner: scanner)
+                    if onePass.splitPlainRecord(buffer, start: position, delimiter: delimiter) != nil {
+                        plainRecords += 1
+                    }
+                    XCTAssertEqual(actual.next, expected.next, "round \(round)")
+                    XCTAssertEqual(actual.contentEnd, expected.contentEnd, "round \(round)")
+                    XCTAssertEqual(actual.unterminatedQuote, expected.unterminatedQuote, "round \(round)")
+                    if !expected.unterminatedQuote {
+                        careful.split(
+                            buffer, start: position, end: expected.contentEnd, delimiter: delimiter,
+                            hasQuotes: expected.hasQuotes)
+                        _ = onePass.splitRecord(buffer, start: position, scanner: scanner)
+                        XCTAssertEqual(
+                            (0..<onePass.count).map { Array(onePass.field($0)) },
+                            (0..<careful.count).map { Array(careful.field($0)) }, "round \(round): \(bytes)")
+                    }
+                    position = expected.next
+                }
+            }
+        }
+        XCTAssertGreaterThan(plainRecords, 1000)
+    }
+
     func testQuotedFieldWithDelimiterQuoteAndNewline() {
         let records = scanAll("a,\"b,c\",\"say \"\"hi\"\"\"\n\"two\nlines\",x\n", delimiter: 0x2C)
         XCTAssertEqual(records, [["a", "b,c", "say \"hi\""], ["two\nlines", "x"]])

@@ -18,6 +18,28 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(TimestampParser.wallClockSeconds("2018/09/03 07:05"), expected)
     }
 
+    /// The reader that remembers the last date gives the parser's answer on any sequence of timestamps.
+    func testWallClockReaderEqualsTheParser() {
+        var generator = SplitMix64(seed: 11)
+        let dates = ["2018-09-03", "2018-09-04", "2018/09/04", "2018-02-30", "2018-10-28", "20x8-09-03"]
+        let separators = [" ", "T", "  "]
+        let times = ["09:25", "23:59", "24:00", "07:60", "9:25", "09:25:30", "09:25:60", "09:25:61", "09:25+02"]
+        let tails = ["", "", "", " ", "Z", "+01:00"]
+        var reader = WallClockReader()
+        var fastAnswers = 0
+        for _ in 0..<5000 {
+            func pick(_ values: [String]) -> String { values[Int(generator.next() % UInt64(values.count))] }
+            let text = pick(dates) + pick(separators) + pick(times) + pick(tails)
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let expected = TimestampParser.wallClockSeconds(buffer)
+                XCTAssertEqual(reader.wallClockSeconds(buffer), expected, text)
+                if expected != nil && (bytes.count == 16 || bytes.count == 19) { fastAnswers += 1 }
+            }
+        }
+        XCTAssertGreaterThan(fastAnswers, 500)
+    }
+
     func testRejectsNonTimestamps() {
         for text in [
             "", "2018-09-03", "2018-13-03 07:00", "2018-02-29 07:00", "2018-09-03 24:00", "igår 07:00",
