@@ -137,6 +137,12 @@ final class CSVFieldSplitter {
     private var fieldCapacity: Int
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
+    // The structural bits left in the block where the last plain record ended, for the record after it.
+    private var nextBlockBase: UnsafePointer<UInt8>?
+    private var nextBlockEnd = -1
+    private var nextBlockRecord = -1
+    private var nextBlockAt = 0
+    private var nextBlockMask: UInt64 = 0
 
     init() {
         fieldCapacity = 32
@@ -266,76 +272,116 @@ final class CSVFieldSplitter {
         return bounds
     }
 
-    /// The one-pass path of `splitRecord`: eight bytes at a time, looks for the next delimiter, quote or line
-    /// break and cuts fields there. Returns nil, having split nothing reliable, when the record is not plain.
+    /// The one-pass path of `splitRecord`: finds the delimiters, quotes and line breaks of 64 bytes at a time as
+    /// a bit mask (`StructuralBits`) and walks its set bits. Returns nil, having split nothing reliable, when the
+    /// record is not plain. The mask of the block the record ends in is kept for the record that follows.
     func splitPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8) -> RecordBounds? {
-        guard let base = buffer.baseAddress else { return nil }
+        guard let base = buffer.baseAddress, start < buffer.count else { return nil }
         let end = buffer.count
-        let raw = UnsafeRawPointer(base)
-        let delimiters = ByteFinder.pattern(delimiter)
-        let quotes = ByteFinder.pattern(CSVScanner.quote)
-        let newlines = ByteFinder.pattern(CSVScanner.newline)
+        let quote = CSVScanner.quote
+        let newline = CSVScanner.newline
+        let carriageReturn = CSVScanner.carriageReturn
         let starts = self.starts
         let lengths = self.lengths
         let capacity = fieldCapacity
         var n = 0
-        var i = start
-        var hasQuotes = false
-        var contentEnd: Int
-        var next: Int
+        var fieldStart = start
+        var quoted = base[start] == quote
+        var hasQuotes = quoted
+        // The closing quote of the current field, or -1.
+        var closedAt = -1
+        var blockAt: Int
+        var mask: UInt64
+        if UnsafePointer(base) == nextBlockBase && end == nextBlockEnd && start == nextBlockRecord {
+            blockAt = nextBlockAt
+            mask = nextBlockMask
+        } else {
+            blockAt = start
+            mask = StructuralBits.mask(base, at: start, end: end, delimiter: delimiter)
+        }
         while true {
-            guard n < capacity else { return nil }
-            if i < end && base[i] == CSVScanner.quote {
-                hasQuotes = true
-                let close = ByteFinder.first(raw, from: i + 1, to: end, quotes, newlines, newlines)
-                guard close < end, base[close] == CSVScanner.quote else { return nil }
-                starts[n] = base + i + 1
-                lengths[n] = close - i - 1
-                n += 1
-                i = close + 1
-                if i == end {
-                    contentEnd = end
-                    next = end
-                    break
-                }
-                let byte = base[i]
-                if byte == delimiter {
-                    i += 1
-                    continue
-                }
-                if byte == CSVScanner.newline {
-                    contentEnd = i
-                    next = i + 1
-                    break
-                }
-                if byte == CSVScanner.carriageReturn && (i + 1 == end || base[i + 1] == CSVScanner.newline) {
-                    contentEnd = i
-                    next = min(i + 2, end)
-                    break
-                }
-                return nil  // `""` inside the field, or text after its closing quote
-            }
-            let stop = ByteFinder.first(raw, from: i, to: end, delimiters, quotes, newlines)
-            if stop < end && base[stop] == CSVScanner.quote { return nil }  // a quote inside an unquoted field
-            starts[n] = base + min(i, end)
-            lengths[n] = max(0, stop - i)
-            n += 1
-            if stop < end && base[stop] == delimiter {
-                i = stop + 1
+            if mask == 0 {
+                blockAt += 64
+                if blockAt >= end { break }
+                mask = StructuralBits.mask(base, at: blockAt, end: end, delimiter: delimiter)
                 continue
             }
-            // The line break or the end of the buffer ends the record; a CR before it is not content.
-            contentEnd = stop
-            next = min(stop + 1, end)
-            if contentEnd > start && base[contentEnd - 1] == CSVScanner.carriageReturn {
-                contentEnd -= 1
-                lengths[n - 1] -= 1
+            let p = blockAt + mask.trailingZeroBitCount
+            mask &= mask &- 1
+            let byte = base[p]
+            if quoted {
+                if byte == quote {
+                    if p == fieldStart { continue }  // the opening quote
+                    if p + 1 < end && base[p + 1] == quote { return nil }  // `""` inside the field
+                    quoted = false
+                    closedAt = p
+                    continue
+                }
+                if byte == newline { return nil }  // a line break inside the quotes
+                continue  // a delimiter inside the quotes
             }
-            break
+            if byte == quote { return nil }  // a quote inside an unquoted field or after a closing quote
+            guard n < capacity else { return nil }
+            let lastQuoted = closedAt >= 0
+            if lastQuoted {
+                // Only the delimiter or the line break (CR LF too) may follow a closing quote.
+                guard
+                    p == closedAt + 1
+                        || (byte == newline && p == closedAt + 2 && base[closedAt + 1] == carriageReturn)
+                else { return nil }
+                starts[n] = base + fieldStart + 1
+                lengths[n] = closedAt - fieldStart - 1
+                closedAt = -1
+            } else {
+                starts[n] = base + fieldStart
+                lengths[n] = p - fieldStart
+            }
+            n += 1
+            if byte == delimiter {
+                fieldStart = p + 1
+                if fieldStart < end && base[fieldStart] == quote {
+                    quoted = true
+                    hasQuotes = true
+                }
+                continue
+            }
+            // The line break: the record ends; a CR before it is not content.
+            var contentEnd = p
+            if contentEnd > start && base[contentEnd - 1] == carriageReturn {
+                contentEnd -= 1
+                if !lastQuoted { lengths[n - 1] -= 1 }
+            }
+            count = n
+            nextBlockBase = UnsafePointer(base)
+            nextBlockEnd = end
+            nextBlockRecord = p + 1
+            nextBlockAt = blockAt
+            nextBlockMask = mask
+            return RecordBounds(
+                contentEnd: contentEnd, next: p + 1, lines: 1, hasQuotes: hasQuotes, quotedNewline: false,
+                unterminatedQuote: false)
         }
-        count = n
+        // The end of the buffer ends the record.
+        guard !quoted, n < capacity else { return nil }
+        var contentEnd = end
+        if closedAt >= 0 {
+            guard closedAt + 1 == end || (closedAt + 2 == end && base[closedAt + 1] == carriageReturn) else {
+                return nil
+            }
+            starts[n] = base + fieldStart + 1
+            lengths[n] = closedAt - fieldStart - 1
+            if closedAt + 2 == end { contentEnd -= 1 }
+        } else {
+            starts[n] = base + min(fieldStart, end)
+            lengths[n] = end - min(fieldStart, end)
+            if contentEnd > start && base[contentEnd - 1] == carriageReturn {
+                contentEnd -= 1
+                lengths[n] -= 1
+            }
+        }
+        count = n + 1
         return RecordBounds(
-            contentEnd: contentEnd, next: next, lines: 1, hasQuotes: hasQuotes, quotedNewline: false,
+            contentEnd: contentEnd, next: end, lines: 1, hasQuotes: hasQuotes, quotedNewline: false,
             unterminatedQuote: false)
     }
 
@@ -374,39 +420,53 @@ final class CSVFieldSplitter {
     }
 }
 
-/// Finds the first of up to three byte values eight bytes at a time (SWAR: a word's bytes equal to a value are
-/// the zero bytes of the word XOR the value repeated).
-enum ByteFinder {
-    /// `byte` repeated in every byte of a word.
+/// The positions of the delimiters, quotes and line breaks of 64 bytes as the set bits of a word, computed 16 bytes
+/// at a time with SIMD arithmetic: a byte equal to a value is a zero lane of the bytes XOR the value, and a zero
+/// lane is one whose high bit is set in `(x - 1) & ~x` (lanes do not borrow from each other).
+enum StructuralBits {
+    /// Bit `i` set when byte `at + i` (`< end`) is `delimiter`, a quote or a line break.
     @inline(__always)
-    static func pattern(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
-
-    /// 0x80 in each zero byte of `word`, 0 elsewhere (exact: no borrow crosses bytes).
-    @inline(__always)
-    static func zeroBytes(_ word: UInt64) -> UInt64 {
-        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((word & low) &+ low) | word | low)
+    static func mask(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> UInt64 {
+        guard at + 64 <= end else { return tailMask(base, at: at, end: end, delimiter: delimiter) }
+        let raw = UnsafeRawPointer(base + at)
+        let delimiters = SIMD16<UInt8>(repeating: delimiter)
+        let quotes = SIMD16<UInt8>(repeating: CSVScanner.quote)
+        let newlines = SIMD16<UInt8>(repeating: CSVScanner.newline)
+        var mask: UInt64 = 0
+        for block in 0..<4 {
+            let bytes = raw.loadUnaligned(fromByteOffset: 16 * block, as: SIMD16<UInt8>.self)
+            let found = zeroLanes(bytes ^ delimiters) | zeroLanes(bytes ^ quotes) | zeroLanes(bytes ^ newlines)
+            mask |= UInt64(highBits(found)) << UInt64(16 * block)
+        }
+        return mask
     }
 
-    /// The offset of the first byte in `[from, to)` equal to the byte of `a`, `b` or `c`; `to` when there is none.
+    /// 0x80 in each lane of `x` that is zero, 0 elsewhere.
     @inline(__always)
-    static func first(_ raw: UnsafeRawPointer, from: Int, to end: Int, _ a: UInt64, _ b: UInt64, _ c: UInt64) -> Int {
-        var i = from
-        while i + 8 <= end {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let found = zeroBytes(word ^ a) | zeroBytes(word ^ b) | zeroBytes(word ^ c)
-            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        let bytes = raw.assumingMemoryBound(to: UInt8.self)
-        let x = UInt8(truncatingIfNeeded: a)
-        let y = UInt8(truncatingIfNeeded: b)
-        let z = UInt8(truncatingIfNeeded: c)
-        while i < end {
-            let byte = bytes[i]
-            if byte == x || byte == y || byte == z { return i }
+    static func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        (x &- SIMD16(repeating: 1)) & ~x & SIMD16(repeating: 0x80)
+    }
+
+    /// The high bits of 16 lanes that are 0x80 or 0, lane `i` as bit `i` (a multiply gathers 8 at a time).
+    @inline(__always)
+    static func highBits(_ lanes: SIMD16<UInt8>) -> UInt32 {
+        let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
+        let low = ((UInt64(littleEndian: halves[0]) >> 7) &* 0x0102_0408_1020_4080) >> 56
+        let high = ((UInt64(littleEndian: halves[1]) >> 7) &* 0x0102_0408_1020_4080) >> 56
+        return UInt32(truncatingIfNeeded: low | high << 8)
+    }
+
+    /// `mask` for the last bytes of a buffer, one at a time.
+    static func tailMask(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> UInt64 {
+        var mask: UInt64 = 0
+        var i = at
+        while i < end && i < at + 64 {
+            let byte = base[i]
+            if byte == delimiter || byte == CSVScanner.quote || byte == CSVScanner.newline {
+                mask |= 1 << UInt64(i - at)
+            }
             i += 1
         }
-        return end
+        return mask
     }
 }
