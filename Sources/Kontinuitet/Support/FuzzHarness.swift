@@ -3,6 +3,7 @@
 public enum FuzzHarness {
     /// Reads `bytes` as every kind of input the tool accepts; errors are expected, crashes are not.
     public static func run(_ bytes: [UInt8]) {
+        checkOnePassSplitting(bytes)
         guard let file = try? CSVFile(path: "fuzz.csv", bytes: bytes) else { return }
         let table = CSVTable(file: file)
         _ = table.rows.count
@@ -14,5 +15,48 @@ public enum FuzzHarness {
         _ = try? VisitLogMeasurement.run(files: [file], options: options)
         options.periodStart = nil
         _ = try? VisitLogMeasurement.run(files: [file], options: options)
+    }
+
+    /// A differential check: the one-pass record splitter must give the careful scanner's bounds and fields.
+    static func checkOnePassSplitting(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            for delimiter: UInt8 in [0x2C, 0x3B, 0x09] {
+                if let position = compareSplitting(buffer, delimiter: delimiter).mismatch {
+                    fatalError("one-pass splitting differs from the careful scanner at byte \(position)")
+                }
+            }
+        }
+    }
+
+    /// Walks `buffer` record by record with the careful scanner and with `CSVFieldSplitter.splitRecord`: the
+    /// first record start where their bounds or fields differ (nil when none), and how many records the one-pass
+    /// path took itself.
+    static func compareSplitting(_ buffer: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> (
+        mismatch: Int?, plainRecords: Int
+    ) {
+        let scanner = CSVScanner(delimiter: delimiter)
+        let careful = CSVFieldSplitter()
+        let onePass = CSVFieldSplitter()
+        let probe = CSVFieldSplitter()
+        var plainRecords = 0
+        var position = 0
+        while position < buffer.count {
+            let expected = scanner.bounds(of: position, in: buffer)
+            let actual = onePass.splitRecord(buffer, start: position, scanner: scanner)
+            if probe.splitPlainRecord(buffer, start: position, delimiter: delimiter) != nil { plainRecords += 1 }
+            guard actual.next == expected.next, actual.contentEnd == expected.contentEnd,
+                actual.unterminatedQuote == expected.unterminatedQuote
+            else { return (position, plainRecords) }
+            if !expected.unterminatedQuote {
+                careful.split(
+                    buffer, start: position, end: expected.contentEnd, delimiter: delimiter,
+                    hasQuotes: expected.hasQuotes)
+                guard careful.count == onePass.count,
+                    (0..<careful.count).allSatisfy({ Array(careful.field($0)) == Array(onePass.field($0)) })
+                else { return (position, plainRecords) }
+            }
+            position = expected.next
+        }
+        return (nil, plainRecords)
     }
 }

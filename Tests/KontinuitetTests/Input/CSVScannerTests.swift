@@ -112,32 +112,9 @@ final class CSVScannerTests: XCTestCase {
             let delimiter: UInt8 = round % 3 == 0 ? 0x3B : 0x2C
             let length = Int(generator.next() % (round % 2 == 0 ? 40 : 400))
             let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
-            bytes.withUnsafeBufferPointer { buffer in
-                let scanner = CSVScanner(delimiter: delimiter)
-                let careful = CSVFieldSplitter()
-                let onePass = CSVFieldSplitter()
-                var position = 0
-                while position < buffer.count {
-                    let expected = scanner.bounds(of: position, in: buffer)
-                    let actual = onePass.splitRecord(buffer, start: position, scanner: scanner)
-                    if onePass.splitPlainRecord(buffer, start: position, delimiter: delimiter) != nil {
-                        plainRecords += 1
-                    }
-                    XCTAssertEqual(actual.next, expected.next, "round \(round)")
-                    XCTAssertEqual(actual.contentEnd, expected.contentEnd, "round \(round)")
-                    XCTAssertEqual(actual.unterminatedQuote, expected.unterminatedQuote, "round \(round)")
-                    if !expected.unterminatedQuote {
-                        careful.split(
-                            buffer, start: position, end: expected.contentEnd, delimiter: delimiter,
-                            hasQuotes: expected.hasQuotes)
-                        _ = onePass.splitRecord(buffer, start: position, scanner: scanner)
-                        XCTAssertEqual(
-                            (0..<onePass.count).map { Array(onePass.field($0)) },
-                            (0..<careful.count).map { Array(careful.field($0)) }, "round \(round): \(bytes)")
-                    }
-                    position = expected.next
-                }
-            }
+            let result = bytes.withUnsafeBufferPointer { FuzzHarness.compareSplitting($0, delimiter: delimiter) }
+            XCTAssertNil(result.mismatch, "round \(round): \(bytes)")
+            plainRecords += result.plainRecords
         }
         XCTAssertGreaterThan(plainRecords, 1000)
     }
