@@ -142,4 +142,22 @@ enum SVG {
                 "data-value": dataValue,
             ], text: text)
     }
+
+    /// A vertical value axis: a horizontal grid line across the plot at each tick (the zero line darker) and the
+    /// tick's label right-aligned `gap` left of the plot.
+    static func valueAxis(
+        ticks: [Double], y: (Double) -> Double, plotLeft: Double, plotRight: Double, font: Double, gap: Double,
+        label: (Double) -> String
+    ) -> [HTMLNode] {
+        ticks.flatMap { tick in
+            [
+                line(
+                    x1: plotLeft, y1: y(tick), x2: plotRight, y2: y(tick),
+                    stroke: tick == 0 ? ChartPalette.axis : ChartPalette.grid),
+                text(
+                    label(tick), x: plotLeft - gap, y: y(tick) + font * 0.33, size: font - 1, anchor: "end",
+                    fill: ChartPalette.muted),
+            ]
+        }
+    }
 }

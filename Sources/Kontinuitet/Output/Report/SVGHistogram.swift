@@ -40,16 +40,9 @@ struct SVGHistogram {
         var nodes: [HTMLNode] = []
         func y(_ percent: Double) -> Double { plotBottom - plotHeight * percent / top }
 
-        for tick in ticks {
-            nodes.append(
-                SVG.line(
-                    x1: plotLeft, y1: y(tick), x2: plotRight, y2: y(tick),
-                    stroke: tick == 0 ? ChartPalette.axis : ChartPalette.grid))
-            nodes.append(
-                SVG.text(
-                    ReportFormat.axis(tick) + ReportFormat.noBreakSpace + "%", x: plotLeft - 4,
-                    y: y(tick) + font * 0.33, size: font - 1, anchor: "end", fill: ChartPalette.muted))
-        }
+        nodes += SVG.valueAxis(
+            ticks: ticks, y: y, plotLeft: plotLeft, plotRight: plotRight, font: font, gap: 4,
+            label: { ReportFormat.axis($0) + ReportFormat.noBreakSpace + "%" })
         let total = self.total
         for (index, bin) in bins.enumerated() {
             let share = total > 0 ? Double(bin.count) / Double(total) : 0

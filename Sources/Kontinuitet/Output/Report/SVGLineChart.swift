@@ -90,16 +90,8 @@ struct SVGLineChart {
         }
 
         // Value axis.
-        for tick in ticks {
-            nodes.append(
-                SVG.line(
-                    x1: plotLeft, y1: y(tick), x2: plotRight, y2: y(tick),
-                    stroke: tick == 0 ? ChartPalette.axis : ChartPalette.grid))
-            nodes.append(
-                SVG.text(
-                    tickFormat(tick), x: plotLeft - 5, y: y(tick) + font * 0.33, size: font - 1, anchor: "end",
-                    fill: ChartPalette.muted))
-        }
+        nodes += SVG.valueAxis(
+            ticks: ticks, y: y, plotLeft: plotLeft, plotRight: plotRight, font: font, gap: 5, label: tickFormat)
         nodes.append(
             .element(
                 "text",
