@@ -81,25 +81,24 @@ public enum MeasureOutputs {
         written.append("providers.csv")
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
-        for (provider, slug) in zip(result.providers, slugs) {
-            let rows = order.filter { result.users[$0].provider == provider.provider && result.users[$0].sampled }
-            var form = CSVWriter(header: formHeader)
-            var sheetRows: [[XLSXCell]] = [formHeader.map { .text($0) }]
-            for index in rows {
-                let user = result.users[index]
-                let number = Int(shownIDs[index])
-                form.row([
-                    .text(user.provider), .text(user.unit), .text(shownIDs[index]), .integer(user.distinctStaff),
-                    .raw(result.period.start.description), .raw(result.period.end.description),
-                ])
-                sheetRows.append([
-                    .text(user.provider), .text(user.unit), number.map { .integer($0) } ?? .text(shownIDs[index]),
-                    .integer(user.distinctStaff), .text(result.period.start.description),
-                    .text(result.period.end.description),
-                ])
-            }
-            try share("forms/\(slug).csv", form.bytes)
-            try directory.write("forms/\(slug).xlsx", formWorkbook(provider, period: result.period, rows: sheetRows))
+        var sampledByProvider: [String: [Int]] = [:]
+        for index in order where result.users[index].sampled {
+            sampledByProvider[result.users[index].provider, default: []].append(index)
+        }
+        // The forms are built in parallel (the workbooks are the costly part) and written in provider order.
+        let forms = ResultSlots<Result<(csv: [UInt8], xlsx: [UInt8]), any Error>>(count: result.providers.count)
+        let formRows = result.providers.map { sampledByProvider[$0.provider] ?? [] }
+        Parallel.forEach(count: result.providers.count, threads: result.options.threads) { p in
+            forms.set(
+                p,
+                Result {
+                    try formFiles(result, provider: result.providers[p], rows: formRows[p], shownIDs: shownIDs)
+                })
+        }
+        for (p, slug) in slugs.enumerated() {
+            guard let files = try forms.take(p)?.get() else { continue }
+            try share("forms/\(slug).csv", files.csv)
+            try directory.write("forms/\(slug).xlsx", files.xlsx)
             written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
         }
 
@@ -154,6 +153,28 @@ public enum MeasureOutputs {
 
     /// The Kolada form as a workbook: sheet "Personalkontinuitet" with the same cells as the form CSV, and sheet
     /// "Sammanfattning" with the provider's figures (mean with two decimals as a number).
+    /// One provider's Kolada form as CSV and as a workbook: a row per sampled user (`rows`, in output order).
+    static func formFiles(_ result: MeasureResult, provider: ProviderMeasurement, rows: [Int], shownIDs: [String])
+        throws -> (csv: [UInt8], xlsx: [UInt8])
+    {
+        var form = CSVWriter(header: formHeader)
+        var sheetRows: [[XLSXCell]] = [formHeader.map { .text($0) }]
+        for index in rows {
+            let user = result.users[index]
+            let number = Int(shownIDs[index])
+            form.row([
+                .text(user.provider), .text(user.unit), .text(shownIDs[index]), .integer(user.distinctStaff),
+                .raw(result.period.start.description), .raw(result.period.end.description),
+            ])
+            sheetRows.append([
+                .text(user.provider), .text(user.unit), number.map { .integer($0) } ?? .text(shownIDs[index]),
+                .integer(user.distinctStaff), .text(result.period.start.description),
+                .text(result.period.end.description),
+            ])
+        }
+        return (form.bytes, try formWorkbook(provider, period: result.period, rows: sheetRows))
+    }
+
     static func formWorkbook(_ provider: ProviderMeasurement, period: PeriodWindow, rows: [[XLSXCell]]) throws
         -> [UInt8]
     {
