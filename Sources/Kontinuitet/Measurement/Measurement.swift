@@ -424,8 +424,7 @@ public enum VisitLogMeasurement {
             out.reserveCapacity(hi - lo)
             var rows: [CountedRow] = []
             for user in lo..<hi {
-                index.gather(user, into: &rows)
-                rows.removeAll { Int($0.day) < periodOffset || Int($0.day) >= periodOffset + PeriodWindow.length }
+                index.gather(user, days: periodOffset..<periodOffset + PeriodWindow.length, into: &rows)
                 out.append(countsOfOneUser(&rows, periodOffset: periodOffset))
             }
             slots.set(partition, out)
@@ -479,7 +478,7 @@ public enum VisitLogMeasurement {
         _ index: UserRowIndex, users: [UserMeasurement], birthDates: [CivilDate?], storedFirstDay: Int,
         staffCount: Int, options: MeasureOptions
     ) -> RollingResult? {
-        guard let (firstStored, lastStored) = index.dayRange() else { return nil }
+        guard let (firstStored, lastStored) = index.dayRange else { return nil }
         let dayCount = lastStored - firstStored + 1
         let firstDay = storedFirstDay + firstStored
         let userCount = index.users
@@ -488,15 +487,13 @@ public enum VisitLogMeasurement {
         Parallel.forEach(count: partitions, threads: options.threads) { partition in
             let lo = userCount * partition / partitions
             let hi = userCount * (partition + 1) / partitions
-            var rows: [CountedRow] = []
             var counter = [UInt16](repeating: 0, count: staffCount)
             var out: [(user: Int, start: Int, staff: Int)] = []
             var days = RollingWindows.UserDays(
                 visits: [UInt16](repeating: 0, count: dayCount), dayStaffStart: [], staff: [])
             for user in lo..<hi {
-                index.gather(user, into: &rows)
-                guard !rows.isEmpty else { continue }
-                days.fill(from: &rows, firstStored: firstStored)
+                guard index.rowCount(of: user) > 0 else { continue }
+                days.fill(from: index, user: user, firstStored: firstStored)
                 var eligibleFrom = 0
                 if let born = birthDates[user] {
                     eligibleFrom = max(0, born.sixtyFifthBirthday.dayNumber - firstDay)
@@ -526,13 +523,31 @@ public enum VisitLogMeasurement {
             if monthNames.last != name { monthNames.append(name) }
             monthOfStart.append(monthNames.count - 1)
         }
-        var windowBuckets = [[Int]](repeating: [], count: providerNames.count * starts)
-        var monthBuckets = [[Int]](repeating: [], count: providerNames.count * monthNames.count)
+        // Flat buckets by (provider, window start) and (provider, month): a counting sort of the windows' staff
+        // counts, then each provider's figures in parallel.
+        let monthCount = monthNames.count
+        var windowStarts = [Int](repeating: 0, count: providerNames.count * starts + 1)
+        var monthStarts = [Int](repeating: 0, count: providerNames.count * monthCount + 1)
+        for entry in measured {
+            let provider = providerOfUser[entry.user]
+            windowStarts[provider * starts + entry.start + 1] += 1
+            monthStarts[provider * monthCount + monthOfStart[entry.start] + 1] += 1
+        }
+        for bucket in 1..<windowStarts.count { windowStarts[bucket] += windowStarts[bucket - 1] }
+        for bucket in 1..<monthStarts.count { monthStarts[bucket] += monthStarts[bucket - 1] }
+        var windowValues = [Int32](repeating: 0, count: measured.count)
+        var monthValues = [Int32](repeating: 0, count: measured.count)
+        var windowFill = windowStarts
+        var monthFill = monthStarts
         var perUser: [RollingUserWindow] = []
         for entry in measured {
             let provider = providerOfUser[entry.user]
-            windowBuckets[provider * starts + entry.start].append(entry.staff)
-            monthBuckets[provider * monthNames.count + monthOfStart[entry.start]].append(entry.staff)
+            let window = provider * starts + entry.start
+            let month = provider * monthCount + monthOfStart[entry.start]
+            windowValues[windowFill[window]] = Int32(entry.staff)
+            windowFill[window] += 1
+            monthValues[monthFill[month]] = Int32(entry.staff)
+            monthFill[month] += 1
             if options.rollingPerUser {
                 perUser.append(
                     RollingUserWindow(
@@ -543,26 +558,40 @@ public enum VisitLogMeasurement {
         let providerOrder = providerNames.indices.sorted {
             providerNames[$0].utf8.lexicographicallyPrecedes(providerNames[$1].utf8)
         }
-        var windows: [RollingWindowFigure] = []
-        var months: [RollingMonthFigure] = []
-        for provider in providerOrder {
-            for start in 0..<starts where !windowBuckets[provider * starts + start].isEmpty {
-                let values = windowBuckets[provider * starts + start]
-                let (mean, median) = RollingWindows.meanAndMedian(values)
+        let figures = ResultSlots<([RollingWindowFigure], [RollingMonthFigure])>(count: providerOrder.count)
+        let windowBuckets = (starts: windowStarts, values: windowValues)
+        let monthBuckets = (starts: monthStarts, values: monthValues)
+        let names = providerNames
+        let monthLabels = monthNames
+        Parallel.forEach(count: providerOrder.count, threads: options.threads) { position in
+            let provider = providerOrder[position]
+            var windows: [RollingWindowFigure] = []
+            var monthFigures: [RollingMonthFigure] = []
+            for start in 0..<starts {
+                let bucket = provider * starts + start
+                var values = windowBuckets.values[windowBuckets.starts[bucket]..<windowBuckets.starts[bucket + 1]]
+                guard !values.isEmpty else { continue }
+                let (mean, median) = RollingWindows.meanAndMedian(&values)
                 windows.append(
                     RollingWindowFigure(
-                        provider: providerNames[provider], windowStart: CivilDate(dayNumber: firstDay + start),
+                        provider: names[provider], windowStart: CivilDate(dayNumber: firstDay + start),
                         measuredUsers: values.count, mean: mean, median: median))
             }
-            for month in monthNames.indices where !monthBuckets[provider * monthNames.count + month].isEmpty {
-                let values = monthBuckets[provider * monthNames.count + month]
-                let (mean, median) = RollingWindows.meanAndMedian(values)
-                months.append(
+            for month in monthLabels.indices {
+                let bucket = provider * monthCount + month
+                var values = monthBuckets.values[monthBuckets.starts[bucket]..<monthBuckets.starts[bucket + 1]]
+                guard !values.isEmpty else { continue }
+                let (mean, median) = RollingWindows.meanAndMedian(&values)
+                monthFigures.append(
                     RollingMonthFigure(
-                        provider: providerNames[provider], month: monthNames[month], userWindows: values.count,
-                        mean: mean, median: median))
+                        provider: names[provider], month: monthLabels[month], userWindows: values.count, mean: mean,
+                        median: median))
             }
+            figures.set(position, (windows, monthFigures))
         }
+        let results = figures.values()
+        let windows = results.flatMap(\.0)
+        let months = results.flatMap(\.1)
         return RollingResult(
             firstDay: CivilDate(dayNumber: firstDay), lastDay: CivilDate(dayNumber: firstDay + dayCount - 1),
             windows: windows, months: months, users: perUser)

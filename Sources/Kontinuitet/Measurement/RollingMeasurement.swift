@@ -54,37 +54,93 @@ enum RollingWindows {
         var dayStaffStart: [Int32]
         var staff: [Int32]
 
-        /// Refills the days from one user's counted rows (`rows` is sorted in place).
-        mutating func fill(from rows: inout [CountedRow], firstStored: Int) {
-            for day in visits.indices { visits[day] = 0 }
-            rows.sort { a, b in
-                if a.day != b.day { return a.day < b.day }
-                if a.staff != b.staff { return a.staff < b.staff }
-                return a.visit < b.visit
+        /// Scratch: where each day's rows end in `ordered` while bucketing, and the rows bucketed by day.
+        var dayEnds: [Int32] = []
+        var ordered: [CountedRow] = []
+
+        /// Refills the days from one user's counted rows: the rows are bucketed by day (a counting sort, as a
+        /// year of rows is long and a day's few), then each day's few rows are sorted in place, by visit to count
+        /// distinct visits and by staff member to list the distinct staff. `staff` may hold unused entries past
+        /// `dayStaffStart[dayCount]`.
+        mutating func fill(from index: UserRowIndex, user: Int, firstStored: Int) {
+            let dayCount = visits.count
+            let rowCount = index.rowCount(of: user)
+            let blank = CountedRow(user: 0, staff: 0, day: 0, minute: 0, visit: 0)
+            dayEnds.removeAll(keepingCapacity: true)
+            dayEnds.append(contentsOf: repeatElement(0, count: dayCount + 1))
+            if dayStaffStart.count != dayCount + 1 {
+                dayStaffStart = [Int32](repeating: 0, count: dayCount + 1)
             }
-            dayStaffStart.removeAll(keepingCapacity: true)
-            staff.removeAll(keepingCapacity: true)
-            var index = 0
-            var dayKeys: [UInt64] = []
-            for day in 0..<visits.count {
-                dayStaffStart.append(Int32(staff.count))
-                dayKeys.removeAll(keepingCapacity: true)
-                while index < rows.count && Int(rows[index].day) - firstStored == day {
-                    let row = rows[index]
-                    if staff.count == Int(dayStaffStart[day]) || staff[staff.count - 1] != row.staff {
-                        staff.append(row.staff)
+            // Every place of `ordered` and `staff` used is written below; they grow only for a longer user.
+            if ordered.count < rowCount {
+                ordered.append(contentsOf: repeatElement(blank, count: rowCount - ordered.count))
+            }
+            if staff.count < rowCount { staff.append(contentsOf: repeatElement(0, count: rowCount - staff.count)) }
+            dayEnds.withUnsafeMutableBufferPointer { ends in
+                ordered.withUnsafeMutableBufferPointer { out in
+                    index.forEachRow(of: user) { row in ends[Int(row.day) - firstStored + 1] += 1 }
+                    for day in 0..<dayCount { ends[day + 1] += ends[day] }
+                    // ends[d] is now where day d starts; placing the rows moves it to where day d ends.
+                    index.forEachRow(of: user) { row in
+                        let day = Int(row.day) - firstStored
+                        out[Int(ends[day])] = row
+                        ends[day] += 1
                     }
-                    dayKeys.append(row.visit)
-                    index += 1
-                }
-                if !dayKeys.isEmpty {
-                    dayKeys.sort()
-                    var distinct = 1
-                    for k in 1..<dayKeys.count where dayKeys[k] != dayKeys[k - 1] { distinct += 1 }
-                    visits[day] = UInt16(min(distinct, Int(UInt16.max)))
+                    staff.withUnsafeMutableBufferPointer { staffOut in
+                        dayStaffStart.withUnsafeMutableBufferPointer { starts in
+                            visits.withUnsafeMutableBufferPointer { dailyVisits in
+                                var from = 0
+                                var staffCount = 0
+                                for day in 0..<dayCount {
+                                    let to = Int(ends[day])
+                                    starts[day] = Int32(staffCount)
+                                    var distinct = 0
+                                    if to > from {
+                                        let rowsOfDay = UnsafeMutableBufferPointer(rebasing: out[from..<to])
+                                        Self.sort(rowsOfDay) { $0.visit < $1.visit }
+                                        distinct = 1
+                                        for k in 1..<rowsOfDay.count where rowsOfDay[k].visit != rowsOfDay[k - 1].visit
+                                        {
+                                            distinct += 1
+                                        }
+                                        Self.sort(rowsOfDay) { $0.staff < $1.staff }
+                                        staffOut[staffCount] = rowsOfDay[0].staff
+                                        staffCount += 1
+                                        for k in 1..<rowsOfDay.count where rowsOfDay[k].staff != rowsOfDay[k - 1].staff
+                                        {
+                                            staffOut[staffCount] = rowsOfDay[k].staff
+                                            staffCount += 1
+                                        }
+                                    }
+                                    dailyVisits[day] = UInt16(min(distinct, Int(UInt16.max)))
+                                    from = to
+                                }
+                                starts[dayCount] = Int32(staffCount)
+                            }
+                        }
+                    }
                 }
             }
-            dayStaffStart.append(Int32(staff.count))
+        }
+
+        /// Sorts a day's rows: by insertion when there are few (the library sort's set-up costs more then).
+        @inline(__always)
+        static func sort(
+            _ rows: UnsafeMutableBufferPointer<CountedRow>, by less: (CountedRow, CountedRow) -> Bool
+        ) {
+            guard rows.count <= 24 else {
+                var all = rows
+                return all.sort(by: less)
+            }
+            for i in 1..<max(1, rows.count) {
+                let row = rows[i]
+                var j = i
+                while j > 0 && less(row, rows[j - 1]) {
+                    rows[j] = rows[j - 1]
+                    j -= 1
+                }
+                rows[j] = row
+            }
         }
     }
 
@@ -131,9 +187,40 @@ enum RollingWindows {
         return result
     }
 
-    /// The mean and median of a non-empty list of counts.
-    static func meanAndMedian(_ values: [Int]) -> (Double, Double) {
-        let summary = ProviderSummary(staffCounts: values)
-        return (summary.mean ?? 0, summary.median ?? 0)
+    /// The mean and median of a non-empty list of counts, as `ProviderSummary` computes them. Staff counts are
+    /// small, so a long list is counted into a histogram instead of sorted; a short one is sorted in place.
+    static func meanAndMedian(_ values: inout ArraySlice<Int32>) -> (Double, Double) {
+        let n = values.count
+        let sum = values.reduce(0) { $0 + Int($1) }
+        let mean = Double(sum) / Double(n)
+        guard let low = values.min(), let high = values.max() else { return (0, 0) }
+        // The values at sorted positions n / 2 − 1 and n / 2 (the median is one or their mean).
+        let lowerRank = (n - 1) / 2
+        let upperRank = n / 2
+        var lower = 0
+        var upper = 0
+        let span = Int(high) - Int(low) + 1
+        if n < 64 || span > 4 * n {
+            values.sort()
+            lower = Int(values[values.startIndex + lowerRank])
+            upper = Int(values[values.startIndex + upperRank])
+        } else {
+            var histogram = [Int](repeating: 0, count: span)
+            for value in values { histogram[Int(value) - Int(low)] += 1 }
+            var seen = 0
+            var foundLower = false
+            for (offset, count) in histogram.enumerated() where count > 0 {
+                seen += count
+                if !foundLower && seen > lowerRank {
+                    lower = Int(low) + offset
+                    foundLower = true
+                }
+                if seen > upperRank {
+                    upper = Int(low) + offset
+                    break
+                }
+            }
+        }
+        return (mean, n % 2 == 1 ? Double(upper) : Double(lower + upper) / 2)
     }
 }

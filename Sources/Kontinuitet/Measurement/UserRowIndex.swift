@@ -8,6 +8,8 @@ struct UserRowIndex: Sendable {
     private let chunks: [[CountedRow]]
     /// Per chunk, `users + 1` offsets: user `u`'s rows are `chunks[c][offsets[c][u] ..< offsets[c][u + 1]]`.
     private let offsets: [[Int32]]
+    /// The smallest and largest stored day of any row, or nil when there are no rows.
+    let dayRange: (Int, Int)?
 
     /// Remaps and sorts every chunk.
     ///
@@ -19,7 +21,7 @@ struct UserRowIndex: Sendable {
         threads: Int
     ) {
         self.users = users
-        let slots = ResultSlots<([CountedRow], [Int32])>(count: count)
+        let slots = ResultSlots<([CountedRow], [Int32], Int, Int)>(count: count)
         Parallel.forEach(count: count, threads: threads) { chunk in
             let rows = chunks.take(chunk) ?? []
             let (userMap, staffMap) = maps[chunk]
@@ -27,20 +29,29 @@ struct UserRowIndex: Sendable {
             for row in rows { counts[Int(userMap[Int(row.user)]) + 1] += 1 }
             for user in 0..<users { counts[user + 1] += counts[user] }
             var fill = counts
-            var sorted = [CountedRow](
-                repeating: CountedRow(user: 0, staff: 0, day: 0, minute: 0, visit: 0), count: rows.count)
-            for var row in rows {
-                let user = userMap[Int(row.user)]
-                row.user = user
-                row.staff = staffMap[Int(row.staff)]
-                sorted[Int(fill[Int(user)])] = row
-                fill[Int(user)] += 1
+            var low = Int.max
+            var high = Int.min
+            // Every place is written exactly once below, so the array is not initialised first.
+            let sorted = [CountedRow](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+                for var row in rows {
+                    let user = userMap[Int(row.user)]
+                    row.user = user
+                    row.staff = staffMap[Int(row.staff)]
+                    low = min(low, Int(row.day))
+                    high = max(high, Int(row.day))
+                    buffer.initializeElement(at: Int(fill[Int(user)]), to: row)
+                    fill[Int(user)] += 1
+                }
+                initialized = rows.count
             }
-            slots.set(chunk, (sorted, counts))
+            slots.set(chunk, (sorted, counts, low, high))
         }
         let results = slots.values()
         self.chunks = results.map(\.0)
         self.offsets = results.map(\.1)
+        let low = results.map(\.2).min() ?? Int.max
+        let high = results.map(\.3).max() ?? Int.min
+        dayRange = low <= high ? (low, high) : nil
     }
 
     /// Replaces the contents of `rows` with every counted row of `user`, in input order.
@@ -53,16 +64,30 @@ struct UserRowIndex: Sendable {
         }
     }
 
-    /// The smallest and largest stored day of any row, or nil when there are no rows.
-    func dayRange() -> (Int, Int)? {
-        var low = Int.max
-        var high = Int.min
-        for chunk in chunks {
-            for row in chunk {
-                low = min(low, Int(row.day))
-                high = max(high, Int(row.day))
+    /// Replaces the contents of `rows` with the counted rows of `user` whose day is in `days`, in input order.
+    func gather(_ user: Int, days: Range<Int>, into rows: inout [CountedRow]) {
+        rows.removeAll(keepingCapacity: true)
+        forEachRow(of: user) { row in
+            if days.contains(Int(row.day)) { rows.append(row) }
+        }
+    }
+
+    /// The number of counted rows of `user`.
+    func rowCount(of user: Int) -> Int {
+        chunks.indices.reduce(0) { $0 + Int(offsets[$1][user + 1] - offsets[$1][user]) }
+    }
+
+    /// Calls `body` with every counted row of `user`, in input order, without copying them.
+    @inline(__always)
+    func forEachRow(of user: Int, _ body: (CountedRow) -> Void) {
+        for chunk in chunks.indices {
+            let from = Int(offsets[chunk][user])
+            let to = Int(offsets[chunk][user + 1])
+            guard to > from else { continue }
+            chunks[chunk].withUnsafeBufferPointer { rows in
+                for position in from..<to { body(rows[position]) }
             }
         }
-        return low <= high ? (low, high) : nil
     }
+
 }

@@ -160,6 +160,7 @@ struct VisitLogScanner {
         var lastBirthDay = Int32.min
         var rawStaff = ByteInterner(capacity: 1024)
         var staffOfRaw: [Int32] = []
+        var staffCache = ShortKeyCache()
         var clock = WallClockReader()
         var outsidePeriod = 0
         // Only the fields up to the last column used are split.
@@ -168,10 +169,8 @@ struct VisitLogScanner {
                 p.provider, p.unit, p.user, p.staff, p.start, p.visit, p.category, p.role, p.sortName,
                 p.birthDate,
             ].max().map { $0 + 1 } ?? 1
-        var categoryCache = ByteInterner(capacity: 32)
-        var categoryExcluded: [Bool] = []
-        var roleCache = ByteInterner(capacity: 32)
-        var roleExcluded: [Bool] = []
+        var categoryExcluded = ValueMemo()
+        var roleExcluded = ValueMemo()
         var position = start
         var line = firstLine
         var lines = 0
@@ -322,21 +321,17 @@ struct VisitLogScanner {
             if p.category >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.category)),
                 !value.isEmpty
             {
-                let id = Int(categoryCache.intern(value))
-                if id == categoryExcluded.count {
-                    categoryExcluded.append(ExclusionRule.isExcludedCategory(TextDecoding.string(value)))
+                let excluded = categoryExcluded.answer(value) {
+                    ExclusionRule.isExcludedCategory(TextDecoding.string($0))
                 }
-                if categoryExcluded[id] {
+                if excluded {
                     if inPeriod { out.accounting.excluded[.excludedCategory, default: 0] += 1 }
                     continue
                 }
             }
             if p.role >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.role)), !value.isEmpty {
-                let id = Int(roleCache.intern(value))
-                if id == roleExcluded.count {
-                    roleExcluded.append(ExclusionRule.isExcludedRole(TextDecoding.string(value)))
-                }
-                if roleExcluded[id] {
+                let excluded = roleExcluded.answer(value) { ExclusionRule.isExcludedRole(TextDecoding.string($0)) }
+                if excluded {
                     if inPeriod { out.accounting.excluded[.excludedRole, default: 0] += 1 }
                     continue
                 }
@@ -348,13 +343,21 @@ struct VisitLogScanner {
                 continue
             }
             // Rules 4, 5, 7: the visit and the staff member.
-            let rawStaffID = Int(rawStaff.intern(staffField))
-            if rawStaffID == staffOfRaw.count {
-                scratch.removeAll()
-                IdentifierNormalization.appendNormalized(staffField, foldCase: true, to: &scratch)
-                staffOfRaw.append(out.staff.intern(scratch.bytes))
+            let staff: Int32
+            let staffKey = ShortKey(staffField)
+            let staffGroup = Int(out.traces[Int(user)].provider)
+            if let staffKey, let cached = staffCache.id(of: staffKey, group: staffGroup) {
+                staff = cached
+            } else {
+                let rawStaffID = Int(rawStaff.intern(staffField))
+                if rawStaffID == staffOfRaw.count {
+                    scratch.removeAll()
+                    IdentifierNormalization.appendNormalized(staffField, foldCase: true, to: &scratch)
+                    staffOfRaw.append(out.staff.intern(scratch.bytes))
+                }
+                staff = staffOfRaw[rawStaffID]
+                if let staffKey { staffCache.store(staffKey, staff, group: staffGroup) }
             }
-            let staff = staffOfRaw[rawStaffID]
             let visitField = p.visit >= 0 ? IdentifierNormalization.trimmed(fields.field(p.visit)) : fields.field(-1)
             let visit =
                 visitField.isEmpty

@@ -87,7 +87,24 @@ final class RollingTests: XCTestCase {
 
     func testMonthlySeriesPoolsTheWindowsOfTheMonth() {
         // Two windows in one month with values [10, 20] and [30]: pooled mean 20, median 20.
-        XCTAssertEqual(RollingWindows.meanAndMedian([10, 20, 30]).0, 20)
-        XCTAssertEqual(RollingWindows.meanAndMedian([10, 20, 30]).1, 20)
+        var odd: ArraySlice<Int32> = [30, 10, 20]
+        XCTAssertEqual(RollingWindows.meanAndMedian(&odd).0, 20)
+        XCTAssertEqual(RollingWindows.meanAndMedian(&odd).1, 20)
+        var even: ArraySlice<Int32> = [7, 1, 4, 3]
+        XCTAssertEqual(RollingWindows.meanAndMedian(&even).0, 3.75)
+        XCTAssertEqual(RollingWindows.meanAndMedian(&even).1, 3.5)
+    }
+
+    /// Long lists (counted into a histogram) give ProviderSummary's mean and median, odd and even lengths.
+    func testMeanAndMedianOfLongListsEqualTheProviderSummary() {
+        var generator = SplitMix64(seed: 5)
+        for length in [63, 64, 65, 200, 1001, 5000] {
+            let values = (0..<length).map { _ in Int(generator.next() % 40) + (length % 2 == 0 ? 3 : 0) }
+            var slice = ArraySlice(values.map { Int32($0) })
+            let (mean, median) = RollingWindows.meanAndMedian(&slice)
+            let summary = ProviderSummary(staffCounts: values)
+            XCTAssertEqual(mean, summary.mean, "length \(length)")
+            XCTAssertEqual(median, summary.median, "length \(length)")
+        }
     }
 }

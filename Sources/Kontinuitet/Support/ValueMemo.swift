@@ -1,0 +1,115 @@
+/// A byte string of at most 16 bytes held in two words, so that equality is three integer comparisons.
+///
+/// From 8 bytes on, the first and the last eight bytes (overlapping when shorter than 16) and the length
+/// determine the string; shorter strings are packed into the first word.
+struct ShortKey: Equatable {
+    let length: Int
+    let head: UInt64
+    let tail: UInt64
+
+    /// A key no byte string has (an empty cache entry).
+    static let none = ShortKey(length: -1, head: 0, tail: 0)
+
+    private init(length: Int, head: UInt64, tail: UInt64) {
+        self.length = length
+        self.head = head
+        self.tail = tail
+    }
+
+    /// The key of `bytes`, or nil when they are longer than 16 bytes.
+    @inline(__always)
+    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n <= 16 else { return nil }
+        length = n
+        guard n > 0, let base = bytes.baseAddress else {
+            head = 0
+            tail = 0
+            return
+        }
+        let raw = UnsafeRawPointer(base)
+        if n >= 8 {
+            head = raw.loadUnaligned(as: UInt64.self)
+            tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            var word: UInt64 = 0
+            for i in 0..<n { word |= UInt64(base[i]) << UInt64(8 * i) }
+            head = word
+            tail = 0
+        }
+    }
+}
+
+/// Remembers a yes/no answer per distinct raw value of a column with few values (a visit's category, a staff
+/// member's role), so the answer is computed once per value and looked up without hashing on every row.
+struct ValueMemo {
+    private var keys: [ShortKey] = []
+    private var answers: [Bool] = []
+    private var longValues = ByteInterner(capacity: 16)
+    private var longAnswers: [Bool] = []
+    /// Values beyond this many short ones go to the interner (a column with many values is unusual).
+    private static let shortCapacity = 32
+
+    /// The answer for `value`, computed by `compute` the first time the value is seen.
+    @inline(__always)
+    mutating func answer(_ value: UnsafeBufferPointer<UInt8>, _ compute: (UnsafeBufferPointer<UInt8>) -> Bool)
+        -> Bool
+    {
+        if let key = ShortKey(value) {
+            for index in keys.indices where keys[index] == key { return answers[index] }
+            if keys.count < Self.shortCapacity {
+                let result = compute(value)
+                keys.append(key)
+                answers.append(result)
+                return result
+            }
+        }
+        let id = Int(longValues.intern(value))
+        if id == longAnswers.count { longAnswers.append(compute(value)) }
+        return longAnswers[id]
+    }
+}
+
+/// A direct-mapped cache of ids for keys of at most 16 bytes, in front of a `ByteInterner`: one table read and
+/// three comparisons instead of a hash table's several dependent reads. A collision just replaces the entry.
+///
+/// Keys are cached per group (the staff ids of one provider, say): a group's entries lie together, so the rows
+/// of one provider, which come together in a log, hit a small part of the table that stays in the CPU's cache.
+struct ShortKeyCache {
+    private var keys: [ShortKey] = []
+    private var ids: [Int32] = []
+    private let bits: Int
+    private let shift: UInt64
+
+    /// A cache of `1 << bits` entries per group.
+    init(bits: Int = 9) {
+        self.bits = bits
+        shift = UInt64(64 - bits)
+    }
+
+    @inline(__always)
+    private func slot(_ key: ShortKey, group: Int) -> Int {
+        let mixed = (key.head ^ (key.tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(key.length)) &* 0x9E37_79B9_7F4A_7C15
+        return group << bits | Int(truncatingIfNeeded: mixed >> shift)
+    }
+
+    /// The id stored for `key` in `group`, if any.
+    @inline(__always)
+    func id(of key: ShortKey, group: Int) -> Int32? {
+        let index = slot(key, group: group)
+        return index < keys.count && keys[index] == key ? ids[index] : nil
+    }
+
+    /// Stores `id` for `key` in `group` (`group` ≥ 0).
+    @inline(__always)
+    mutating func store(_ key: ShortKey, _ id: Int32, group: Int) {
+        let index = slot(key, group: group)
+        if index >= keys.count {
+            let size = (group + 1) << bits
+            keys.append(contentsOf: repeatElement(ShortKey.none, count: size - keys.count))
+            ids.append(contentsOf: repeatElement(-1, count: size - ids.count))
+        }
+        keys[index] = key
+        ids[index] = id
+    }
+}

@@ -1,0 +1,59 @@
+import XCTest
+
+@testable import Kontinuitet
+
+/// The small caches in front of interning and exclusion rules on the hot path.
+final class ValueMemoTests: XCTestCase {
+    private func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    func testShortKeysAreEqualExactlyForEqualStrings() {
+        let alphabet = ["a", "b"]
+        var strings: Set<String> = [""]
+        for length in 1...16 {
+            for variant in 0..<3 {
+                strings.insert(String((0..<length).map { Character(alphabet[($0 + variant) % 2]) }))
+            }
+        }
+        strings.insert("Omvårdnad")  // 10 bytes, a two-byte letter
+        strings.insert("Omvårdnaa")
+        let keys = strings.map { text in (text, withBytes(text) { ShortKey($0) }) }
+        for (a, keyA) in keys {
+            XCTAssertNotNil(keyA, a)
+            for (b, keyB) in keys { XCTAssertEqual(keyA == keyB, a == b, "\(a) / \(b)") }
+        }
+        XCTAssertNil(withBytes("seventeen bytes!!") { ShortKey($0) })
+    }
+
+    func testValueMemoComputesOncePerValueAndAnswersLongAndManyValues() {
+        var memo = ValueMemo()
+        var computed: [String] = []
+        let values = (0..<40).map { "värde \($0)" } + ["ett mycket långt värde över sexton byte"]
+        for round in 0..<3 {
+            for value in values {
+                let answer = withBytes(value) { bytes in
+                    memo.answer(bytes) { raw in
+                        computed.append(String(decoding: raw, as: UTF8.self))
+                        return raw.count % 2 == 0
+                    }
+                }
+                XCTAssertEqual(answer, value.utf8.count % 2 == 0, "round \(round): \(value)")
+            }
+        }
+        XCTAssertEqual(computed, values)
+    }
+
+    func testShortKeyCacheKeepsGroupsApart() {
+        var cache = ShortKeyCache(bits: 4)
+        let key = withBytes("S0007") { ShortKey($0) }!
+        XCTAssertNil(cache.id(of: key, group: 0))
+        cache.store(key, 7, group: 2)
+        XCTAssertEqual(cache.id(of: key, group: 2), 7)
+        XCTAssertNil(cache.id(of: key, group: 0))
+        XCTAssertNil(cache.id(of: key, group: 5))
+        cache.store(key, 9, group: 0)
+        XCTAssertEqual(cache.id(of: key, group: 0), 9)
+        XCTAssertEqual(cache.id(of: key, group: 2), 7)
+    }
+}
