@@ -12,8 +12,28 @@ struct CountedRow {
     var day: UInt16
     /// Minute of the day the row starts (0…1439), to order visits.
     var minute: UInt16
+    /// The `VisitIdentity` key in two halves: with no 8-byte field the row takes 20 bytes, not 24 (a rolling year
+    /// keeps every counted row).
+    private var visitLow: UInt32
+    private var visitHigh: UInt32
+
     /// `VisitIdentity` key, unique within a user and a day.
-    var visit: UInt64
+    var visit: UInt64 {
+        get { UInt64(visitHigh) << 32 | UInt64(visitLow) }
+        set {
+            visitLow = UInt32(truncatingIfNeeded: newValue)
+            visitHigh = UInt32(truncatingIfNeeded: newValue >> 32)
+        }
+    }
+
+    init(user: Int32, staff: Int32, day: UInt16, minute: UInt16, visit: UInt64) {
+        self.user = user
+        self.staff = staff
+        self.day = day
+        self.minute = minute
+        visitLow = UInt32(truncatingIfNeeded: visit)
+        visitHigh = UInt32(truncatingIfNeeded: visit >> 32)
+    }
 }
 
 /// What one chunk learnt about one user.
