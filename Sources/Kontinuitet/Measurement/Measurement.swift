@@ -563,29 +563,32 @@ public enum VisitLogMeasurement {
         let monthBuckets = (starts: monthStarts, values: monthValues)
         let names = providerNames
         let monthLabels = monthNames
+        /// The number, mean and median of one bucket's staff counts; nil for an empty bucket.
+        @Sendable func summary(_ buckets: (starts: [Int], values: [Int32]), _ bucket: Int) -> (
+            count: Int, mean: Double, median: Double
+        )? {
+            var values = buckets.values[buckets.starts[bucket]..<buckets.starts[bucket + 1]]
+            guard !values.isEmpty else { return nil }
+            let (mean, median) = RollingWindows.meanAndMedian(&values)
+            return (values.count, mean, median)
+        }
         Parallel.forEach(count: providerOrder.count, threads: options.threads) { position in
             let provider = providerOrder[position]
             var windows: [RollingWindowFigure] = []
             var monthFigures: [RollingMonthFigure] = []
             for start in 0..<starts {
-                let bucket = provider * starts + start
-                var values = windowBuckets.values[windowBuckets.starts[bucket]..<windowBuckets.starts[bucket + 1]]
-                guard !values.isEmpty else { continue }
-                let (mean, median) = RollingWindows.meanAndMedian(&values)
+                guard let figure = summary(windowBuckets, provider * starts + start) else { continue }
                 windows.append(
                     RollingWindowFigure(
                         provider: names[provider], windowStart: CivilDate(dayNumber: firstDay + start),
-                        measuredUsers: values.count, mean: mean, median: median))
+                        measuredUsers: figure.count, mean: figure.mean, median: figure.median))
             }
             for month in monthLabels.indices {
-                let bucket = provider * monthCount + month
-                var values = monthBuckets.values[monthBuckets.starts[bucket]..<monthBuckets.starts[bucket + 1]]
-                guard !values.isEmpty else { continue }
-                let (mean, median) = RollingWindows.meanAndMedian(&values)
+                guard let figure = summary(monthBuckets, provider * monthCount + month) else { continue }
                 monthFigures.append(
                     RollingMonthFigure(
-                        provider: names[provider], month: monthLabels[month], userWindows: values.count, mean: mean,
-                        median: median))
+                        provider: names[provider], month: monthLabels[month], userWindows: figure.count,
+                        mean: figure.mean, median: figure.median))
             }
             figures.set(position, (windows, monthFigures))
         }
