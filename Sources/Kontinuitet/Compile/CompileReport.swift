@@ -76,9 +76,8 @@ struct CompileReport {
             "Resultat per nivå", id: "resultat",
             [
                 table.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "Alla medelvärden är viktade per brukare: medelvärdet över alla brukare i nivån, inte "
+                .note(
+                    "Alla medelvärden är viktade per brukare: medelvärdet över alla brukare i nivån, inte "
                         + "medelvärdet av utförarnas medelvärden. Stadsdel avser hemtjänst i kommunal regi."),
             ])
     }
@@ -145,9 +144,8 @@ struct CompileReport {
             "Återkoppling till utförarna", id: "aterkoppling",
             [
                 table.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "Färre personal per brukare är bättre kontinuitet. \"Bättre\" eller \"sämre\" när skillnaden "
+                .note(
+                    "Färre personal per brukare är bättre kontinuitet. \"Bättre\" eller \"sämre\" när skillnaden "
                         + "är minst \(ReportFormat.decimal(csv: CSVWriter.format(FeedbackRow.threshold, places: 1))) "
                         + "personal; annars \"som jämförelsen\". Gruppen är utförare av samma typ (kommunal/privat)."),
             ])

@@ -53,8 +53,7 @@ struct TimeReportPage {
             "Fördelad och utförd tid per månad", id: "manader",
             [
                 chart.node(),
-                .element(
-                    "p", ["class": "note"], text: "Summan över alla utförare. Tabellen nedan visar varje utförare."),
+                .note("Summan över alla utförare. Tabellen nedan visar varje utförare."),
             ])
     }
 
@@ -84,9 +83,8 @@ struct TimeReportPage {
             "Per utförare och månad", id: "tabell",
             [
                 table.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "Utförd tid är verklig tid mellan in- och utcheckning (rätt över sommartidsbytet); ett besök "
+                .note(
+                    "Utförd tid är verklig tid mellan in- och utcheckning (rätt över sommartidsbytet); ett besök "
                         + "över midnatt eller ett månadsskifte delas vid gränsen. Dubbelbemanning räknar båda "
                         + "medarbetarnas tid. Utförandegrad: utförd tid som andel av beviljad tid."),
             ])

@@ -20,12 +20,17 @@ indirect enum HTMLNode {
             children: children)
     }
 
-    /// An element holding only text.
     /// A report section: `<section id="…">` with an `<h2>` heading and the content.
     static func section(_ heading: String, id: String, _ content: [HTMLNode]) -> HTMLNode {
         .element("section", ["id": id], [.element("h2", text: heading)] + content)
     }
 
+    /// An explanatory paragraph under a table or chart: `<p class="note">`.
+    static func note(_ text: String) -> HTMLNode {
+        .element("p", ["class": "note"], text: text)
+    }
+
+    /// An element holding only text.
     static func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String)
         -> HTMLNode
     {

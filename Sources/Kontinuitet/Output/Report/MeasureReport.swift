@@ -212,9 +212,8 @@ struct MeasureReport {
             "Resultat per utförare", id: "utforare",
             [
                 table.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "Medelvärde, median, lägst och högst avser antal personal per brukare i urvalet. "
+                .note(
+                    "Medelvärde, median, lägst och högst avser antal personal per brukare i urvalet. "
                         + "\(Self.cityLabel): alla brukare i urvalet hos alla utförare, där varje brukare väger lika."),
             ])
     }
@@ -268,9 +267,7 @@ struct MeasureReport {
             return HTMLNode.section(
                 "Utförarna jämförda", id: "jamforelse",
                 [
-                    .element(
-                        "p", ["class": "note"],
-                        text: "Ingen utförare har tillräckligt många mätta brukare för att redovisas i diagrammet.")
+                    .note("Ingen utförare har tillräckligt många mätta brukare för att redovisas i diagrammet.")
                 ])
         }
         let chart = SVGBarChart(
@@ -387,9 +384,8 @@ struct MeasureReport {
             "Kontinuitetsindex", id: "index",
             [
                 table.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "Medelvärden över brukarna i urvalet, 0–1 där 1 är störst kontinuitet. COC (Bice–Boxerman): "
+                .note(
+                    "Medelvärden över brukarna i urvalet, 0–1 där 1 är störst kontinuitet. COC (Bice–Boxerman): "
                         + "hur koncentrerade besöken är till få personer. UPC: andelen besök av den vanligaste "
                         + "personen. SECON: andelen på varandra följande besök med samma person. Tre vanligaste: "
                         + "andelen besök av de tre vanligaste. Formler och källor: docs/indices.md."),
@@ -490,9 +486,8 @@ struct MeasureReport {
             "Året runt", id: "aret-runt",
             [
                 chart.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "Samma regler som Kolada-måttet, för varje 14-dagarsperiod som börjar på en dag i "
+                .note(
+                    "Samma regler som Kolada-måttet, för varje 14-dagarsperiod som börjar på en dag i "
                         + "underlaget (\(ReportFormat.dateRange(rolling.firstDay, rolling.lastDay))). Kurvan visar "
                         + "medelvärdet för alla mätta brukare i staden per startdag; den markerade dagen är starten "
                         + "på Koladas mätperiod. Alla mätta brukare räknas, utan urval."),
@@ -519,9 +514,7 @@ struct MeasureReport {
             "Brukare i mätningen", id: "brukare",
             [
                 table.node(),
-                .element(
-                    "p", ["class": "note"],
-                    text: "En brukare som fått hemtjänst av flera utförare räknas en gång hos varje utförare."),
+                .note("En brukare som fått hemtjänst av flera utförare räknas en gång hos varje utförare."),
             ])
     }
 
