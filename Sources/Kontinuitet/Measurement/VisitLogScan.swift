@@ -167,6 +167,8 @@ struct VisitLogScanner {
         let scanner = CSVScanner(delimiter: file.delimiter)
         let fields = CSVFieldSplitter()
         var scratch = ByteScratch(capacity: 256)
+        // The raw provider–user key of a row, apart from `scratch` where its normalised form is built.
+        var rawKey = ByteScratch(capacity: 128)
         var lastUnitRaw = ByteScratch(capacity: 64)
         var lastUnit: Int32 = -1
         // Raw-byte caches in front of normalisation and interning: logs list a user's rows together, so the
@@ -174,12 +176,10 @@ struct VisitLogScanner {
         var lastProviderRaw = ByteScratch(capacity: 64)
         var lastUserRaw = ByteScratch(capacity: 64)
         var lastUser: Int32 = -1
-        var rawUsers = ByteInterner(capacity: 1024)
-        var userOfRaw: [Int32] = []
+        var userOfRaw = InternedMemo<Int32>(capacity: 1024)
         var lastBirthRaw = ByteScratch(capacity: 16)
         var lastBirthDay = Int32.min
-        var rawStaff = ByteInterner(capacity: 1024)
-        var staffOfRaw: [Int32] = []
+        var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffCache = ShortKeyCache()
         var clock = WallClockReader()
         var outsidePeriod = 0
@@ -282,12 +282,11 @@ struct VisitLogScanner {
             {
                 user = lastUser
             } else {
-                scratch.removeAll()
-                scratch.append(providerField)
-                scratch.append(0x1F)
-                scratch.append(userField)
-                let rawUserID = Int(rawUsers.intern(scratch.bytes))
-                if rawUserID == userOfRaw.count {
+                rawKey.removeAll()
+                rawKey.append(providerField)
+                rawKey.append(0x1F)
+                rawKey.append(userField)
+                user = userOfRaw.value(rawKey.bytes) { _ in
                     scratch.removeAll()
                     IdentifierNormalization.appendNormalized(providerField, foldCase: false, to: &scratch)
                     let providerLength = scratch.count
@@ -297,9 +296,8 @@ struct VisitLogScanner {
                     if Int(id) == out.traces.count {
                         out.traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
                     }
-                    userOfRaw.append(id)
+                    return id
                 }
-                user = userOfRaw[rawUserID]
                 lastProviderRaw.removeAll()
                 lastProviderRaw.append(providerField)
                 lastUserRaw.removeAll()
@@ -369,13 +367,11 @@ struct VisitLogScanner {
             if let staffKey, let cached = staffCache.id(of: staffKey, group: staffGroup) {
                 staff = cached
             } else {
-                let rawStaffID = Int(rawStaff.intern(staffField))
-                if rawStaffID == staffOfRaw.count {
+                staff = staffOfRaw.value(staffField) { raw in
                     scratch.removeAll()
-                    IdentifierNormalization.appendNormalized(staffField, foldCase: true, to: &scratch)
-                    staffOfRaw.append(out.staff.intern(scratch.bytes))
+                    IdentifierNormalization.appendNormalized(raw, foldCase: true, to: &scratch)
+                    return out.staff.intern(scratch.bytes)
                 }
-                staff = staffOfRaw[rawStaffID]
                 if let staffKey { staffCache.store(staffKey, staff, group: staffGroup) }
             }
             let visitField = p.visit >= 0 ? IdentifierNormalization.trimmed(fields.field(p.visit)) : fields.field(-1)

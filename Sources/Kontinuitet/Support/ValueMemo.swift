@@ -40,13 +40,29 @@ struct ShortKey: Equatable {
     }
 }
 
+/// A value computed once per distinct byte string: the strings are interned and each id's value kept, so a
+/// string seen before costs one hash lookup (raw spellings of ids mapped to normalised ids, say).
+struct InternedMemo<Value> {
+    private var keys: ByteInterner
+    private var values: [Value] = []
+
+    init(capacity: Int = 64) { keys = ByteInterner(capacity: capacity) }
+
+    /// The value for `key`, computed by `compute` the first time the key is seen.
+    @inline(__always)
+    mutating func value(_ key: UnsafeBufferPointer<UInt8>, _ compute: (UnsafeBufferPointer<UInt8>) -> Value) -> Value {
+        let id = Int(keys.intern(key))
+        if id == values.count { values.append(compute(key)) }
+        return values[id]
+    }
+}
+
 /// Remembers a yes/no answer per distinct raw value of a column with few values (a visit's category, a staff
 /// member's role), so the answer is computed once per value and looked up without hashing on every row.
 struct ValueMemo {
     private var keys: [ShortKey] = []
     private var answers: [Bool] = []
-    private var longValues = ByteInterner(capacity: 16)
-    private var longAnswers: [Bool] = []
+    private var longValues = InternedMemo<Bool>(capacity: 16)
     /// Values beyond this many short ones go to the interner (a column with many values is unusual).
     private static let shortCapacity = 32
 
@@ -64,9 +80,7 @@ struct ValueMemo {
                 return result
             }
         }
-        let id = Int(longValues.intern(value))
-        if id == longAnswers.count { longAnswers.append(compute(value)) }
-        return longAnswers[id]
+        return longValues.value(value, compute)
     }
 }
 
