@@ -108,11 +108,8 @@ public struct CSVFile: @unchecked Sendable {
         }
         guard position < bytes.count else { return nil }
         let delimiter = forcedDelimiter ?? guessDelimiter(bytes, from: position)
-        let scanner = CSVScanner(delimiter: delimiter)
-        let bounds = scanner.bounds(of: position, in: bytes)
         let splitter = CSVFieldSplitter()
-        splitter.split(
-            bytes, start: position, end: bounds.contentEnd, delimiter: delimiter, hasQuotes: bounds.hasQuotes)
+        let bounds = splitter.splitRecord(bytes, start: position, scanner: CSVScanner(delimiter: delimiter))
         let header = (0..<splitter.count).map { splitter.string($0) }
         return Detected(
             delimiter: delimiter, encoding: encoding, header: header, headerLine: line, headerLines: bounds.lines,
@@ -171,7 +168,7 @@ extension CSVFile {
             var position = bodyStart
             var line = bodyLine
             while position < bytes.count {
-                let bounds = scanner.bounds(of: position, in: bytes)
+                let bounds = splitter.splitRecord(bytes, start: position, scanner: scanner)
                 let recordStart = position
                 let recordLine = line
                 position = bounds.next
@@ -187,9 +184,6 @@ extension CSVFile {
                     continue
                 }
                 if bounds.contentEnd == recordStart { continue }
-                splitter.split(
-                    bytes, start: recordStart, end: bounds.contentEnd, delimiter: delimiter,
-                    hasQuotes: bounds.hasQuotes)
                 if splitter.isBlank {
                     blank()
                     continue

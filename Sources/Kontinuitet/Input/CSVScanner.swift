@@ -257,18 +257,18 @@ final class CSVFieldSplitter {
 
     /// Finds the record that starts at `start` and splits it: in one pass over its bytes when it is plain (every
     /// quote opens a field and closes it right before a delimiter or the line break, with no `""` or line break
-    /// inside), else with `CSVScanner.bounds(of:in:)` and `split`. The result is the same either way; without an
-    /// unterminated quote, the fields are split (at most `limit` of them on the careful path).
+    /// inside), else with `CSVScanner.bounds(of:in:)` and `split`. The result is the same either way. With an
+    /// unterminated quote the record is its first line, and that line is what is split. At most `limit` fields
+    /// are split on the careful path.
+    @discardableResult
     func splitRecord(
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, scanner: CSVScanner, limit: Int = Int.max
     ) -> RecordBounds {
         if let bounds = splitPlainRecord(buffer, start: start, delimiter: scanner.delimiter) { return bounds }
         let bounds = scanner.bounds(of: start, in: buffer)
-        if !bounds.unterminatedQuote {
-            split(
-                buffer, start: start, end: bounds.contentEnd, delimiter: scanner.delimiter,
-                hasQuotes: bounds.hasQuotes, limit: limit)
-        }
+        split(
+            buffer, start: start, end: bounds.contentEnd, delimiter: scanner.delimiter, hasQuotes: bounds.hasQuotes,
+            limit: limit)
         return bounds
     }
 

@@ -174,10 +174,7 @@ public enum VisitLogMeasurement {
                     position = next
                 }
                 guard position < bytes.count else { break }
-                let bounds = scanner.bounds(of: position, in: bytes)
-                fields.split(
-                    bytes, start: position, end: bounds.contentEnd, delimiter: file.delimiter,
-                    hasQuotes: bounds.hasQuotes)
+                fields.splitRecord(bytes, start: position, scanner: scanner)
                 if let wall = TimestampParser.wallClockSeconds(fields.field(startColumn)) {
                     years.append(CivilDate(dayNumber: Stockholm.floorDiv(wall, 86_400)).year)
                 }
