@@ -54,16 +54,6 @@ struct UserRowIndex: Sendable {
         dayRange = low <= high ? (low, high) : nil
     }
 
-    /// Replaces the contents of `rows` with every counted row of `user`, in input order.
-    func gather(_ user: Int, into rows: inout [CountedRow]) {
-        rows.removeAll(keepingCapacity: true)
-        for chunk in chunks.indices {
-            let from = Int(offsets[chunk][user])
-            let to = Int(offsets[chunk][user + 1])
-            if to > from { rows.append(contentsOf: chunks[chunk][from..<to]) }
-        }
-    }
-
     /// Replaces the contents of `rows` with the counted rows of `user` whose day is in `days`, in input order.
     func gather(_ user: Int, days: Range<Int>, into rows: inout [CountedRow]) {
         rows.removeAll(keepingCapacity: true)

@@ -141,7 +141,7 @@ struct VisitLogScanner {
     private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         guard let x = a.baseAddress, let y = b.baseAddress else { return true }
-        return memcmp(x, y, a.count) == 0
+        return ByteInterner.equal(x, y, count: a.count)
     }
 
     /// Scans the records that start in `[start, end)` of `bytes`; `firstLine` is the line number of the first.

@@ -109,23 +109,29 @@ struct ByteInterner {
         if length == 0 { return true }
         return arena.withUnsafeBufferPointer { stored in
             guard let a = stored.baseAddress, let b = key.baseAddress else { return false }
-            // Inline, eight bytes at a time: ids are short, and a `memcmp` call costs more than comparing them.
-            let x = UnsafeRawPointer(a + start)
-            let y = UnsafeRawPointer(b)
-            var i = 0
-            while i + 8 <= length {
-                guard
-                    x.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                        == y.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                else { return false }
-                i += 8
-            }
-            while i < length {
-                guard a[start + i] == b[i] else { return false }
-                i += 1
-            }
-            return true
+            return Self.equal(a + start, b, count: length)
         }
+    }
+
+    /// Equality of `count` bytes, inline and eight bytes at a time: ids are short, and a `memcmp` call costs more
+    /// than comparing them.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let x = UnsafeRawPointer(a)
+        let y = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= count {
+            guard
+                x.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    == y.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            else { return false }
+            i += 8
+        }
+        while i < count {
+            guard a[i] == b[i] else { return false }
+            i += 1
+        }
+        return true
     }
 
     private mutating func grow() {
