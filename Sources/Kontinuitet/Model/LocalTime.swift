@@ -64,9 +64,8 @@ struct WallClockReader: ~Copyable {
         )
         guard let time = Self.timeOfDay(b) else { return TimestampParser.wallClockSeconds(raw) }
         if let dayStart, key == prefix { return dayStart + time }
-        guard let parsed = TimestampParser.parse(raw), parsed.utc == nil else {
-            return TimestampParser.wallClockSeconds(raw)
-        }
+        guard let parsed = TimestampParser.parse(raw) else { return nil }
+        guard parsed.utc == nil else { return parsed.wall }
         prefix = key
         dayStart = parsed.wall - time
         return parsed.wall
