@@ -422,7 +422,7 @@ public enum VisitLogMeasurement {
             var rows: [CountedRow] = []
             for user in lo..<hi {
                 index.gather(user, days: periodOffset..<periodOffset + PeriodWindow.length, into: &rows)
-                out.append(countsOfOneUser(&rows, periodOffset: periodOffset))
+                out.append(countsOfOneUser(rows, periodOffset: periodOffset))
             }
             slots.set(partition, out)
         }
@@ -430,28 +430,39 @@ public enum VisitLogMeasurement {
     }
 
     /// Rule 4 (distinct visits per day), rule 7 (distinct staff) and the continuity indices of one user's counted
-    /// rows of the period.
-    static func countsOfOneUser(_ rows: inout [CountedRow], periodOffset: Int) -> UserCounts {
+    /// rows of the period, given in input order.
+    ///
+    /// Visits are put in time order by day and start minute (the earliest row's); visits that start in the same
+    /// minute keep the order in which their first rows appear in the input, so the order never depends on how visit
+    /// ids hash (docs/indices.md).
+    static func countsOfOneUser(_ rows: [CountedRow], periodOffset: Int) -> UserCounts {
         var daily = [Int](repeating: 0, count: PeriodWindow.length)
-        rows.sort { a, b in
+        var order = Array(rows.indices)
+        order.sort { i, j in
+            let a = rows[i]
+            let b = rows[j]
             if a.day != b.day { return a.day < b.day }
             if a.visit != b.visit { return a.visit < b.visit }
-            return a.staff < b.staff
+            if a.staff != b.staff { return a.staff < b.staff }
+            return i < j
         }
-        // Visits: runs of equal (day, visit); each with its first minute and distinct staff.
-        var visits: [(day: UInt16, minute: UInt16, key: UInt64, staff: [Int32])] = []
+        // Visits: runs of equal (day, visit); each with its first minute, its first row and its distinct staff.
+        var visits: [(day: UInt16, minute: UInt16, first: Int, staff: [Int32])] = []
         var start = 0
-        while start < rows.count {
+        while start < order.count {
+            let head = rows[order[start]]
             var end = start + 1
-            var minute = rows[start].minute
-            var staff = [rows[start].staff]
-            while end < rows.count && rows[end].day == rows[start].day && rows[end].visit == rows[start].visit {
-                minute = min(minute, rows[end].minute)
-                if rows[end].staff != staff[staff.count - 1] { staff.append(rows[end].staff) }
+            var minute = head.minute
+            var first = order[start]
+            var staff = [head.staff]
+            while end < order.count, case let row = rows[order[end]], row.day == head.day && row.visit == head.visit {
+                minute = min(minute, row.minute)
+                first = min(first, order[end])
+                if row.staff != staff[staff.count - 1] { staff.append(row.staff) }
                 end += 1
             }
-            visits.append((rows[start].day, minute, rows[start].visit, staff))
-            daily[Int(rows[start].day) - periodOffset] += 1
+            visits.append((head.day, minute, first, staff))
+            daily[Int(head.day) - periodOffset] += 1
             start = end
         }
         var allStaff = rows.map(\.staff)
@@ -463,7 +474,7 @@ public enum VisitLogMeasurement {
         visits.sort { a, b in
             if a.day != b.day { return a.day < b.day }
             if a.minute != b.minute { return a.minute < b.minute }
-            return a.key < b.key
+            return a.first < b.first
         }
         return UserCounts(
             dailyVisits: daily, visits: visits.count, distinctStaff: distinct,

@@ -79,4 +79,29 @@ final class ContinuityIndicesTests: XCTestCase {
         // n_s1 = 28, n_s2 = 14, N = 42: COC = (784 + 196 − 42) / (42 · 41) = 938 / 1722.
         XCTAssertEqual(try XCTUnwrap(user.indices.coc), 938.0 / 1722, accuracy: 1e-12)
     }
+
+    /// Visits that start in the same minute keep the order of their first rows in the input, whatever their ids.
+    func testVisitsStartingInTheSameMinuteKeepInputOrder() throws {
+        func secon(firstID: String, firstStaff: String, secondID: String, secondStaff: String) throws -> Double? {
+            var log = VisitLogBuilder()
+            // Each day: two visits at 08:00 (in this input order), then 17:00 by s2.
+            for day in 0..<14 {
+                log.row(user: "A", staff: firstStaff, day: day, time: "08:00", visit: "\(firstID)\(day)")
+                log.row(user: "A", staff: secondStaff, day: day, time: "08:00", visit: "\(secondID)\(day)")
+                log.row(user: "A", staff: "s2", day: day, time: "17:00", visit: "e\(day)")
+            }
+            return try XCTUnwrap(try log.measure().user("A")).indices.secon
+        }
+        // Input order s1 s2 s2 each day: within the day (s1,s2) no, (s2,s2) yes; across midnight (s2,s1) no.
+        // 42 visits, 41 pairs, 14 alike.
+        let s1First = try XCTUnwrap(try secon(firstID: "b", firstStaff: "s1", secondID: "a", secondStaff: "s2"))
+        XCTAssertEqual(s1First, 14.0 / 41, accuracy: 1e-12)
+        // The same visits listed s2 first: s2 s1 s2 each day, no pair alike within the day; across midnight
+        // (s2,s2) yes: 13 of 41. Swapping the ids alone changes nothing.
+        let s2First = try XCTUnwrap(try secon(firstID: "a", firstStaff: "s2", secondID: "b", secondStaff: "s1"))
+        XCTAssertEqual(s2First, 13.0 / 41, accuracy: 1e-12)
+        let s2FirstOtherIDs = try XCTUnwrap(
+            try secon(firstID: "b", firstStaff: "s2", secondID: "a", secondStaff: "s1"))
+        XCTAssertEqual(s2FirstOtherIDs, 13.0 / 41, accuracy: 1e-12)
+    }
 }
