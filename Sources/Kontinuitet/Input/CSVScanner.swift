@@ -137,6 +137,12 @@ final class CSVFieldSplitter {
     private var fieldCapacity: Int
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
+    // A record split by the one-pass path is kept as where each field ends (`ends[-1]` is one before the
+    // record's start) and which fields were quoted; `plainBase` is nil when the careful path split the record.
+    private var plainBase: UnsafePointer<UInt8>?
+    private var endsStorage: UnsafeMutablePointer<Int>
+    private var ends: UnsafeMutablePointer<Int>
+    private var quotedFields: UInt64 = 0
     // The structural bits left in the block where the last plain record ended, for the record after it.
     private var nextBlockBase: UnsafePointer<UInt8>?
     private var nextBlockEnd = -1
@@ -148,6 +154,8 @@ final class CSVFieldSplitter {
         fieldCapacity = 32
         starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
         lengths = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        endsStorage = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity + 1)
+        ends = endsStorage + 1
         scratchCapacity = 256
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
     }
@@ -155,6 +163,7 @@ final class CSVFieldSplitter {
     deinit {
         starts.deallocate()
         lengths.deallocate()
+        endsStorage.deallocate()
         scratch.deallocate()
     }
 
@@ -168,6 +177,7 @@ final class CSVFieldSplitter {
         limit: Int = Int.max
     ) {
         count = 0
+        plainBase = nil
         guard let base = buffer.baseAddress else { return }
         // A record has at most (length + 1) fields.
         reserveFields(min(end - start + 1, limit))
@@ -274,121 +284,95 @@ final class CSVFieldSplitter {
 
     /// The one-pass path of `splitRecord`: finds the delimiters, quotes and line breaks of 64 bytes at a time as
     /// a bit mask (`StructuralBits`) and walks its set bits. Returns nil, having split nothing reliable, when the
-    /// record is not plain. The mask of the block the record ends in is kept for the record that follows.
+    /// record is not plain or the buffer ends before its line break (the careful path takes those). The mask of
+    /// the block the record ends in is kept for the record that follows.
     func splitPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8) -> RecordBounds? {
         guard let base = buffer.baseAddress, start < buffer.count else { return nil }
         let end = buffer.count
         let quote = CSVScanner.quote
         let newline = CSVScanner.newline
         let carriageReturn = CSVScanner.carriageReturn
-        let starts = self.starts
-        let lengths = self.lengths
-        let capacity = fieldCapacity
-        var n = 0
-        var fieldStart = start
-        var quoted = base[start] == quote
-        var hasQuotes = quoted
-        // The closing quote of the current field, or -1.
-        var closedAt = -1
-        var blockAt: Int
-        var mask: UInt64
+        let ends = self.ends
+        let capacity = min(fieldCapacity, 64)
+        var cursor: StructuralCursor
         if UnsafePointer(base) == nextBlockBase && end == nextBlockEnd && start == nextBlockRecord {
-            blockAt = nextBlockAt
-            mask = nextBlockMask
+            cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: nextBlockAt, mask: nextBlockMask)
         } else {
-            blockAt = start
-            mask = StructuralBits.mask(base, at: start, end: end, delimiter: delimiter)
+            cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: start)
         }
+        ends[-1] = start &- 1
+        var n = 0
+        var quoted: UInt64 = 0
         while true {
-            if mask == 0 {
-                blockAt += 64
-                if blockAt >= end { break }
-                mask = StructuralBits.mask(base, at: blockAt, end: end, delimiter: delimiter)
+            let p = cursor.next()
+            guard p >= 0, n < capacity else { return nil }
+            let byte = base[p]
+            if byte == delimiter {
+                ends[n] = p
+                n &+= 1
                 continue
             }
-            let p = blockAt + mask.trailingZeroBitCount
-            mask &= mask &- 1
-            let byte = base[p]
-            if quoted {
-                if byte == quote {
-                    if p == fieldStart { continue }  // the opening quote
-                    if p + 1 < end && base[p + 1] == quote { return nil }  // `""` inside the field
-                    quoted = false
-                    closedAt = p
+            var lineBreak = p
+            var contentEnd = p
+            if byte == newline {
+                // The record ends; a CR before the line break is not content.
+                if p > start && base[p &- 1] == carriageReturn { contentEnd = p &- 1 }
+            } else {
+                // A quote: it must open the field, and the next quote must close it right before the delimiter
+                // or the line break (CR LF too). Delimiters between the two are content.
+                guard p == ends[n &- 1] &+ 1 else { return nil }
+                quoted |= 1 << UInt64(n)
+                var close: Int
+                var closing: UInt8
+                repeat {
+                    close = cursor.next()
+                    guard close >= 0 else { return nil }
+                    closing = base[close]
+                    guard closing != newline else { return nil }
+                } while closing != quote
+                let after = cursor.next()
+                guard after >= 0 else { return nil }
+                let afterByte = base[after]
+                if afterByte == delimiter && after == close &+ 1 {
+                    ends[n] = after
+                    n &+= 1
                     continue
                 }
-                if byte == newline { return nil }  // a line break inside the quotes
-                continue  // a delimiter inside the quotes
-            }
-            if byte == quote { return nil }  // a quote inside an unquoted field or after a closing quote
-            guard n < capacity else { return nil }
-            let lastQuoted = closedAt >= 0
-            if lastQuoted {
-                // Only the delimiter or the line break (CR LF too) may follow a closing quote.
-                guard
-                    p == closedAt + 1
-                        || (byte == newline && p == closedAt + 2 && base[closedAt + 1] == carriageReturn)
-                else { return nil }
-                starts[n] = base + fieldStart + 1
-                lengths[n] = closedAt - fieldStart - 1
-                closedAt = -1
-            } else {
-                starts[n] = base + fieldStart
-                lengths[n] = p - fieldStart
-            }
-            n += 1
-            if byte == delimiter {
-                fieldStart = p + 1
-                if fieldStart < end && base[fieldStart] == quote {
-                    quoted = true
-                    hasQuotes = true
+                guard afterByte == newline else { return nil }
+                lineBreak = after
+                if after == close &+ 2 && base[close &+ 1] == carriageReturn {
+                    contentEnd = after &- 1
+                } else {
+                    guard after == close &+ 1 else { return nil }
+                    contentEnd = after
                 }
-                continue
             }
-            // The line break: the record ends; a CR before it is not content.
-            var contentEnd = p
-            if contentEnd > start && base[contentEnd - 1] == carriageReturn {
-                contentEnd -= 1
-                if !lastQuoted { lengths[n - 1] -= 1 }
-            }
-            count = n
+            ends[n] = contentEnd
+            count = n &+ 1
+            plainBase = UnsafePointer(base)
+            quotedFields = quoted
+            let next = lineBreak &+ 1
             nextBlockBase = UnsafePointer(base)
             nextBlockEnd = end
-            nextBlockRecord = p + 1
-            nextBlockAt = blockAt
-            nextBlockMask = mask
+            nextBlockRecord = next
+            nextBlockAt = cursor.blockAt
+            nextBlockMask = cursor.mask
             return RecordBounds(
-                contentEnd: contentEnd, next: p + 1, lines: 1, hasQuotes: hasQuotes, quotedNewline: false,
+                contentEnd: contentEnd, next: next, lines: 1, hasQuotes: quoted != 0, quotedNewline: false,
                 unterminatedQuote: false)
         }
-        // The end of the buffer ends the record.
-        guard !quoted, n < capacity else { return nil }
-        var contentEnd = end
-        if closedAt >= 0 {
-            guard closedAt + 1 == end || (closedAt + 2 == end && base[closedAt + 1] == carriageReturn) else {
-                return nil
-            }
-            starts[n] = base + fieldStart + 1
-            lengths[n] = closedAt - fieldStart - 1
-            if closedAt + 2 == end { contentEnd -= 1 }
-        } else {
-            starts[n] = base + min(fieldStart, end)
-            lengths[n] = end - min(fieldStart, end)
-            if contentEnd > start && base[contentEnd - 1] == carriageReturn {
-                contentEnd -= 1
-                lengths[n] -= 1
-            }
-        }
-        count = n + 1
-        return RecordBounds(
-            contentEnd: contentEnd, next: end, lines: 1, hasQuotes: hasQuotes, quotedNewline: false,
-            unterminatedQuote: false)
     }
 
     /// The bytes of field `index`; an empty buffer when the record has fewer fields.
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         guard index >= 0 && index < count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        if let base = plainBase {
+            // A quoted field's bytes lie between its quotes.
+            let inQuotes = Int(truncatingIfNeeded: (quotedFields >> UInt64(index)) & 1)
+            let fieldStart = ends[index &- 1] &+ 1 &+ inQuotes
+            return UnsafeBufferPointer(start: base + fieldStart, count: ends[index] &- inQuotes &- fieldStart)
+        }
         return UnsafeBufferPointer(start: starts[index], count: lengths[index])
     }
 
@@ -407,9 +391,12 @@ final class CSVFieldSplitter {
         guard needed > fieldCapacity else { return }
         starts.deallocate()
         lengths.deallocate()
+        endsStorage.deallocate()
         fieldCapacity = max(needed, fieldCapacity * 2)
         starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
         lengths = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        endsStorage = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity + 1)
+        ends = endsStorage + 1
     }
 
     private func reserveScratch(_ needed: Int) {
@@ -417,6 +404,48 @@ final class CSVFieldSplitter {
         scratch.deallocate()
         scratchCapacity = max(needed, scratchCapacity * 2)
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
+    }
+}
+
+/// Walks the structural bytes (delimiters, quotes, line breaks) of a buffer in order, from a 64-bit
+/// `StructuralBits` mask per block of 64 bytes.
+struct StructuralCursor {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    let delimiter: UInt8
+    /// The offset of the current block; `mask` holds its structural bytes not yet returned.
+    private(set) var blockAt: Int
+    private(set) var mask: UInt64
+
+    /// A cursor at the structural bytes from `at` on.
+    @inline(__always)
+    init(base: UnsafePointer<UInt8>, end: Int, delimiter: UInt8, at: Int) {
+        self.init(
+            base: base, end: end, delimiter: delimiter, at: at,
+            mask: StructuralBits.mask(base, at: at, end: end, delimiter: delimiter))
+    }
+
+    /// A cursor that goes on from a block whose remaining bits are `mask`.
+    @inline(__always)
+    init(base: UnsafePointer<UInt8>, end: Int, delimiter: UInt8, at: Int, mask: UInt64) {
+        self.base = base
+        self.end = end
+        self.delimiter = delimiter
+        blockAt = at
+        self.mask = mask
+    }
+
+    /// The offset of the next structural byte, or -1 when the buffer has none left.
+    @inline(__always)
+    mutating func next() -> Int {
+        while mask == 0 {
+            blockAt &+= 64
+            guard blockAt < end else { return -1 }
+            mask = StructuralBits.mask(base, at: blockAt, end: end, delimiter: delimiter)
+        }
+        let p = blockAt &+ mask.trailingZeroBitCount
+        mask &= mask &- 1
+        return p
     }
 }
 
@@ -435,8 +464,9 @@ enum StructuralBits {
         var mask: UInt64 = 0
         for block in 0..<4 {
             let bytes = raw.loadUnaligned(fromByteOffset: 16 * block, as: SIMD16<UInt8>.self)
-            let found = zeroLanes(bytes ^ delimiters) | zeroLanes(bytes ^ quotes) | zeroLanes(bytes ^ newlines)
-            mask |= UInt64(highBits(found)) << UInt64(16 * block)
+            let found = unsafeBitCast(
+                bytes .== delimiters .| bytes .== quotes .| bytes .== newlines, to: SIMD16<UInt8>.self)
+            mask |= UInt64(highBits(found & SIMD16(repeating: 0x80))) << UInt64(16 * block)
         }
         return mask
     }

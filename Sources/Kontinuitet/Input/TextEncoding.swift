@@ -111,16 +111,19 @@ enum IdentifierNormalization {
     /// Returns the field without leading and trailing spaces, tabs, carriage returns and no-break spaces.
     @inline(__always)
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return bytes }
         var start = 0
         var end = bytes.count
-        while start < end, isBlank(bytes[start]) { start += 1 }
-        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
-        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+        // Most fields have no blank at either end: two comparisons.
+        if base[0] > 0x20 && base[end &- 1] > 0x20 { return bytes }
+        while start < end, isBlank(base[start]) { start &+= 1 }
+        while end > start, isBlank(base[end &- 1]) { end &-= 1 }
+        return UnsafeBufferPointer(start: base + start, count: end &- start)
     }
 
     @inline(__always)
     private static func isBlank(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+        byte <= 0x20 && (byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A)
     }
 
     /// Appends the trimmed UTF-8 form of the field to `output`, lower-cased when `foldCase` is set: ASCII A–Z and

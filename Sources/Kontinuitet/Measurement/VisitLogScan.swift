@@ -171,6 +171,7 @@ struct VisitLogScanner {
         var rawKey = ByteScratch(capacity: 128)
         var lastUnitRaw = ByteScratch(capacity: 64)
         var lastUnit: Int32 = -1
+        var unitOfRaw = InternedMemo<Int32>(capacity: 64)
         // Raw-byte caches in front of normalisation and interning: logs list a user's rows together, so the
         // previous row's user and birth date usually repeat; a staff id's raw bytes map to its normalised id.
         var lastProviderRaw = ByteScratch(capacity: 64)
@@ -179,9 +180,14 @@ struct VisitLogScanner {
         var userOfRaw = InternedMemo<Int32>(capacity: 1024)
         var lastBirthRaw = ByteScratch(capacity: 16)
         var lastBirthDay = Int32.min
+        // Day numbers of birth dates by their raw bytes (Int32.min: not a date).
+        var birthDayOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffCache = ShortKeyCache()
         var clock = WallClockReader()
+        // Per-user traces are read and written on every row: kept apart from `out` in a store without
+        // copy-on-write checks, and handed to `out` at the end.
+        var traces = RowStore<UserTrace>(capacity: 1024)
         var outsidePeriod = 0
         // Only the fields up to the last column used are split.
         let fieldLimit =
@@ -262,13 +268,16 @@ struct VisitLogScanner {
                 if !birthField.isEmpty && lastBirthDay != Int32.min && Self.equal(birthField, lastBirthRaw.bytes) {
                     birthDay = lastBirthDay
                 } else if !birthField.isEmpty {
-                    guard let date = CivilDate.parse(birthField) else {
+                    let day = birthDayOfRaw.value(birthField) { raw in
+                        CivilDate.parse(raw).map { Int32($0.dayNumber) } ?? Int32.min
+                    }
+                    guard day != Int32.min else {
                         out.reject(
                             bytes, "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
                             bounds.contentEnd, recordLine)
                         continue
                     }
-                    birthDay = Int32(date.dayNumber)
+                    birthDay = day
                     lastBirthRaw.removeAll()
                     lastBirthRaw.append(birthField)
                     lastBirthDay = birthDay
@@ -293,8 +302,8 @@ struct VisitLogScanner {
                     scratch.append(0x1F)
                     IdentifierNormalization.appendNormalized(userField, foldCase: false, to: &scratch)
                     let id = out.users.intern(scratch.bytes)
-                    if Int(id) == out.traces.count {
-                        out.traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
+                    if Int(id) == traces.count {
+                        traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
                     }
                     return id
                 }
@@ -304,25 +313,27 @@ struct VisitLogScanner {
                 lastUserRaw.append(userField)
                 lastUser = user
             }
-            if p.unit >= 0 && wall >= out.traces[Int(user)].unitStart {
+            if p.unit >= 0 && wall >= traces[Int(user)].unitStart {
                 let unitField = fields.field(p.unit)
                 if !Self.equal(unitField, lastUnitRaw.bytes) {
                     lastUnitRaw.removeAll()
                     lastUnitRaw.append(unitField)
-                    scratch.removeAll()
-                    IdentifierNormalization.appendNormalized(unitField, foldCase: false, to: &scratch)
-                    lastUnit = out.units.intern(scratch.bytes)
+                    lastUnit = unitOfRaw.value(unitField) { raw in
+                        scratch.removeAll()
+                        IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &scratch)
+                        return out.units.intern(scratch.bytes)
+                    }
                 }
-                out.traces[Int(user)].unit = lastUnit
-                out.traces[Int(user)].unitStart = wall
+                traces[Int(user)].unit = lastUnit
+                traces[Int(user)].unitStart = wall
             }
-            if p.sortName >= 0 && out.traces[Int(user)].sortName < 0 {
+            if p.sortName >= 0 && traces[Int(user)].sortName < 0 {
                 scratch.removeAll()
                 IdentifierNormalization.appendNormalized(fields.field(p.sortName), foldCase: false, to: &scratch)
-                if scratch.count > 0 { out.traces[Int(user)].sortName = out.names.intern(scratch.bytes) }
+                if scratch.count > 0 { traces[Int(user)].sortName = out.names.intern(scratch.bytes) }
             }
-            if birthDay != Int32.min && out.traces[Int(user)].birthDay == Int32.min {
-                out.traces[Int(user)].birthDay = birthDay
+            if birthDay != Int32.min && traces[Int(user)].birthDay == Int32.min {
+                traces[Int(user)].birthDay = birthDay
             }
 
             // Rule 1: the period.
@@ -330,7 +341,7 @@ struct VisitLogScanner {
             let inPeriod = period.dayIndex(ofDay: dayNumber) != nil
             let storedDay = dayNumber - storedFirstDay
             if inPeriod {
-                out.traces[Int(user)].hasRowsInPeriod = true
+                traces[Int(user)].hasRowsInPeriod = true
             } else {
                 outsidePeriod += 1
                 if storedDay < 0 || storedDay >= storedDays { continue }
@@ -363,7 +374,7 @@ struct VisitLogScanner {
             // Rules 4, 5, 7: the visit and the staff member.
             let staff: Int32
             let staffKey = ShortKey(staffField)
-            let staffGroup = Int(out.traces[Int(user)].provider)
+            let staffGroup = Int(traces[Int(user)].provider)
             if let staffKey, let cached = staffCache.id(of: staffKey, group: staffGroup) {
                 staff = cached
             } else {
@@ -383,6 +394,7 @@ struct VisitLogScanner {
                     user: user, staff: staff, day: UInt16(storedDay), minute: UInt16(secondOfDay / 60), visit: visit))
             if inPeriod { out.accounting.used += 1 }
         }
+        out.traces = traces.array()
         out.lines = lines
         if outsidePeriod > 0 { out.accounting.excluded[.outsidePeriod, default: 0] += outsidePeriod }
         return out

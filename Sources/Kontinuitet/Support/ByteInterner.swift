@@ -40,12 +40,21 @@ struct ByteInterner {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
+            // The last bytes as one word: the final eight (overlapping the words above) or, for a key under
+            // eight bytes, its first and last four, two or one (overlapping).
+            let tail: UInt64
+            if n >= 8 {
+                tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail =
+                    UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else if n >= 2 {
+                tail =
+                    UInt64(raw.loadUnaligned(as: UInt16.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16
+            } else {
+                tail = UInt64(base[0])
             }
             h = (h ^ tail) &* 0xc4ce_b9fe_1a85_ec53
         }
@@ -113,25 +122,36 @@ struct ByteInterner {
         }
     }
 
-    /// Equality of `count` bytes, inline and eight bytes at a time: ids are short, and a `memcmp` call costs more
-    /// than comparing them.
+    /// Equality of `count` bytes, inline and a word at a time: ids are short, and a `memcmp` call costs more than
+    /// comparing them. The last word overlaps the one before it, and a key under eight bytes is compared as two
+    /// overlapping halves, so no byte is compared alone unless the key has one byte.
     @inline(__always)
     static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
         let x = UnsafeRawPointer(a)
         let y = UnsafeRawPointer(b)
-        var i = 0
-        while i + 8 <= count {
-            guard
-                x.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    == y.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            else { return false }
-            i += 8
+        if count >= 8 {
+            var i = 0
+            while i + 8 < count {
+                guard
+                    x.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        == y.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                else { return false }
+                i += 8
+            }
+            return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
-        while i < count {
-            guard a[i] == b[i] else { return false }
-            i += 1
+        if count >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == y.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
         }
-        return true
+        if count >= 2 {
+            return x.loadUnaligned(as: UInt16.self) == y.loadUnaligned(as: UInt16.self)
+                && x.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+                    == y.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+        }
+        return count == 0 || a[0] == b[0]
     }
 
     private mutating func grow() {

@@ -14,7 +14,9 @@ struct ByteScratch: ~Copyable {
     deinit { base.deallocate() }
 
     /// The bytes held; valid until the next mutation.
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    var bytes: UnsafeBufferPointer<UInt8> {
+        @inline(__always) get { UnsafeBufferPointer(start: base, count: count) }
+    }
 
     /// The first `length` bytes; valid until the next mutation.
     func prefix(_ length: Int) -> UnsafeBufferPointer<UInt8> {
