@@ -288,7 +288,7 @@ public enum VisitLogMeasurement {
         var fileSummaries: [InputFileSummary] = []
         var rejected: [RejectedRow] = []
         var maps: [(users: [Int32], staff: [Int32])] = []
-        var chunkRows: [[CountedRow]] = []
+        var chunkRows: [RowBlock<CountedRow>] = []
         for (fileIndex, fileChunks) in chunks.enumerated() {
             var fileAccounting = RowAccounting()
             for chunkIndex in fileChunks.indices {
@@ -329,7 +329,7 @@ public enum VisitLogMeasurement {
                 }
                 maps.append((userMap, staffMap))
                 chunkRows.append(chunk.rows)
-                chunks[fileIndex][chunkIndex].rows = []
+                chunks[fileIndex][chunkIndex].rows = RowBlock()
             }
             accounting.add(fileAccounting)
             let file = files[fileIndex]

@@ -59,9 +59,9 @@ enum RollingWindows {
         var ordered: [CountedRow] = []
 
         /// Refills the days from one user's counted rows: the rows are bucketed by day (a counting sort, as a
-        /// year of rows is long and a day's few), then each day's few rows are sorted in place, by visit to count
-        /// distinct visits and by staff member to list the distinct staff. `staff` may hold unused entries past
-        /// `dayStaffStart[dayCount]`.
+        /// year of rows is long and a day's few), then each day's distinct visits are counted and its distinct
+        /// staff listed, by comparing each row with the day's rows before it (a day with more than `fewRows` rows
+        /// is sorted instead). `staff` may hold unused entries past `dayStaffStart[dayCount]`.
         mutating func fill(from index: UserRowIndex, user: Int, firstStored: Int) {
             let dayCount = visits.count
             let rowCount = index.rowCount(of: user)
@@ -95,21 +95,51 @@ enum RollingWindows {
                                     let to = Int(ends[day])
                                     starts[day] = Int32(staffCount)
                                     var distinct = 0
-                                    if to > from {
-                                        let rowsOfDay = UnsafeMutableBufferPointer(rebasing: out[from..<to])
-                                        Self.sort(rowsOfDay) { $0.visit < $1.visit }
+                                    if to - from > Self.fewRows {
+                                        var rowsOfDay = UnsafeMutableBufferPointer(rebasing: out[from..<to])
+                                        rowsOfDay.sort { $0.visit < $1.visit }
                                         distinct = 1
                                         for k in 1..<rowsOfDay.count where rowsOfDay[k].visit != rowsOfDay[k - 1].visit
                                         {
                                             distinct += 1
                                         }
-                                        Self.sort(rowsOfDay) { $0.staff < $1.staff }
+                                        rowsOfDay.sort { $0.staff < $1.staff }
                                         staffOut[staffCount] = rowsOfDay[0].staff
                                         staffCount += 1
                                         for k in 1..<rowsOfDay.count where rowsOfDay[k].staff != rowsOfDay[k - 1].staff
                                         {
                                             staffOut[staffCount] = rowsOfDay[k].staff
                                             staffCount += 1
+                                        }
+                                    } else if to > from {
+                                        // A day's few rows: each visit and staff member compared with those before
+                                        // it, without sorting.
+                                        let dayStaffStart = staffCount
+                                        for k in from..<to {
+                                            let row = out[k]
+                                            var newVisit = true
+                                            var j = from
+                                            while j < k {
+                                                if out[j].visit == row.visit {
+                                                    newVisit = false
+                                                    break
+                                                }
+                                                j += 1
+                                            }
+                                            if newVisit { distinct += 1 }
+                                            var newStaff = true
+                                            var m = dayStaffStart
+                                            while m < staffCount {
+                                                if staffOut[m] == row.staff {
+                                                    newStaff = false
+                                                    break
+                                                }
+                                                m += 1
+                                            }
+                                            if newStaff {
+                                                staffOut[staffCount] = row.staff
+                                                staffCount += 1
+                                            }
                                         }
                                     }
                                     dailyVisits[day] = UInt16(min(distinct, Int(UInt16.max)))
@@ -123,25 +153,9 @@ enum RollingWindows {
             }
         }
 
-        /// Sorts a day's rows: by insertion when there are few (the library sort's set-up costs more then).
-        @inline(__always)
-        static func sort(
-            _ rows: UnsafeMutableBufferPointer<CountedRow>, by less: (CountedRow, CountedRow) -> Bool
-        ) {
-            guard rows.count <= 24 else {
-                var all = rows
-                return all.sort(by: less)
-            }
-            for i in 1..<max(1, rows.count) {
-                let row = rows[i]
-                var j = i
-                while j > 0 && less(row, rows[j - 1]) {
-                    rows[j] = rows[j - 1]
-                    j -= 1
-                }
-                rows[j] = row
-            }
-        }
+        /// Up to this many rows, a day's distinct visits and staff are found by comparing each row with those
+        /// before it; more are sorted.
+        static let fewRows = 24
     }
 
     /// The measured windows of one user: `(window start, distinct staff)` for every start `0 ... days − 14`

@@ -2,11 +2,11 @@
 /// slice per chunk.
 ///
 /// Sorting each chunk on its own (in parallel) rather than the whole set at once means that the rows are held
-/// once, plus one chunk's worth of scratch space, however many rows there are.
+/// once, plus one chunk's worth of scratch space per thread, however many rows there are.
 struct UserRowIndex: Sendable {
     let users: Int
-    private let chunks: [[CountedRow]]
-    /// Per chunk, `users + 1` offsets: user `u`'s rows are `chunks[c][offsets[c][u] ..< offsets[c][u + 1]]`.
+    private let chunks: [RowBlock<CountedRow>]
+    /// Per chunk, `users + 1` offsets: user `u`'s rows are `chunks[c].elements[offsets[c][u] ..< offsets[c][u + 1]]`.
     private let offsets: [[Int32]]
     /// The smallest and largest stored day of any row, or nil when there are no rows.
     let dayRange: (Int, Int)?
@@ -15,15 +15,19 @@ struct UserRowIndex: Sendable {
     ///
     /// - Parameters:
     ///   - maps: per chunk, local → global user ids and local → global staff ids.
-    ///   - chunks: the chunks' rows; each is released as soon as it has been sorted.
+    ///   - chunks: the chunks' rows; each one's memory is reused for a chunk sorted after it.
     init(
-        chunks: ResultSlots<[CountedRow]>, count: Int, maps: [(users: [Int32], staff: [Int32])], users: Int,
+        chunks: ResultSlots<RowBlock<CountedRow>>, count: Int, maps: [(users: [Int32], staff: [Int32])], users: Int,
         threads: Int
     ) {
         self.users = users
-        let slots = ResultSlots<([CountedRow], [Int32], Int, Int)>(count: count)
+        let slots = ResultSlots<(RowBlock<CountedRow>, [Int32], Int, Int)>(count: count)
+        // A sorted chunk goes into the memory of a chunk sorted before it, so only about one chunk per thread is
+        // newly allocated.
+        let spares = RowBlockPool<CountedRow>()
         Parallel.forEach(count: count, threads: threads) { chunk in
-            let rows = chunks.take(chunk) ?? []
+            let source = chunks.take(chunk) ?? RowBlock()
+            let rows = source.elements
             let (userMap, staffMap) = maps[chunk]
             var counts = [Int32](repeating: 0, count: users + 1)
             for row in rows { counts[Int(userMap[Int(row.user)]) + 1] += 1 }
@@ -31,19 +35,18 @@ struct UserRowIndex: Sendable {
             var fill = counts
             var low = Int.max
             var high = Int.min
-            // Every place is written exactly once below, so the array is not initialised first.
-            let sorted = [CountedRow](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
-                for var row in rows {
-                    let user = userMap[Int(row.user)]
-                    row.user = user
-                    row.staff = staffMap[Int(row.staff)]
-                    low = min(low, Int(row.day))
-                    high = max(high, Int(row.day))
-                    buffer.initializeElement(at: Int(fill[Int(user)]), to: row)
-                    fill[Int(user)] += 1
-                }
-                initialized = rows.count
+            let sorted = spares.take(count: rows.count)
+            let out = sorted.mutableElements
+            for var row in rows {
+                let user = userMap[Int(row.user)]
+                row.user = user
+                row.staff = staffMap[Int(row.staff)]
+                low = min(low, Int(row.day))
+                high = max(high, Int(row.day))
+                out[Int(fill[Int(user)])] = row
+                fill[Int(user)] += 1
             }
+            spares.give(source)
             slots.set(chunk, (sorted, counts, low, high))
         }
         let results = slots.values()
@@ -74,7 +77,8 @@ struct UserRowIndex: Sendable {
             let from = Int(offsets[chunk][user])
             let to = Int(offsets[chunk][user + 1])
             guard to > from else { continue }
-            chunks[chunk].withUnsafeBufferPointer { rows in
+            withExtendedLifetime(chunks[chunk]) {
+                let rows = chunks[chunk].elements
                 for position in from..<to { body(rows[position]) }
             }
         }

@@ -83,7 +83,7 @@ struct ChunkScan {
     var staff = ByteInterner(capacity: 1024)
     var units = ByteInterner(capacity: 64)
     var names = ByteInterner(capacity: 256)
-    var rows: [CountedRow] = []
+    var rows = RowBlock<CountedRow>()
     var accounting = RowAccounting()
     var rejected: [RejectedRow] = []
     /// Physical lines the chunk spans (to number the lines of the next chunk).
@@ -148,10 +148,9 @@ struct VisitLogScanner {
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, firstLine: Int) -> ChunkScan {
         var out = ChunkScan()
         out.file = file.path
-        if storedDays > PeriodWindow.length {
-            // Rolling: most rows are kept; reserve for them rather than grow (and copy) the array repeatedly.
-            out.rows.reserveCapacity((end - start) / 48)
-        }
+        // The counted rows, in a store that appends without uniqueness checks and is handed over uncopied. Rolling
+        // keeps most rows: room is made for them at once rather than by repeated growth (and copies).
+        var rows = RowStore<CountedRow>(capacity: storedDays > PeriodWindow.length ? (end - start) / 48 : 1024)
         var p = Positions()
         p.provider = columns["provider"] ?? -1
         p.unit = columns["unit"] ?? -1
@@ -389,12 +388,13 @@ struct VisitLogScanner {
             let visit =
                 visitField.isEmpty
                 ? VisitIdentity.key(startSecondOfDay: secondOfDay) : VisitIdentity.key(visitID: visitField)
-            out.rows.append(
+            rows.append(
                 CountedRow(
                     user: user, staff: staff, day: UInt16(storedDay), minute: UInt16(secondOfDay / 60), visit: visit))
             if inPeriod { out.accounting.used += 1 }
         }
         out.traces = traces.array()
+        out.rows = rows.block()
         out.lines = lines
         if outsidePeriod > 0 { out.accounting.excluded[.outsidePeriod, default: 0] += outsidePeriod }
         return out

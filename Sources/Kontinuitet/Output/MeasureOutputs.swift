@@ -59,6 +59,15 @@ public enum MeasureOutputs {
             return Int(shownIDs[a]) ?? 0 < Int(shownIDs[b]) ?? 0
         }
 
+        // The report (charts of every provider, a yearly curve each when rolling) is rendered on another thread
+        // while the files below are built.
+        let reportPage = ResultSlots<String>(count: 1)
+        let rendering = DispatchGroup()
+        let minimumUsers = options.minUsersForReport
+        DispatchQueue.global().async(group: rendering) {
+            reportPage.set(0, MeasureReport(result: result, minimumUsers: minimumUsers).render())
+        }
+
         var written: [String] = []
         var shareable: [(path: String, bytes: [UInt8])] = []
         func share(_ path: String, _ bytes: [UInt8]) throws {
@@ -117,8 +126,8 @@ public enum MeasureOutputs {
 
         try share("excluded.csv", excludedCSV(result))
         written.append("excluded.csv")
-        let report = MeasureReport(result: result, minimumUsers: options.minUsersForReport)
-        try directory.write("report.html", text: report.render())
+        rendering.wait()
+        try directory.write("report.html", text: reportPage.take(0) ?? "")
         written.append("report.html")
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A growable array of plain values for the hot path: a raw allocation, so reading and writing an element costs
 /// no uniqueness check (as `Array`'s copy-on-write does on every write). Non-copyable: one owner, freed on deinit.
 struct RowStore<Element: BitwiseCopyable>: ~Copyable {
@@ -35,6 +37,13 @@ struct RowStore<Element: BitwiseCopyable>: ~Copyable {
     /// The elements as an array.
     func array() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+    /// Hands the elements over to a block, without copying them.
+    consuming func block() -> RowBlock<Element> {
+        let block = RowBlock(adopting: base, count: count, capacity: capacity)
+        discard self
+        return block
+    }
+
     private mutating func grow() {
         let newCapacity = capacity * 2
         let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
@@ -42,5 +51,69 @@ struct RowStore<Element: BitwiseCopyable>: ~Copyable {
         base.deallocate()
         base = newBase
         capacity = newCapacity
+    }
+}
+
+/// Values handed over by a `RowStore` without a copy, or taken from a `RowBlockPool`: filled by one owner,
+/// then read-only and shared between threads; freed with the last reference unless given back to a pool.
+final class RowBlock<Element: BitwiseCopyable>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<Element>
+    let count: Int
+    /// The number of elements the allocation has room for.
+    let capacity: Int
+    private var owned = true
+
+    /// A block that owns the allocation at `base` (from `allocate(capacity:)`), whose first `count` elements it
+    /// holds.
+    fileprivate init(adopting base: UnsafeMutablePointer<Element>, count: Int, capacity: Int) {
+        self.base = base
+        self.count = count
+        self.capacity = capacity
+    }
+
+    /// An empty block.
+    convenience init() { self.init(adopting: .allocate(capacity: 1), count: 0, capacity: 1) }
+
+    deinit { if owned { base.deallocate() } }
+
+    /// The elements; valid while the block is alive.
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The elements, to be written by the block's one owner before the block is shared.
+    var mutableElements: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
+
+    /// Gives up the allocation (the block must not be read afterwards).
+    fileprivate func relinquish() -> (UnsafeMutablePointer<Element>, Int) {
+        owned = false
+        return (base, capacity)
+    }
+}
+
+/// Allocations of blocks no longer needed, lent out again: memory the process already has is reused instead of
+/// new memory being mapped and faulted in page by page. Thread-safe.
+final class RowBlockPool<Element: BitwiseCopyable>: @unchecked Sendable {
+    private var spare: [(UnsafeMutablePointer<Element>, Int)] = []
+    private let lock = NSLock()
+
+    init() {}
+
+    deinit { for (base, _) in spare { base.deallocate() } }
+
+    /// A block of `count` elements, to be written before it is read: a spare allocation with room for them, or
+    /// a new one.
+    func take(count: Int) -> RowBlock<Element> {
+        let reused: (UnsafeMutablePointer<Element>, Int)? = lock.withLock {
+            guard let index = spare.firstIndex(where: { $0.1 >= count }) else { return nil }
+            return spare.remove(at: index)
+        }
+        if let (base, capacity) = reused { return RowBlock(adopting: base, count: count, capacity: capacity) }
+        let capacity = max(count, 1)
+        return RowBlock(adopting: .allocate(capacity: capacity), count: count, capacity: capacity)
+    }
+
+    /// Takes over the allocation of `block`, which must not be read afterwards.
+    func give(_ block: RowBlock<Element>) {
+        let allocation = block.relinquish()
+        lock.withLock { spare.append(allocation) }
     }
 }

@@ -31,12 +31,29 @@ struct ShortKey: Equatable {
         if n >= 8 {
             head = raw.loadUnaligned(as: UInt64.self)
             tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            // The first and the last four bytes (overlapping): with the length, every byte is held.
+            head =
+                UInt64(raw.loadUnaligned(as: UInt32.self))
+                | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            tail = 0
+        } else if n >= 2 {
+            head =
+                UInt64(raw.loadUnaligned(as: UInt16.self))
+                | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16
+            tail = 0
         } else {
-            var word: UInt64 = 0
-            for i in 0..<n { word |= UInt64(base[i]) << UInt64(8 * i) }
-            head = word
+            head = UInt64(base[0])
             tail = 0
         }
+    }
+
+    /// The top `bits` bits of a mix of the key's words: a slot in a table of `1 << bits` entries.
+    @inline(__always)
+    func slot(bits: Int) -> Int {
+        let mixed =
+            (head ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
     }
 }
 
@@ -58,29 +75,28 @@ struct InternedMemo<Value> {
 }
 
 /// Remembers a yes/no answer per distinct raw value of a column with few values (a visit's category, a staff
-/// member's role), so the answer is computed once per value and looked up without hashing on every row.
+/// member's role), so the answer is computed once per value and, for a value of at most 16 bytes, looked up in one
+/// slot of a small direct-mapped table on every later row.
 struct ValueMemo {
-    private var keys: [ShortKey] = []
-    private var answers: [Bool] = []
-    private var longValues = InternedMemo<Bool>(capacity: 16)
-    /// Values beyond this many short ones go to the interner (a column with many values is unusual).
-    private static let shortCapacity = 32
+    private static let bits = 6
+    private var keys = [ShortKey](repeating: .none, count: 1 << ValueMemo.bits)
+    private var answers = [Bool](repeating: false, count: 1 << ValueMemo.bits)
+    /// Every value seen, with its answer: the table's slots are refilled from here after a collision, and values
+    /// over 16 bytes are answered from here.
+    private var seen = InternedMemo<Bool>(capacity: 16)
 
     /// The answer for `value`, computed by `compute` the first time the value is seen.
     @inline(__always)
     mutating func answer(_ value: UnsafeBufferPointer<UInt8>, _ compute: (UnsafeBufferPointer<UInt8>) -> Bool)
         -> Bool
     {
-        if let key = ShortKey(value) {
-            for index in keys.indices where keys[index] == key { return answers[index] }
-            if keys.count < Self.shortCapacity {
-                let result = compute(value)
-                keys.append(key)
-                answers.append(result)
-                return result
-            }
-        }
-        return longValues.value(value, compute)
+        guard let key = ShortKey(value) else { return seen.value(value, compute) }
+        let slot = key.slot(bits: Self.bits)
+        if keys[slot] == key { return answers[slot] }
+        let result = seen.value(value, compute)
+        keys[slot] = key
+        answers[slot] = result
+        return result
     }
 }
 
@@ -93,18 +109,13 @@ struct ShortKeyCache {
     private var keys: [ShortKey] = []
     private var ids: [Int32] = []
     private let bits: Int
-    private let shift: UInt64
 
     /// A cache of `1 << bits` entries per group.
-    init(bits: Int = 9) {
-        self.bits = bits
-        shift = UInt64(64 - bits)
-    }
+    init(bits: Int = 9) { self.bits = bits }
 
     @inline(__always)
     private func slot(_ key: ShortKey, group: Int) -> Int {
-        let mixed = (key.head ^ (key.tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(key.length)) &* 0x9E37_79B9_7F4A_7C15
-        return group << bits | Int(truncatingIfNeeded: mixed >> shift)
+        group << bits | key.slot(bits: bits)
     }
 
     /// The id stored for `key` in `group`, if any.
