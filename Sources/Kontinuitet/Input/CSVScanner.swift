@@ -366,10 +366,13 @@ final class CSVFieldSplitter {
     /// The bytes of field `index`; an empty buffer when the record has fewer fields.
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        guard index >= 0 && index < count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        // One unsigned comparison rejects a negative index (an absent column) and one past the last field.
+        guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
         if let base = plainBase {
-            // A quoted field's bytes lie between its quotes.
-            let inQuotes = Int(truncatingIfNeeded: (quotedFields >> UInt64(index)) & 1)
+            // A quoted field's bytes lie between its quotes (a plain record has at most 64 fields).
+            let inQuotes = Int(truncatingIfNeeded: (quotedFields &>> UInt64(truncatingIfNeeded: index)) & 1)
             let fieldStart = ends[index &- 1] &+ 1 &+ inQuotes
             return UnsafeBufferPointer(start: base + fieldStart, count: ends[index] &- inQuotes &- fieldStart)
         }

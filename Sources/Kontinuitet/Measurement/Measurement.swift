@@ -481,6 +481,13 @@ public enum VisitLogMeasurement {
             indices: ContinuityIndices.compute(visitsInOrder: visits.map(\.staff)))
     }
 
+    /// One user's measured 14-day window: 12 bytes, as a city year has millions.
+    struct MeasuredWindow {
+        var user: Int32
+        var start: Int32
+        var staff: Int32
+    }
+
     /// The rolling measurement over every stored day of the data.
     static func rollingResult(
         _ index: UserRowIndex, users: [UserMeasurement], birthDates: [CivilDate?], storedFirstDay: Int,
@@ -491,12 +498,12 @@ public enum VisitLogMeasurement {
         let firstDay = storedFirstDay + firstStored
         let userCount = index.users
         let partitions = max(1, min(userCount, options.threads * 8))
-        let slots = ResultSlots<[(user: Int, start: Int, staff: Int)]>(count: partitions)
+        let slots = ResultSlots<[MeasuredWindow]>(count: partitions)
         Parallel.forEach(count: partitions, threads: options.threads) { partition in
             let lo = userCount * partition / partitions
             let hi = userCount * (partition + 1) / partitions
             var counter = [UInt16](repeating: 0, count: staffCount)
-            var out: [(user: Int, start: Int, staff: Int)] = []
+            var out: [MeasuredWindow] = []
             var days = RollingWindows.UserDays(
                 visits: [UInt16](repeating: 0, count: dayCount), dayStaffStart: [], staff: [])
             for user in lo..<hi {
@@ -507,12 +514,15 @@ public enum VisitLogMeasurement {
                     eligibleFrom = max(0, born.sixtyFifthBirthday.dayNumber - firstDay)
                 }
                 for window in RollingWindows.windows(days, eligibleFrom: eligibleFrom, counter: &counter) {
-                    out.append((user, window.start, window.staff))
+                    out.append(
+                        MeasuredWindow(user: Int32(user), start: Int32(window.start), staff: Int32(window.staff)))
                 }
             }
             slots.set(partition, out)
         }
-        let measured = slots.values().flatMap { $0 }
+        // The partitions' windows in user order, read where they are (not joined into one more array).
+        let measured = slots.values()
+        let measuredCount = measured.reduce(0) { $0 + $1.count }
 
         // Group the measured windows by (provider, window start) and (provider, month) in flat buckets.
         var providerNames: [String] = []
@@ -536,31 +546,38 @@ public enum VisitLogMeasurement {
         let monthCount = monthNames.count
         var windowStarts = [Int](repeating: 0, count: providerNames.count * starts + 1)
         var monthStarts = [Int](repeating: 0, count: providerNames.count * monthCount + 1)
-        for entry in measured {
-            let provider = providerOfUser[entry.user]
-            windowStarts[provider * starts + entry.start + 1] += 1
-            monthStarts[provider * monthCount + monthOfStart[entry.start] + 1] += 1
+        for part in measured {
+            for entry in part {
+                let provider = providerOfUser[Int(entry.user)]
+                let start = Int(entry.start)
+                windowStarts[provider * starts + start + 1] += 1
+                monthStarts[provider * monthCount + monthOfStart[start] + 1] += 1
+            }
         }
         for bucket in 1..<windowStarts.count { windowStarts[bucket] += windowStarts[bucket - 1] }
         for bucket in 1..<monthStarts.count { monthStarts[bucket] += monthStarts[bucket - 1] }
-        var windowValues = [Int32](repeating: 0, count: measured.count)
-        var monthValues = [Int32](repeating: 0, count: measured.count)
+        var windowValues = [Int32](repeating: 0, count: measuredCount)
+        var monthValues = [Int32](repeating: 0, count: measuredCount)
         var windowFill = windowStarts
         var monthFill = monthStarts
         var perUser: [RollingUserWindow] = []
-        for entry in measured {
-            let provider = providerOfUser[entry.user]
-            let window = provider * starts + entry.start
-            let month = provider * monthCount + monthOfStart[entry.start]
-            windowValues[windowFill[window]] = Int32(entry.staff)
-            windowFill[window] += 1
-            monthValues[monthFill[month]] = Int32(entry.staff)
-            monthFill[month] += 1
-            if options.rollingPerUser {
-                perUser.append(
-                    RollingUserWindow(
-                        user: entry.user, windowStart: CivilDate(dayNumber: firstDay + entry.start),
-                        distinctStaff: entry.staff))
+        if options.rollingPerUser { perUser.reserveCapacity(measuredCount) }
+        for part in measured {
+            for entry in part {
+                let provider = providerOfUser[Int(entry.user)]
+                let start = Int(entry.start)
+                let window = provider * starts + start
+                let month = provider * monthCount + monthOfStart[start]
+                windowValues[windowFill[window]] = entry.staff
+                windowFill[window] += 1
+                monthValues[monthFill[month]] = entry.staff
+                monthFill[month] += 1
+                if options.rollingPerUser {
+                    perUser.append(
+                        RollingUserWindow(
+                            user: Int(entry.user), windowStart: CivilDate(dayNumber: firstDay + start),
+                            distinctStaff: Int(entry.staff)))
+                }
             }
         }
         let providerOrder = providerNames.indices.sorted {
