@@ -103,6 +103,24 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `YYYY-MM-DD`.
     public var description: String {
+        if (0...9999).contains(year) {
+            // The common case, written digit by digit (outputs print hundreds of thousands of dates).
+            return String(unsafeUninitializedCapacity: 10) { buffer in
+                func put(_ value: Int, at offset: Int, width: Int) {
+                    var rest = value
+                    for k in stride(from: width - 1, through: 0, by: -1) {
+                        buffer[offset + k] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                }
+                put(year, at: 0, width: 4)
+                buffer[4] = UInt8(ascii: "-")
+                put(month, at: 5, width: 2)
+                buffer[7] = UInt8(ascii: "-")
+                put(day, at: 8, width: 2)
+                return 10
+            }
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

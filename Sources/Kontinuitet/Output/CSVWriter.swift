@@ -86,13 +86,50 @@ struct CSVWriter {
             let half: UInt128 = 1 << (shift - 1)
             if remainder > half || (remainder == half && scaled & 1 == 1) { scaled += 1 }
         }
-        let whole = scaled / scale
-        var text = (value.sign == .minus ? "-" : "") + String(whole)
-        if places > 0 {
-            let fraction = String(scaled % scale)
-            text += "." + String(repeating: "0", count: places - fraction.count) + fraction
+        let negative = value.sign == .minus
+        guard scaled <= UInt128(UInt64.max) else {
+            let whole = scaled / scale
+            var text = (negative ? "-" : "") + String(whole)
+            if places > 0 {
+                let fraction = String(scaled % scale)
+                text += "." + String(repeating: "0", count: places - fraction.count) + fraction
+            }
+            return text
         }
-        return text
+        // The common case: 64-bit division, and the digits written straight into the string.
+        let scale64 = UInt64(scale)
+        let whole = UInt64(scaled) / scale64
+        let fraction = UInt64(scaled) % scale64
+        return String(unsafeUninitializedCapacity: 48) { buffer in
+            var n = 0
+            if negative {
+                buffer[n] = UInt8(ascii: "-")
+                n += 1
+            }
+            var digits = 1
+            var rest = whole / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            var remaining = whole
+            for k in stride(from: digits - 1, through: 0, by: -1) {
+                buffer[n + k] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            n += digits
+            if places > 0 {
+                buffer[n] = UInt8(ascii: ".")
+                n += 1
+                var remainingFraction = fraction
+                for k in stride(from: places - 1, through: 0, by: -1) {
+                    buffer[n + k] = UInt8(ascii: "0") + UInt8(remainingFraction % 10)
+                    remainingFraction /= 10
+                }
+                n += places
+            }
+            return n
+        }
     }
 
     /// A median: an integer when whole, else one decimal (medians are whole or halves).

@@ -80,6 +80,20 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(CivilDate(year: 1970, month: 1, day: 1).isoWeekday, 4)
     }
 
+    /// The date as text is YYYY-MM-DD, zero-padded, and parses back to the same date.
+    func testCivilDateDescriptionIsZeroPaddedAndParsesBack() throws {
+        XCTAssertEqual(CivilDate(year: 2018, month: 9, day: 3).description, "2018-09-03")
+        XCTAssertEqual(CivilDate(year: 999, month: 12, day: 31).description, "0999-12-31")
+        XCTAssertEqual(CivilDate(year: 12_345, month: 1, day: 2).description, "12345-01-02")
+        for dayNumber in stride(from: -1_000, to: 40_000, by: 37) {
+            let date = CivilDate(dayNumber: dayNumber)
+            let text = date.description
+            XCTAssertEqual(text.count, 10)
+            let parsed = try XCTUnwrap(Array(text.utf8).withUnsafeBufferPointer { CivilDate.parse($0) })
+            XCTAssertEqual(parsed, date, text)
+        }
+    }
+
     func testAgeCountsCompletedYearsAndLeapDayBirthdays() {
         let born = CivilDate(year: 1953, month: 9, day: 4)
         XCTAssertEqual(born.age(on: CivilDate(year: 2018, month: 9, day: 3)), 64)

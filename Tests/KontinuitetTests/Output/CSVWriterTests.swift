@@ -12,6 +12,12 @@ final class CSVWriterTests: XCTestCase {
                 XCTAssertEqual(CSVWriter.format(value, places: places), String(format: "%.\(places)f", value))
             }
         }
+        // Values whose scaled form does not fit 64 bits take the 128-bit path.
+        for value in [123_456_789_012_345.5, -98_765_432_109.876_5, 18_446_744_073.709_551_6] {
+            for places in [0, 3, 9] {
+                XCTAssertEqual(CSVWriter.format(value, places: places), String(format: "%.\(places)f", value))
+            }
+        }
     }
 
     func testQuotesOnlyWhatNeedsIt() {

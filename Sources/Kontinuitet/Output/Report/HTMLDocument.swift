@@ -45,43 +45,58 @@ indirect enum HTMLNode {
         "h1", "h2", "h3", "table", "thead", "tbody", "tfoot", "tr", "figure", "figcaption", "svg", "dl", "dt", "dd",
     ]
 
-    /// Appends the node's markup to `output`.
-    ///
-    /// - Complexity: O(n) in the size of the markup.
-    func render(into output: inout String) {
+    /// Appends the node's markup to `output` as UTF-8 (bytes, not a String: a report with a year of curves is
+    /// megabytes of small pieces, and appending bytes costs a fraction of appending strings).
+    func render(into output: inout [UInt8]) {
         switch self {
         case .text(let text):
             HTMLText.appendEscaped(text, to: &output)
         case .trusted(let markup):
-            output += markup
+            output.append(contentsOf: markup.utf8)
         case .element(let name, let attributes, let children):
-            output += "<"
-            output += name
+            output.append(UInt8(ascii: "<"))
+            output.append(contentsOf: name.utf8)
             for attribute in attributes {
-                output += " "
-                output += attribute.name
-                output += "=\""
+                output.append(UInt8(ascii: " "))
+                output.append(contentsOf: attribute.name.utf8)
+                output.append(UInt8(ascii: "="))
+                output.append(UInt8(ascii: "\""))
                 HTMLText.appendEscaped(attribute.value, to: &output)
-                output += "\""
+                output.append(UInt8(ascii: "\""))
             }
-            if Self.voidElements.contains(name) {
-                output += "/>"
+            let kind = Self.kind(of: name)
+            if kind == .void {
+                output.append(UInt8(ascii: "/"))
+                output.append(UInt8(ascii: ">"))
             } else {
-                output += ">"
+                output.append(UInt8(ascii: ">"))
                 for child in children { child.render(into: &output) }
-                output += "</"
-                output += name
-                output += ">"
+                output.append(UInt8(ascii: "<"))
+                output.append(UInt8(ascii: "/"))
+                output.append(contentsOf: name.utf8)
+                output.append(UInt8(ascii: ">"))
             }
-            if Self.blockElements.contains(name) { output += "\n" }
+            if kind != .inline { output.append(UInt8(ascii: "\n")) }
         }
     }
 
-    /// The node's markup.
+    private enum Kind { case void, block, inline }
+
+    /// Whether the element is void (`<br/>`) or a block (a line break follows it); SVG shapes, the bulk of a
+    /// report, are neither and are answered without hashing their names.
+    private static func kind(of name: String) -> Kind {
+        switch name {
+        case "circle", "line", "rect", "polyline", "text", "g", "path", "td", "th", "span": return .inline
+        default:
+            if voidElements.contains(name) { return .void }
+            return blockElements.contains(name) ? .block : .inline
+        }
+    }
+
     var markup: String {
-        var output = ""
+        var output: [UInt8] = []
         render(into: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -91,33 +106,32 @@ enum HTMLText {
     /// hold (control characters) removed, so that nothing from input can open an element or end an attribute.
     ///
     /// - Complexity: O(n); text with nothing to escape is appended in one step.
-    static func appendEscaped(_ text: String, to output: inout String) {
+    static func appendEscaped(_ text: String, to output: inout [UInt8]) {
         let clean = XMLText.removingIllegalCharacters(text)
         let needsEscaping = clean.utf8.contains { byte in
             byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
                 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
         }
         guard needsEscaping else {
-            output += clean
+            output.append(contentsOf: clean.utf8)
             return
         }
-        for character in clean.unicodeScalars {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(character)
+        for byte in clean.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+            default: output.append(byte)
             }
         }
     }
 
-    /// `text` escaped as `appendEscaped(_:to:)` does.
     static func escaped(_ text: String) -> String {
-        var output = ""
+        var output: [UInt8] = []
         appendEscaped(text, to: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -148,9 +162,9 @@ struct HTMLDocument {
                     ]),
                 .element("body", [:], [.element("main", ["class": "page"], body)]),
             ])
-        var output = "<!DOCTYPE html>\n"
+        var output = Array("<!DOCTYPE html>\n".utf8)
         page.render(into: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The style sheet shared by every report. It holds no `<` or `&`, so it is valid XML text as it stands.

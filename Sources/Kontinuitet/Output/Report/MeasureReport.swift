@@ -419,10 +419,16 @@ struct MeasureReport {
             categories: categories, series: [SVGLineChart.Series(name: "Hela staden", values: values)],
             markedRanges: marked, axisTitle: "Antal personal", title: "Antal personal per brukare, 14 dagar i taget")
         // One small curve per provider (held back under the small-number limit), on the same scale.
-        let providerNames = Set(rolling.windows.map(\.provider)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // Windows and months grouped by provider once (a city year has tens of thousands of windows).
+        let windowsByProvider = Dictionary(grouping: rolling.windows, by: \.provider)
+        let monthsByProvider = Dictionary(grouping: rolling.months, by: \.provider)
+        let measuredByProvider = Dictionary(
+            result.providers.map { ($0.provider, $0.measuredUsers) }, uniquingKeysWith: { first, _ in first })
+        let providerNames = windowsByProvider.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let quarterCategories = categories.map { ["01", "04", "07", "10"].contains(String($0.suffix(2))) ? $0 : "" }
         var panels: [HTMLNode] = []
         for provider in providerNames {
-            let measured = result.providers.first { $0.provider == provider }?.measuredUsers ?? 0
+            let measured = measuredByProvider[provider] ?? 0
             let heading: HTMLNode = .element("h3", text: provider)
             guard measured >= minimumUsers else {
                 panels.append(
@@ -436,21 +442,21 @@ struct MeasureReport {
                 continue
             }
             var series = [Double?](repeating: nil, count: starts)
-            for window in rolling.windows where window.provider == provider {
+            for window in windowsByProvider[provider] ?? [] {
                 let index = window.windowStart.dayNumber - firstDay
                 if index >= 0 && index < starts { series[index] = window.mean }
             }
             let small = SVGLineChart(
-                categories: categories.map { ["01", "04", "07", "10"].contains(String($0.suffix(2))) ? $0 : "" },
+                categories: quarterCategories,
                 series: [SVGLineChart.Series(name: provider, values: series)], markedRanges: marked,
                 axisTitle: "", title: "\(provider): antal personal per brukare, 14 dagar i taget", width: 210,
                 height: 130)
             panels.append(.element("div", ["class": "panel", "data-name": provider], [heading, small.node()]))
         }
         var monthRows: [HTMLTable.Row] = []
-        for provider in Set(rolling.months.map(\.provider)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let months = rolling.months.filter { $0.provider == provider }
-            let suppressed = (result.providers.first { $0.provider == provider }?.measuredUsers ?? 0) < minimumUsers
+        for provider in monthsByProvider.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let months = monthsByProvider[provider] ?? []
+            let suppressed = (measuredByProvider[provider] ?? 0) < minimumUsers
             let mean =
                 suppressed
                 ? nil

@@ -87,9 +87,9 @@ enum SVG {
     static func number(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         if rounded == rounded.rounded() { return String(Int(rounded)) }
-        var text = CSVWriter.format(rounded, places: 2)
-        while text.hasSuffix("0") { text.removeLast() }
-        return text
+        // Not whole, so at most the last of the two decimals is a zero.
+        let text = CSVWriter.format(rounded, places: 2)
+        return text.utf8.last == UInt8(ascii: "0") ? String(text.dropLast()) : text
     }
 
     /// The `<svg>` element: scales to the width of its container, with a title for screen readers.

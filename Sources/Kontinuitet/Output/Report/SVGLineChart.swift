@@ -128,7 +128,14 @@ struct SVGLineChart {
                     weight: "600", fill: color, className: "reference-label"))
         }
 
-        // Series: a polyline per unbroken run, a point per value.
+        // Series: a polyline per unbroken run, a point per value. Category positions are formatted once.
+        var xTexts = [String?](repeating: nil, count: count)
+        func xText(at index: Int) -> String {
+            if let known = xTexts[index] { return known }
+            let text = SVG.number(x(index))
+            xTexts[index] = text
+            return text
+        }
         for (seriesIndex, item) in series.enumerated() {
             let color = ChartPalette.series[seriesIndex % ChartPalette.series.count]
             var runs: [[(Int, Double)]] = [[]]
@@ -139,8 +146,10 @@ struct SVGLineChart {
                     runs.append([])
                 }
             }
-            for run in runs where run.count > 1 {
-                let points = run.map { "\(SVG.number(x($0.0))),\(SVG.number(y($0.1)))" }.joined(separator: " ")
+            // Each point's coordinates are formatted once, for the line and for the point.
+            let runTexts = runs.map { run in run.map { (x: xText(at: $0.0), y: SVG.number(y($0.1))) } }
+            for (run, texts) in zip(runs, runTexts) where run.count > 1 {
+                let points = texts.map { "\($0.x),\($0.y)" }.joined(separator: " ")
                 nodes.append(
                     .element(
                         "polyline",
@@ -151,18 +160,18 @@ struct SVGLineChart {
             }
             // Dense series (days of a year) are read as a line: their points carry data but are not drawn.
             let radius = categories.count > 60 ? 0 : 2.4
-            for run in runs {
+            for (run, texts) in zip(runs, runTexts) {
                 // A value between two gaps has no line: it is always drawn as a dot.
-                let runRadius = run.count == 1 ? max(radius, 1.8) : radius
-                for (index, value) in run {
+                let runRadius = SVG.number(run.count == 1 ? max(radius, 1.8) : radius)
+                for ((index, value), text) in zip(run, texts) {
                     nodes.append(
                         .element(
                             "circle",
                             [
                                 "class": "point", "data-series": item.name,
                                 "data-label": index < categories.count ? categories[index] : nil,
-                                "data-value": CSVWriter.format(value, places: places), "cx": SVG.number(x(index)),
-                                "cy": SVG.number(y(value)), "r": SVG.number(runRadius), "fill": color,
+                                "data-value": CSVWriter.format(value, places: places), "cx": text.x, "cy": text.y,
+                                "r": runRadius, "fill": color,
                             ]))
                 }
             }
