@@ -139,9 +139,21 @@ public enum MeasureOutputs {
             let findings = shareable.flatMap { check.scan(String(decoding: $0.bytes, as: UTF8.self), file: $0.path) }
             if !findings.isEmpty { throw OutputError.disclosure(findings) }
         }
-        try directory.commit()
+        try directory.commit(replacing: isOwnOutput)
         return written
     }
+
+    /// The files `measure` owns in its output directory: a copy from an earlier run that this run does not write
+    /// again (the form of a provider no longer in the input, a rolling file after a run without `--rolling`) is
+    /// removed rather than left beside the new results. The key file and the analyst's own files are kept.
+    static func isOwnOutput(_ relative: String) -> Bool {
+        relative.hasPrefix("forms/") || ownFiles.contains(relative)
+    }
+
+    private static let ownFiles: Set<String> = [
+        "users.csv", "providers.csv", "excluded.csv", "report.html", "rejected.csv", "user_indices.csv",
+        "provider_indices.csv", "rolling_providers.csv", "rolling_months.csv", "rolling_users.csv",
+    ]
 
     /// `providers.csv`: mean with two decimals, share as a fraction with three; empty figures for a provider
     /// without sampled users.

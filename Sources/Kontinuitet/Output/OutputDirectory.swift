@@ -27,7 +27,8 @@ public enum OutputError: Error, CustomStringConvertible {
 /// An output directory whose new contents appear all at once.
 ///
 /// Files are written into a hidden staging directory beside the output directory. `commit()` first links every
-/// file of the old directory that this run did not rewrite into the staging directory, then swaps the two
+/// file of the old directory that this run did not rewrite, except the command's own outputs of an earlier run,
+/// into the staging directory, then swaps the two
 /// directories in one atomic `renameat2(RENAME_EXCHANGE)` and removes the old one. A run killed at any moment
 /// therefore leaves either the complete previous results or the complete new ones, never a mix; the next run
 /// removes the staging directory a killed run left behind. (On a file system without the exchange, the files
@@ -87,11 +88,16 @@ public final class OutputDirectory {
     }
 
     /// Puts every staged file in place at once, after every staged byte is on disk.
-    public func commit() throws {
+    ///
+    /// - Parameter replaced: the relative paths of the command's own outputs: such a file of an earlier run that
+    ///   this run did not write again is removed, not kept (a form of a provider no longer in the input, a
+    ///   rolling file from an earlier `--rolling` run), so the directory never mixes results of two runs. Other
+    ///   files (the key, the analyst's own) are kept.
+    public func commit(replacing replaced: (String) -> Bool = { _ in false }) throws {
         syncStaged()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
-            try carryOverUnwrittenFiles()
+            try carryOverUnwrittenFiles(except: replaced)
             if Self.exchange(staging, path) {
                 try? FileManager.default.removeItem(atPath: staging)
                 committed = true
@@ -107,6 +113,9 @@ public final class OutputDirectory {
                     throw OutputError.cannotWrite(path: to, reason: String(cString: strerror(errno)))
                 }
             }
+            for relative in filesOfCurrentDirectory() where replaced(relative) && !written.contains(relative) {
+                try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(relative))
+            }
             try? FileManager.default.removeItem(atPath: staging)
         } else if rename(staging, path) != 0 {
             throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
@@ -114,16 +123,11 @@ public final class OutputDirectory {
         committed = true
     }
 
-    /// Hard-links (or copies) every file of the current directory that this run does not rewrite into the
-    /// staging directory, so the swap keeps them.
-    private func carryOverUnwrittenFiles() throws {
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return }
-        while let relative = enumerator.nextObject() as? String {
+    /// Hard-links (or copies) every file of the current directory that this run does not rewrite, and that is
+    /// not one of the command's outputs (`replaced`), into the staging directory, so the swap keeps them.
+    private func carryOverUnwrittenFiles(except replaced: (String) -> Bool) throws {
+        for relative in filesOfCurrentDirectory() where !written.contains(relative) && !replaced(relative) {
             let source = (path as NSString).appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue,
-                !written.contains(relative)
-            else { continue }
             let target = (staging as NSString).appendingPathComponent(relative)
             try? FileManager.default.createDirectory(
                 atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -135,6 +139,20 @@ public final class OutputDirectory {
                 }
             }
         }
+    }
+
+    /// The relative paths of the files (not directories) under the current directory.
+    private func filesOfCurrentDirectory() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return [] }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let full = (path as NSString).appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(relative)
+            }
+        }
+        return files
     }
 
     /// Flushes the staged files to disk before they are swapped in: the whole file system at once with Linux's

@@ -91,6 +91,33 @@ final class MeasureOutputsTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out"])
     }
 
+    /// A second run into the same directory leaves no output of the first run that it did not write again: the
+    /// form of a provider no longer in the input and the rolling files go, the key and the analyst's file stay.
+    func testOutputsOfAnEarlierRunThatAreNotRewrittenAreRemoved() throws {
+        let directory = TemporaryDirectory()
+        var first = VisitLogBuilder()
+        first.regularUser(provider: "P1", user: "A1", staff: ["s1"])
+        first.regularUser(provider: "P2", user: "B1", staff: ["s2"])
+        try MeasureOutputs.write(
+            try first.measure { $0.rolling = true }, to: OutputDirectory(path: directory.path),
+            options: MeasureOutputOptions())
+        directory.file("notes.txt", "the analyst's own file\n")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/forms/p2.csv"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/rolling_providers.csv"))
+
+        var second = VisitLogBuilder()
+        second.regularUser(provider: "P1", user: "A1", staff: ["s1"])
+        try MeasureOutputs.write(
+            try second.measure(), to: OutputDirectory(path: directory.path), options: MeasureOutputOptions())
+        let forms = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/forms").sorted()
+        XCTAssertEqual(forms, ["p1.csv", "p1.xlsx"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/rolling_providers.csv"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/rolling_months.csv"))
+        XCTAssertEqual(directory.read("notes.txt"), "the analyst's own file\n")
+        // The key keeps both providers' löpnummer, so numbers stay stable if P2 comes back.
+        XCTAssertTrue(directory.read("key.csv").contains("P2,1,B1\n"))
+    }
+
     func testANewDirectoryIsCreatedAtCommit() throws {
         let directory = TemporaryDirectory()
         let out = try OutputDirectory(path: directory.path + "/deeper/out")
