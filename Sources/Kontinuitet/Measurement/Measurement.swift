@@ -535,47 +535,81 @@ public enum VisitLogMeasurement {
         }
         let starts = max(0, dayCount - PeriodWindow.length + 1)
         var monthNames: [String] = []
-        var monthOfStart: [Int] = []
+        var monthIndexOfStart: [Int] = []
         for start in 0..<starts {
             let name = String(CivilDate(dayNumber: firstDay + start).description.prefix(7))
             if monthNames.last != name { monthNames.append(name) }
-            monthOfStart.append(monthNames.count - 1)
+            monthIndexOfStart.append(monthNames.count - 1)
         }
         // Flat buckets by (provider, window start) and (provider, month): a counting sort of the windows' staff
-        // counts, then each provider's figures in parallel.
+        // counts, each partition counted and placed in parallel at offsets that keep the partitions in user order,
+        // then each provider's figures in parallel.
         let monthCount = monthNames.count
-        var windowStarts = [Int](repeating: 0, count: providerNames.count * starts + 1)
-        var monthStarts = [Int](repeating: 0, count: providerNames.count * monthCount + 1)
-        for part in measured {
-            for entry in part {
+        let monthOfStart = monthIndexOfStart
+        let windowBucketCount = providerNames.count * starts
+        let monthBucketCount = providerNames.count * monthCount
+        let partCounts = ResultSlots<(windows: [Int32], months: [Int32])>(count: measured.count)
+        Parallel.forEach(count: measured.count, threads: options.threads) { part in
+            var windows = [Int32](repeating: 0, count: windowBucketCount)
+            var months = [Int32](repeating: 0, count: monthBucketCount)
+            for entry in measured[part] {
                 let provider = providerOfUser[Int(entry.user)]
                 let start = Int(entry.start)
-                windowStarts[provider * starts + start + 1] += 1
-                monthStarts[provider * monthCount + monthOfStart[start] + 1] += 1
+                windows[provider * starts + start] += 1
+                months[provider * monthCount + monthOfStart[start]] += 1
             }
+            partCounts.set(part, (windows, months))
         }
-        for bucket in 1..<windowStarts.count { windowStarts[bucket] += windowStarts[bucket - 1] }
-        for bucket in 1..<monthStarts.count { monthStarts[bucket] += monthStarts[bucket - 1] }
+        let counted = partCounts.values()
+        /// Per partition, where its first entry of each bucket goes; and where each bucket starts.
+        func offsets(_ counts: [[Int32]], buckets: Int) -> (perPart: [[Int]], starts: [Int]) {
+            var perPart = counts.map { _ in [Int](repeating: 0, count: buckets) }
+            var bucketStarts = [Int](repeating: 0, count: buckets + 1)
+            var running = 0
+            for bucket in 0..<buckets {
+                bucketStarts[bucket] = running
+                for part in counts.indices {
+                    perPart[part][bucket] = running
+                    running += Int(counts[part][bucket])
+                }
+            }
+            bucketStarts[buckets] = running
+            return (perPart, bucketStarts)
+        }
+        let windowOffsets = offsets(counted.map(\.windows), buckets: windowBucketCount)
+        let monthOffsets = offsets(counted.map(\.months), buckets: monthBucketCount)
+        let windowStarts = windowOffsets.starts
+        let monthStarts = monthOffsets.starts
         var windowValues = [Int32](repeating: 0, count: measuredCount)
         var monthValues = [Int32](repeating: 0, count: measuredCount)
-        var windowFill = windowStarts
-        var monthFill = monthStarts
+        windowValues.withUnsafeMutableBufferPointer { windowBuffer in
+            monthValues.withUnsafeMutableBufferPointer { monthBuffer in
+                let windowOut = DisjointWrites(buffer: windowBuffer)
+                let monthOut = DisjointWrites(buffer: monthBuffer)
+                Parallel.forEach(count: measured.count, threads: options.threads) { part in
+                    var windowFill = windowOffsets.perPart[part]
+                    var monthFill = monthOffsets.perPart[part]
+                    for entry in measured[part] {
+                        let provider = providerOfUser[Int(entry.user)]
+                        let start = Int(entry.start)
+                        let window = provider * starts + start
+                        let month = provider * monthCount + monthOfStart[start]
+                        windowOut.write(entry.staff, at: windowFill[window])
+                        windowFill[window] += 1
+                        monthOut.write(entry.staff, at: monthFill[month])
+                        monthFill[month] += 1
+                    }
+                }
+            }
+        }
         var perUser: [RollingUserWindow] = []
-        if options.rollingPerUser { perUser.reserveCapacity(measuredCount) }
-        for part in measured {
-            for entry in part {
-                let provider = providerOfUser[Int(entry.user)]
-                let start = Int(entry.start)
-                let window = provider * starts + start
-                let month = provider * monthCount + monthOfStart[start]
-                windowValues[windowFill[window]] = entry.staff
-                windowFill[window] += 1
-                monthValues[monthFill[month]] = entry.staff
-                monthFill[month] += 1
-                if options.rollingPerUser {
+        if options.rollingPerUser {
+            perUser.reserveCapacity(measuredCount)
+            for part in measured {
+                for entry in part {
                     perUser.append(
                         RollingUserWindow(
-                            user: Int(entry.user), windowStart: CivilDate(dayNumber: firstDay + start),
+                            user: Int(entry.user), windowStart: CivilDate(dayNumber: firstDay + Int(entry.start)),
                             distinctStaff: Int(entry.staff)))
                 }
             }

@@ -53,3 +53,13 @@ enum Parallel {
         }
     }
 }
+
+/// A buffer that parallel workers write into at places no two of them share (each worker its own precomputed
+/// offsets), so no lock is needed. The owner keeps the memory alive until the workers are done.
+struct DisjointWrites<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+
+    /// Writes `value` at `index`; no other worker may write there.
+    @inline(__always)
+    func write(_ value: Element, at index: Int) { buffer[index] = value }
+}
