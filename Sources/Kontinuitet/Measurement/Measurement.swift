@@ -353,7 +353,13 @@ public enum VisitLogMeasurement {
             return Personnummer.birthDate(userID, reference: period.start)
         }
         let periodOffset = options.rolling ? rollingReach : 0
-        let counts = userCounts(index, periodOffset: periodOffset, threads: options.threads)
+        // Rolling: the period counts come out of the same pass over the rows as the windows.
+        let rollingPass =
+            options.rolling
+            ? rollingPass(
+                index, birthDates: birthDates, storedFirstDay: period.firstDay - rollingReach,
+                periodOffset: periodOffset, staffCount: staff.count, threads: options.threads) : nil
+        let counts = rollingPass?.counts ?? userCounts(index, periodOffset: periodOffset, threads: options.threads)
 
         var results: [UserMeasurement] = []
         results.reserveCapacity(traces.count)
@@ -396,12 +402,7 @@ public enum VisitLogMeasurement {
         }
         providerResults.sort { $0.provider.utf8.lexicographicallyPrecedes($1.provider.utf8) }
 
-        var rolling: RollingResult?
-        if options.rolling {
-            rolling = rollingResult(
-                index, users: results, birthDates: birthDates, storedFirstDay: period.firstDay - rollingReach,
-                staffCount: staff.count, options: options)
-        }
+        let rolling = rollingPass.map { rollingResult($0, users: results, options: options) }
         return MeasureResult(
             period: period, periodSource: periodSource, options: options, users: results,
             providers: providerResults, accounting: accounting, files: fileSummaries, rejectedRows: rejected,
@@ -488,27 +489,47 @@ public enum VisitLogMeasurement {
         var staff: Int32
     }
 
-    /// The rolling measurement over every stored day of the data.
-    static func rollingResult(
-        _ index: UserRowIndex, users: [UserMeasurement], birthDates: [CivilDate?], storedFirstDay: Int,
-        staffCount: Int, options: MeasureOptions
-    ) -> RollingResult? {
+    /// What one pass over every user's rows gives in rolling mode: the period counts of every user (as
+    /// `userCounts`) and the measured windows, per partition in user order.
+    struct RollingPass {
+        var counts: [UserCounts]
+        var measured: [[MeasuredWindow]]
+        /// The day number of the first stored day with rows, and the number of days from it to the last.
+        var firstDay: Int
+        var dayCount: Int
+    }
+
+    /// Every user's period counts and measured 14-day windows in one parallel pass over the user's rows: the rows
+    /// are bucketed by day once (`RollingWindows.UserDays`), the windows slide over the days, and the period's
+    /// days are read from the same buckets (in input order within a day, as `countsOfOneUser` needs). Nil when no
+    /// row was kept.
+    static func rollingPass(
+        _ index: UserRowIndex, birthDates: [CivilDate?], storedFirstDay: Int, periodOffset: Int, staffCount: Int,
+        threads: Int
+    ) -> RollingPass? {
         guard let (firstStored, lastStored) = index.dayRange else { return nil }
         let dayCount = lastStored - firstStored + 1
         let firstDay = storedFirstDay + firstStored
+        let periodDays = (periodOffset - firstStored)..<(periodOffset - firstStored + PeriodWindow.length)
         let userCount = index.users
-        let partitions = max(1, min(userCount, options.threads * 8))
-        let slots = ResultSlots<[MeasuredWindow]>(count: partitions)
-        Parallel.forEach(count: partitions, threads: options.threads) { partition in
+        let partitions = max(1, min(userCount, threads * 8))
+        let slots = ResultSlots<(counts: [UserCounts], windows: [MeasuredWindow])>(count: partitions)
+        Parallel.forEach(count: partitions, threads: threads) { partition in
             let lo = userCount * partition / partitions
             let hi = userCount * (partition + 1) / partitions
             var counter = [UInt16](repeating: 0, count: staffCount)
             var out: [MeasuredWindow] = []
+            var counts: [UserCounts] = []
+            counts.reserveCapacity(hi - lo)
             var days = RollingWindows.UserDays(
                 visits: [UInt16](repeating: 0, count: dayCount), dayStaffStart: [], staff: [])
             for user in lo..<hi {
-                guard index.rowCount(of: user) > 0 else { continue }
+                guard index.rowCount(of: user) > 0 else {
+                    counts.append(countsOfOneUser([], periodOffset: periodOffset))
+                    continue
+                }
                 days.fill(from: index, user: user, firstStored: firstStored)
+                counts.append(countsOfOneUser(days.rows(ofDays: periodDays), periodOffset: periodOffset))
                 var eligibleFrom = 0
                 if let born = birthDates[user] {
                     eligibleFrom = max(0, born.sixtyFifthBirthday.dayNumber - firstDay)
@@ -518,10 +539,19 @@ public enum VisitLogMeasurement {
                         MeasuredWindow(user: Int32(user), start: Int32(window.start), staff: Int32(window.staff)))
                 }
             }
-            slots.set(partition, out)
+            slots.set(partition, (counts, out))
         }
+        let parts = slots.values()
+        return RollingPass(
+            counts: parts.flatMap(\.counts), measured: parts.map(\.windows), firstDay: firstDay, dayCount: dayCount)
+    }
+
+    /// The rolling figures per provider and window start and per provider and month, from the measured windows.
+    static func rollingResult(_ pass: RollingPass, users: [UserMeasurement], options: MeasureOptions) -> RollingResult {
+        let dayCount = pass.dayCount
+        let firstDay = pass.firstDay
         // The partitions' windows in user order, read where they are (not joined into one more array).
-        let measured = slots.values()
+        let measured = pass.measured
         let measuredCount = measured.reduce(0) { $0 + $1.count }
 
         // Group the measured windows by (provider, window start) and (provider, month) in flat buckets.

@@ -96,7 +96,8 @@ enum RollingWindows {
                                     starts[day] = Int32(staffCount)
                                     var distinct = 0
                                     if to - from > Self.fewRows {
-                                        var rowsOfDay = UnsafeMutableBufferPointer(rebasing: out[from..<to])
+                                        // Sorted in a copy: the day's rows stay in input order.
+                                        var rowsOfDay = Array(out[from..<to])
                                         rowsOfDay.sort { $0.visit < $1.visit }
                                         distinct = 1
                                         for k in 1..<rowsOfDay.count where rowsOfDay[k].visit != rowsOfDay[k - 1].visit
@@ -151,6 +152,16 @@ enum RollingWindows {
                     }
                 }
             }
+        }
+
+        /// The rows of `days` (relative days, clipped to the user's days) as `fill` left them: by day, and in
+        /// input order within a day.
+        func rows(ofDays range: Range<Int>) -> [CountedRow] {
+            let first = max(0, range.lowerBound)
+            let last = min(visits.count, range.upperBound)
+            guard first < last else { return [] }
+            let from = first == 0 ? 0 : Int(dayEnds[first - 1])
+            return Array(ordered[from..<Int(dayEnds[last - 1])])
         }
 
         /// Up to this many rows, a day's distinct visits and staff are found by comparing each row with those
