@@ -42,13 +42,14 @@ def key(header):
     return re.sub(r"[ _\-.\t\u00a0]", "", text)
 
 
-def read_rows(path):
+def read_table(path):
+    """The column positions (by alias) and a reader of the data rows of one CSV file: BOM dropped, each line decoded
+    as UTF-8 when valid, else Windows-1252 (as the tool does field by field), leading blank lines skipped, the
+    delimiter from an Excel `sep=` line or the header's most frequent of TAB, `;`, `,`."""
     raw = open(path, "rb").read()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    lines = raw.split(b"\n")
-    # Decode line by line: UTF-8 when valid, else Windows-1252 (as the tool does field by field).
-    text = "\n".join(decode(line) for line in lines)
+    text = "\n".join(decode(line) for line in raw.split(b"\n"))
     body = text.split("\n")
     while body and body[0].strip() == "":
         body.pop(0)
@@ -68,6 +69,11 @@ def read_rows(path):
         for i, cell in enumerate(header):
             if key(cell) in keys:
                 index[name] = i
+    return index, reader
+
+
+def read_rows(path):
+    index, reader = read_table(path)
     for row in reader:
         yield {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}, row
 

@@ -24,14 +24,13 @@ with every mean, median and index as an unrounded fraction (p/q). scripts/check-
 import argparse
 import csv
 import datetime
-import io
 import os
 import sys
 from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_measure import (ALIASES, birth_from_personnummer, decode, excluded_category,  # noqa: E402
-                               excluded_role, key, parse_date, parse_time)
+from reference_measure import (birth_from_personnummer, excluded_category, excluded_role,  # noqa: E402
+                               parse_date, parse_time, read_table)
 
 DAY = datetime.timedelta(days=1)
 # What kontinuitet trims: spaces and tabs from visit ids (docs/method.md); provider, unit, user and staff ids
@@ -42,28 +41,7 @@ TRIM_ID, TRIM_VISIT = " \t\u00a0", " \t"
 def read_records(path):
     """The records of one CSV file as {column: field}, the columns found by their aliases (reference_measure's
     detection of encoding, delimiter and header), each field trimmed as kontinuitet trims it."""
-    raw = open(path, "rb").read()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    body = "\n".join(decode(line) for line in raw.split(b"\n")).split("\n")
-    while body and body[0].strip() == "":
-        body.pop(0)
-    delimiter = None
-    if body and body[0].strip().startswith("sep=") and len(body[0].strip()) == 5:
-        delimiter = body.pop(0).strip()[4]
-    if delimiter is None:
-        counts = {d: body[0].count(d) for d in ("\t", ";", ",")}
-        delimiter = max(("\t", ";", ","), key=lambda d: (counts[d], -("\t", ";", ",").index(d)))
-        if counts[delimiter] == 0:
-            delimiter = ","
-    reader = csv.reader(io.StringIO("\n".join(body)), delimiter=delimiter)
-    header = next(reader)
-    index = {}
-    for name, aliases in ALIASES.items():
-        keys = {key(a) for a in aliases}
-        for i, cell in enumerate(header):
-            if key(cell) in keys:
-                index[name] = i
+    index, reader = read_table(path)
     for row in reader:
         fields = {name: (row[i] if i < len(row) else "") for name, i in index.items()}
         yield {name: value.strip(TRIM_VISIT if name == "visit" else TRIM_ID if name in ("provider", "unit", "user",

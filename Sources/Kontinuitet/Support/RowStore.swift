@@ -1,7 +1,8 @@
 import Foundation
 
 /// A growable array of plain values for the hot path: a raw allocation, so reading and writing an element costs
-/// no uniqueness check (as `Array`'s copy-on-write does on every write). Non-copyable: one owner, freed on deinit.
+/// no uniqueness or exclusivity check (as `Array`'s copy-on-write, or a class's stored property, does on every
+/// write). Non-copyable: one owner, freed on deinit. `ByteScratch` is the byte form, with text helpers.
 struct RowStore<Element: BitwiseCopyable>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
     private var capacity: Int
@@ -27,11 +28,44 @@ struct RowStore<Element: BitwiseCopyable>: ~Copyable {
         }
     }
 
+    /// The elements held; valid until the next mutation.
+    var elements: UnsafeBufferPointer<Element> {
+        @inline(__always) get { UnsafeBufferPointer(start: base, count: count) }
+    }
+
+    /// The first `length` elements; valid until the next mutation.
+    func prefix(_ length: Int) -> UnsafeBufferPointer<Element> {
+        UnsafeBufferPointer(start: base, count: min(length, count))
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Removes the last `k` elements.
+    mutating func removeLast(_ k: Int) {
+        precondition(k >= 0 && k <= count, "RowStore removeLast out of range")
+        count -= k
+    }
+
+    /// Removes `k` elements from `start` on, moving the ones after them down.
+    mutating func remove(from start: Int, count k: Int) {
+        precondition(start >= 0 && k >= 0 && start + k <= count, "RowStore remove out of range")
+        (base + start).update(from: base + start + k, count: count - start - k)
+        count -= k
+    }
+
     @inline(__always)
     mutating func append(_ element: Element) {
-        if count == capacity { grow() }
+        if count == capacity { grow(count + 1) }
         (base + count).initialize(to: element)
         count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ elements: UnsafeBufferPointer<Element>) {
+        guard let source = elements.baseAddress, elements.count > 0 else { return }
+        if count + elements.count > capacity { grow(count + elements.count) }
+        (base + count).update(from: source, count: elements.count)
+        count += elements.count
     }
 
     /// The elements as an array.
@@ -44,8 +78,8 @@ struct RowStore<Element: BitwiseCopyable>: ~Copyable {
         return block
     }
 
-    private mutating func grow() {
-        let newCapacity = capacity * 2
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
         let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         newBase.moveInitialize(from: base, count: count)
         base.deallocate()
