@@ -30,21 +30,31 @@ struct UserRowIndex: Sendable {
             let rows = source.elements
             let (userMap, staffMap) = maps[chunk]
             var counts = [Int32](repeating: 0, count: users + 1)
-            for row in rows { counts[Int(userMap[Int(row.user)]) + 1] += 1 }
-            for user in 0..<users { counts[user + 1] += counts[user] }
-            var fill = counts
             var low = Int.max
             var high = Int.min
             let sorted = spares.take(count: rows.count)
             let out = sorted.mutableElements
-            for var row in rows {
-                let user = userMap[Int(row.user)]
-                row.user = user
-                row.staff = staffMap[Int(row.staff)]
-                low = min(low, Int(row.day))
-                high = max(high, Int(row.day))
-                out[Int(fill[Int(user)])] = row
-                fill[Int(user)] += 1
+            // The ids in `rows` come from the chunk's own interning, so every lookup below is in range: the maps
+            // and counts are read through pointers, without a bounds check per row.
+            userMap.withUnsafeBufferPointer { userMap in
+                staffMap.withUnsafeBufferPointer { staffMap in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for row in rows { counts[Int(userMap[Int(row.user)]) + 1] += 1 }
+                        for user in 0..<users { counts[user + 1] += counts[user] }
+                    }
+                    var fill = counts
+                    fill.withUnsafeMutableBufferPointer { fill in
+                        for var row in rows {
+                            let user = userMap[Int(row.user)]
+                            row.user = user
+                            row.staff = staffMap[Int(row.staff)]
+                            low = min(low, Int(row.day))
+                            high = max(high, Int(row.day))
+                            out[Int(fill[Int(user)])] = row
+                            fill[Int(user)] += 1
+                        }
+                    }
+                }
             }
             spares.give(source)
             slots.set(chunk, (sorted, counts, low, high))
