@@ -182,33 +182,52 @@ enum RollingWindows {
         let dayCount = days.visits.count
         guard dayCount >= length else { return [] }
         var result: [(start: Int, staff: Int)] = []
-        var distinct = 0
-        var thinDays = 0
-        func add(_ day: Int) {
-            if days.visits[day] < MeasurementEligibility.minimumDailyVisits { thinDays += 1 }
-            for position in Int(days.dayStaffStart[day])..<Int(days.dayStaffStart[day + 1]) {
-                let staff = Int(days.staff[position])
-                if counter[staff] == 0 { distinct += 1 }
-                counter[staff] += 1
+        // Staff ids index `counter` (sized to every staff member) and day offsets come from `fill`: the loops read
+        // and write through pointers, without a bounds check per staff member and day.
+        days.visits.withUnsafeBufferPointer { visits in
+            days.dayStaffStart.withUnsafeBufferPointer { dayStaffStart in
+                days.staff.withUnsafeBufferPointer { staffOfDays in
+                    counter.withUnsafeMutableBufferPointer { counter in
+                        var distinct = 0
+                        var thinDays = 0
+                        let minimum = MeasurementEligibility.minimumDailyVisits
+                        for day in 0..<length {
+                            if visits[day] < minimum { thinDays += 1 }
+                            for position in Int(dayStaffStart[day])..<Int(dayStaffStart[day + 1]) {
+                                let staff = Int(staffOfDays[position])
+                                if counter[staff] == 0 { distinct += 1 }
+                                counter[staff] += 1
+                            }
+                        }
+                        for start in 0...(dayCount - length) {
+                            if start > 0 {
+                                let leaving = start - 1
+                                if visits[leaving] < minimum { thinDays -= 1 }
+                                for position in Int(dayStaffStart[leaving])..<Int(dayStaffStart[leaving + 1]) {
+                                    let staff = Int(staffOfDays[position])
+                                    counter[staff] -= 1
+                                    if counter[staff] == 0 { distinct -= 1 }
+                                }
+                                let entering = start + length - 1
+                                if visits[entering] < minimum { thinDays += 1 }
+                                for position in Int(dayStaffStart[entering])..<Int(dayStaffStart[entering + 1]) {
+                                    let staff = Int(staffOfDays[position])
+                                    if counter[staff] == 0 { distinct += 1 }
+                                    counter[staff] += 1
+                                }
+                            }
+                            if thinDays == 0 && start >= eligibleFrom { result.append((start, distinct)) }
+                        }
+                        // Leave `counter` all zero for the next user.
+                        for day in (dayCount - length)..<dayCount {
+                            for position in Int(dayStaffStart[day])..<Int(dayStaffStart[day + 1]) {
+                                counter[Int(staffOfDays[position])] = 0
+                            }
+                        }
+                    }
+                }
             }
         }
-        func remove(_ day: Int) {
-            if days.visits[day] < MeasurementEligibility.minimumDailyVisits { thinDays -= 1 }
-            for position in Int(days.dayStaffStart[day])..<Int(days.dayStaffStart[day + 1]) {
-                let staff = Int(days.staff[position])
-                counter[staff] -= 1
-                if counter[staff] == 0 { distinct -= 1 }
-            }
-        }
-        for day in 0..<length { add(day) }
-        for start in 0...(dayCount - length) {
-            if start > 0 {
-                remove(start - 1)
-                add(start + length - 1)
-            }
-            if thinDays == 0 && start >= eligibleFrom { result.append((start, distinct)) }
-        }
-        for day in (dayCount - length)..<dayCount { remove(day) }
         return result
     }
 
