@@ -174,7 +174,9 @@ def swedish_key(text):
 
 
 def fold_staff(text):
-    return text.strip().lower()
+    """Staff ids compare case-insensitively: ASCII and Latin-1 letters (Å Ä Ö É ...) folded to lower case, no
+    others (docs/method.md)."""
+    return "".join(c.lower() if c < "\u0100" else c for c in text)
 
 
 def main():

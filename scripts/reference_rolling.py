@@ -30,7 +30,7 @@ from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reference_measure import (birth_from_personnummer, excluded_category, excluded_role,  # noqa: E402
-                               parse_date, parse_time, read_table)
+                               fold_staff, parse_date, parse_time, read_table)
 
 DAY = datetime.timedelta(days=1)
 # What kontinuitet trims: spaces and tabs from visit ids (docs/method.md); provider, unit, user and staff ids
@@ -46,12 +46,6 @@ def read_records(path):
         fields = {name: (row[i] if i < len(row) else "") for name, i in index.items()}
         yield {name: value.strip(TRIM_VISIT if name == "visit" else TRIM_ID if name in ("provider", "unit", "user",
                "staff") else None) for name, value in fields.items()}
-
-
-def fold_staff(text):
-    """Staff ids compare case-insensitively: ASCII and Latin-1 letters (Å Ä Ö É ...) folded to lower case, no
-    others (docs/method.md)."""
-    return "".join(c.lower() if c < "\u0100" else c for c in text)
 
 
 class User:
