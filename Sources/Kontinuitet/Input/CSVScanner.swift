@@ -130,19 +130,14 @@ struct CSVScanner {
 final class CSVFieldSplitter {
     /// The number of fields of the last record split.
     private(set) var count = 0
-    // Field pointers and the scratch buffer are raw allocations, not arrays: the hot loop writes through the
-    // pointers, which needs no exclusivity bookkeeping on the class's stored properties.
+    // Where each field's bytes start and end: raw allocations, not arrays, so the hot loop writes through the
+    // pointers without exclusivity bookkeeping on the class's stored properties. A field points into the buffer,
+    // or into `scratch` when it had to be unescaped.
     private var starts: UnsafeMutablePointer<UnsafePointer<UInt8>>
-    private var lengths: UnsafeMutablePointer<Int>
+    private var ends: UnsafeMutablePointer<UnsafePointer<UInt8>>
     private var fieldCapacity: Int
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
-    // A record split by the one-pass path is kept as where each field ends (`ends[-1]` is one before the
-    // record's start) and which fields were quoted; `plainBase` is nil when the careful path split the record.
-    private var plainBase: UnsafePointer<UInt8>?
-    private var endsStorage: UnsafeMutablePointer<Int>
-    private var ends: UnsafeMutablePointer<Int>
-    private var quotedFields: UInt64 = 0
     // The structural bits left in the block where the last plain record ended, for the record after it.
     private var nextBlockBase: UnsafePointer<UInt8>?
     private var nextBlockEnd = -1
@@ -151,19 +146,17 @@ final class CSVFieldSplitter {
     private var nextBlockMask: UInt64 = 0
 
     init() {
-        fieldCapacity = 32
+        // The one-pass path needs room for 64 fields.
+        fieldCapacity = 64
         starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
-        lengths = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
-        endsStorage = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity + 1)
-        ends = endsStorage + 1
+        ends = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
         scratchCapacity = 256
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
     }
 
     deinit {
         starts.deallocate()
-        lengths.deallocate()
-        endsStorage.deallocate()
+        ends.deallocate()
         scratch.deallocate()
     }
 
@@ -177,13 +170,12 @@ final class CSVFieldSplitter {
         limit: Int = Int.max
     ) {
         count = 0
-        plainBase = nil
         guard let base = buffer.baseAddress else { return }
         // A record has at most (length + 1) fields.
         reserveFields(min(end - start + 1, limit))
         if hasQuotes { reserveScratch(end - start) }
         let starts = self.starts
-        let lengths = self.lengths
+        let ends = self.ends
         let scratch = self.scratch
         var n = 0
         var out = 0
@@ -238,10 +230,10 @@ final class CSVFieldSplitter {
                         out += tailEnd - i
                     }
                     starts[n] = UnsafePointer(scratch + fieldOut)
-                    lengths[n] = out - fieldOut
+                    ends[n] = UnsafePointer(scratch + out)
                 } else {
                     starts[n] = base + contentStart
-                    lengths[n] = contentEnd - contentStart
+                    ends[n] = base + contentEnd
                 }
                 n += 1
                 i = tailEnd
@@ -251,7 +243,7 @@ final class CSVFieldSplitter {
                     fieldEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 }
                 starts[n] = base + min(i, end)
-                lengths[n] = max(0, fieldEnd - i)
+                ends[n] = base + min(i, end) + max(0, fieldEnd - i)
                 n += 1
                 i = fieldEnd
             }
@@ -292,36 +284,43 @@ final class CSVFieldSplitter {
         let quote = CSVScanner.quote
         let newline = CSVScanner.newline
         let carriageReturn = CSVScanner.carriageReturn
+        let starts = self.starts
         let ends = self.ends
-        let capacity = min(fieldCapacity, 64)
+        let capacity = fieldCapacity
         var cursor: StructuralCursor
         if UnsafePointer(base) == nextBlockBase && end == nextBlockEnd && start == nextBlockRecord {
             cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: nextBlockAt, mask: nextBlockMask)
         } else {
             cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: start)
         }
-        ends[-1] = start &- 1
         var n = 0
-        var quoted: UInt64 = 0
+        var fieldStart = start
+        var quoted = false
         while true {
             let p = cursor.next()
             guard p >= 0, n < capacity else { return nil }
             let byte = base[p]
             if byte == delimiter {
-                ends[n] = p
+                starts[n] = base + fieldStart
+                ends[n] = base + p
                 n &+= 1
+                fieldStart = p &+ 1
                 continue
             }
+            // The record's content ends before the line break (and a CR before it); so does its last field,
+            // unless quoted.
             var lineBreak = p
             var contentEnd = p
+            var lastStart = fieldStart
+            var lastEnd = p
             if byte == newline {
-                // The record ends; a CR before the line break is not content.
                 if p > start && base[p &- 1] == carriageReturn { contentEnd = p &- 1 }
+                lastEnd = contentEnd
             } else {
                 // A quote: it must open the field, and the next quote must close it right before the delimiter
                 // or the line break (CR LF too). Delimiters between the two are content.
-                guard p == ends[n &- 1] &+ 1 else { return nil }
-                quoted |= 1 << UInt64(n)
+                guard p == fieldStart else { return nil }
+                quoted = true
                 var close: Int
                 var closing: UInt8
                 repeat {
@@ -334,8 +333,10 @@ final class CSVFieldSplitter {
                 guard after >= 0 else { return nil }
                 let afterByte = base[after]
                 if afterByte == delimiter && after == close &+ 1 {
-                    ends[n] = after
+                    starts[n] = base + (p &+ 1)
+                    ends[n] = base + close
                     n &+= 1
+                    fieldStart = after &+ 1
                     continue
                 }
                 guard afterByte == newline else { return nil }
@@ -346,11 +347,12 @@ final class CSVFieldSplitter {
                     guard after == close &+ 1 else { return nil }
                     contentEnd = after
                 }
+                lastStart = p &+ 1
+                lastEnd = close
             }
-            ends[n] = contentEnd
+            starts[n] = base + lastStart
+            ends[n] = base + lastEnd
             count = n &+ 1
-            plainBase = UnsafePointer(base)
-            quotedFields = quoted
             let next = lineBreak &+ 1
             nextBlockBase = UnsafePointer(base)
             nextBlockEnd = end
@@ -358,7 +360,7 @@ final class CSVFieldSplitter {
             nextBlockAt = cursor.blockAt
             nextBlockMask = cursor.mask
             return RecordBounds(
-                contentEnd: contentEnd, next: next, lines: 1, hasQuotes: quoted != 0, quotedNewline: false,
+                contentEnd: contentEnd, next: next, lines: 1, hasQuotes: quoted, quotedNewline: false,
                 unterminatedQuote: false)
         }
     }
@@ -370,13 +372,8 @@ final class CSVFieldSplitter {
         guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
             return UnsafeBufferPointer(start: nil, count: 0)
         }
-        if let base = plainBase {
-            // A quoted field's bytes lie between its quotes (a plain record has at most 64 fields).
-            let inQuotes = Int(truncatingIfNeeded: (quotedFields &>> UInt64(truncatingIfNeeded: index)) & 1)
-            let fieldStart = ends[index &- 1] &+ 1 &+ inQuotes
-            return UnsafeBufferPointer(start: base + fieldStart, count: ends[index] &- inQuotes &- fieldStart)
-        }
-        return UnsafeBufferPointer(start: starts[index], count: lengths[index])
+        let fieldStart = starts[index]
+        return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: ends[index]))
     }
 
     /// Field `index` decoded as text (UTF-8, else Windows-1252), trimmed of surrounding blanks.
@@ -393,13 +390,10 @@ final class CSVFieldSplitter {
     private func reserveFields(_ needed: Int) {
         guard needed > fieldCapacity else { return }
         starts.deallocate()
-        lengths.deallocate()
-        endsStorage.deallocate()
+        ends.deallocate()
         fieldCapacity = max(needed, fieldCapacity * 2)
         starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
-        lengths = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
-        endsStorage = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity + 1)
-        ends = endsStorage + 1
+        ends = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
     }
 
     private func reserveScratch(_ needed: Int) {

@@ -46,6 +46,18 @@ struct UserTrace {
     var birthDay: Int32 = Int32.min
 }
 
+/// What the scan of one chunk remembers of a user's raw bytes, to recognise a repeat without hashing: the raw
+/// user id (up to 16 bytes) and raw provider id it was last found under, the user whose row followed its last row,
+/// the id of the raw unit last seen (in the scan's raw-unit memo), and the raw birth date last seen with its day.
+struct UserRawMemo {
+    var key = ShortKey.none
+    var providerRaw: Int32 = -1
+    var next: Int32 = -1
+    var unitRaw: Int32 = -1
+    var birthDay = Int32.min
+    var birthKey = ShortKey.none
+}
+
 /// Row accounting of one chunk or of a whole run.
 public struct RowAccounting: Sendable, Equatable {
     /// Data rows read (blank rows are not rows).
@@ -168,17 +180,21 @@ struct VisitLogScanner {
         var scratch = ByteScratch(capacity: 256)
         // The raw provider–user key of a row, apart from `scratch` where its normalised form is built.
         var rawKey = ByteScratch(capacity: 128)
-        var lastUnitRaw = ByteScratch(capacity: 64)
-        var lastUnit: Int32 = -1
         var unitOfRaw = InternedMemo<Int32>(capacity: 64)
-        // Raw-byte caches in front of normalisation and interning: logs list a user's rows together, so the
-        // previous row's user and birth date usually repeat; a staff id's raw bytes map to its normalised id.
+        // In front of normalisation and interning: the raw provider of the last row and its id among raw
+        // providers; registered users by raw provider and raw user id; per user, the raw unit and birth date last
+        // seen (logs list a user's rows together, or day by day, and a user's unit and birth date rarely change).
+        var rawProviders = ByteInterner(capacity: 64)
         var lastProviderRaw = ByteScratch(capacity: 64)
-        var lastUserRaw = ByteScratch(capacity: 64)
+        var lastProviderRawID: Int32 = -1
+        var userCache = ShortKeyCache(bits: 10)
+        var lastUserKey = ShortKey.none
+        var lastUserProviderRawID: Int32 = -1
         var lastUser: Int32 = -1
+        // The user of the previous valid row, whatever its id's length.
+        var previousUser: Int32 = -1
         var userOfRaw = InternedMemo<Int32>(capacity: 1024)
-        var lastBirthRaw = ByteScratch(capacity: 16)
-        var lastBirthDay = Int32.min
+        var rawMemo = RowStore<UserRawMemo>(capacity: 1024)
         // Day numbers of birth dates by their raw bytes (Int32.min: not a date).
         var birthDayOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
@@ -261,35 +277,62 @@ struct VisitLogScanner {
                     bounds.contentEnd, recordLine)
                 continue
             }
+            // The user, when an earlier row registered it: the raw provider's id and the raw user id (up to 16
+            // bytes) find it in a direct-mapped cache. A user is registered only once a row of it is valid.
+            if lastProviderRawID < 0 || !Self.equal(providerField, lastProviderRaw.bytes) {
+                lastProviderRawID = rawProviders.intern(providerField)
+                lastProviderRaw.removeAll()
+                lastProviderRaw.append(providerField)
+            }
+            let userKey = ShortKey(userField)
+            var user: Int32 = -1
+            if let userKey {
+                if userKey == lastUserKey && lastProviderRawID == lastUserProviderRawID {
+                    user = lastUser
+                } else {
+                    // Logs sorted by day list the users in the same order every day: the user that followed the
+                    // previous row's user last time is the likely one, and its memo is next to the previous one's.
+                    if previousUser >= 0 {
+                        let predicted = rawMemo.address(of: Int(previousUser)).pointee.next
+                        if predicted >= 0, case let memo = rawMemo.address(of: Int(predicted)),
+                            memo.pointee.key == userKey && memo.pointee.providerRaw == lastProviderRawID
+                        {
+                            user = predicted
+                        }
+                    }
+                    if user < 0, let cached = userCache.id(of: userKey, group: Int(lastProviderRawID)) {
+                        user = cached
+                    }
+                }
+            }
             var birthDay = Int32.min
+            var newBirthKey: ShortKey? = nil
             if p.birthDate >= 0 {
                 let birthField = IdentifierNormalization.trimmed(fields.field(p.birthDate))
-                if !birthField.isEmpty && lastBirthDay != Int32.min && Self.equal(birthField, lastBirthRaw.bytes) {
-                    birthDay = lastBirthDay
-                } else if !birthField.isEmpty {
-                    let day = birthDayOfRaw.value(birthField) { raw in
-                        CivilDate.parse(raw).map { Int32($0.dayNumber) } ?? Int32.min
+                if !birthField.isEmpty {
+                    let birthKey = ShortKey(birthField)
+                    if user >= 0, let birthKey, case let memo = rawMemo.address(of: Int(user)),
+                        memo.pointee.birthKey == birthKey
+                    {
+                        birthDay = memo.pointee.birthDay
+                    } else {
+                        let day = birthDayOfRaw.value(birthField) { raw in
+                            CivilDate.parse(raw).map { Int32($0.dayNumber) } ?? Int32.min
+                        }
+                        guard day != Int32.min else {
+                            out.reject(
+                                bytes, "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
+                                bounds.contentEnd, recordLine)
+                            continue
+                        }
+                        birthDay = day
+                        newBirthKey = birthKey
                     }
-                    guard day != Int32.min else {
-                        out.reject(
-                            bytes, "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
-                            bounds.contentEnd, recordLine)
-                        continue
-                    }
-                    birthDay = day
-                    lastBirthRaw.removeAll()
-                    lastBirthRaw.append(birthField)
-                    lastBirthDay = birthDay
                 }
             }
 
-            // The row is valid: register its user (provider and user id, joined by a unit separator).
-            let user: Int32
-            if lastUser >= 0 && Self.equal(userField, lastUserRaw.bytes)
-                && Self.equal(providerField, lastProviderRaw.bytes)
-            {
-                user = lastUser
-            } else {
+            // The row is valid: register its user (provider and user id, joined by a unit separator) if new.
+            if user < 0 {
                 rawKey.removeAll()
                 rawKey.append(providerField)
                 rawKey.append(0x1F)
@@ -303,36 +346,55 @@ struct VisitLogScanner {
                     let id = out.users.intern(scratch.bytes)
                     if Int(id) == traces.count {
                         traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
+                        rawMemo.append(UserRawMemo())
                     }
                     return id
                 }
-                lastProviderRaw.removeAll()
-                lastProviderRaw.append(providerField)
-                lastUserRaw.removeAll()
-                lastUserRaw.append(userField)
-                lastUser = user
+                if let userKey { userCache.store(userKey, user, group: Int(lastProviderRawID)) }
             }
-            if p.unit >= 0 && wall >= traces[Int(user)].unitStart {
+            let trace = traces.address(of: Int(user))
+            let memo = rawMemo.address(of: Int(user))
+            if let userKey {
+                if userKey != lastUserKey || lastProviderRawID != lastUserProviderRawID {
+                    memo.pointee.key = userKey
+                    memo.pointee.providerRaw = lastProviderRawID
+                }
+                lastUserKey = userKey
+                lastUserProviderRawID = lastProviderRawID
+                lastUser = user
+            } else {
+                lastUserKey = .none
+            }
+            if user != previousUser {
+                if previousUser >= 0 { rawMemo.address(of: Int(previousUser)).pointee.next = user }
+                previousUser = user
+            }
+            if let newBirthKey {
+                memo.pointee.birthKey = newBirthKey
+                memo.pointee.birthDay = birthDay
+            }
+            if p.unit >= 0 && wall >= trace.pointee.unitStart {
+                // The unit of the user's latest row; the raw bytes are looked up only when they change.
                 let unitField = fields.field(p.unit)
-                if !Self.equal(unitField, lastUnitRaw.bytes) {
-                    lastUnitRaw.removeAll()
-                    lastUnitRaw.append(unitField)
-                    lastUnit = unitOfRaw.value(unitField) { raw in
+                let known = memo.pointee.unitRaw
+                if known < 0 || !unitOfRaw.isKey(known, unitField) {
+                    let (rawID, unit) = unitOfRaw.entry(unitField) { raw in
                         scratch.removeAll()
                         IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &scratch)
                         return out.units.intern(scratch.bytes)
                     }
+                    memo.pointee.unitRaw = rawID
+                    trace.pointee.unit = unit
                 }
-                traces[Int(user)].unit = lastUnit
-                traces[Int(user)].unitStart = wall
+                trace.pointee.unitStart = wall
             }
-            if p.sortName >= 0 && traces[Int(user)].sortName < 0 {
+            if p.sortName >= 0 && trace.pointee.sortName < 0 {
                 scratch.removeAll()
                 IdentifierNormalization.appendNormalized(fields.field(p.sortName), foldCase: false, to: &scratch)
-                if scratch.count > 0 { traces[Int(user)].sortName = out.names.intern(scratch.bytes) }
+                if scratch.count > 0 { trace.pointee.sortName = out.names.intern(scratch.bytes) }
             }
-            if birthDay != Int32.min && traces[Int(user)].birthDay == Int32.min {
-                traces[Int(user)].birthDay = birthDay
+            if birthDay != Int32.min && trace.pointee.birthDay == Int32.min {
+                trace.pointee.birthDay = birthDay
             }
 
             // Rule 1: the period.
@@ -340,7 +402,7 @@ struct VisitLogScanner {
             let inPeriod = period.dayIndex(ofDay: dayNumber) != nil
             let storedDay = dayNumber - storedFirstDay
             if inPeriod {
-                traces[Int(user)].hasRowsInPeriod = true
+                trace.pointee.hasRowsInPeriod = true
             } else {
                 outsidePeriod += 1
                 if storedDay < 0 || storedDay >= storedDays { continue }
@@ -373,7 +435,7 @@ struct VisitLogScanner {
             // Rules 4, 5, 7: the visit and the staff member.
             let staff: Int32
             let staffKey = ShortKey(staffField)
-            let staffGroup = Int(traces[Int(user)].provider)
+            let staffGroup = Int(trace.pointee.provider)
             if let staffKey, let cached = staffCache.id(of: staffKey, group: staffGroup) {
                 staff = cached
             } else {

@@ -111,7 +111,9 @@ struct ByteInterner {
         String(decoding: key(id), as: UTF8.self)
     }
 
-    private func keyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// True when the key with id `id` is `key`, byte for byte.
+    @inline(__always)
+    func keyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = keyStarts[id]
         let length = keyStarts[id + 1] - start
         guard length == key.count else { return false }

@@ -28,6 +28,14 @@ struct RowStore<Element: BitwiseCopyable>: ~Copyable {
         }
     }
 
+    /// The address of the element at `index` (`0 ..< count`), for several reads and writes of its fields; valid
+    /// until the next append.
+    @inline(__always)
+    func address(of index: Int) -> UnsafeMutablePointer<Element> {
+        precondition(index >= 0 && index < count, "RowStore index out of range")
+        return base + index
+    }
+
     /// The elements held; valid until the next mutation.
     var elements: UnsafeBufferPointer<Element> {
         @inline(__always) get { UnsafeBufferPointer(start: base, count: count) }

@@ -68,10 +68,23 @@ struct InternedMemo<Value> {
     /// The value for `key`, computed by `compute` the first time the key is seen.
     @inline(__always)
     mutating func value(_ key: UnsafeBufferPointer<UInt8>, _ compute: (UnsafeBufferPointer<UInt8>) -> Value) -> Value {
-        let id = Int(keys.intern(key))
-        if id == values.count { values.append(compute(key)) }
-        return values[id]
+        entry(key, compute).value
     }
+
+    /// The id of `key` (dense, in order of first sight) and its value, computed by `compute` the first time.
+    @inline(__always)
+    mutating func entry(_ key: UnsafeBufferPointer<UInt8>, _ compute: (UnsafeBufferPointer<UInt8>) -> Value)
+        -> (id: Int32, value: Value)
+    {
+        let id = keys.intern(key)
+        if Int(id) == values.count { values.append(compute(key)) }
+        return (id, values[Int(id)])
+    }
+
+    /// True when the key with id `id` is `key`, byte for byte: a caller that remembers an id checks a repeat
+    /// without hashing.
+    @inline(__always)
+    func isKey(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool { keys.keyEquals(Int(id), key) }
 }
 
 /// Remembers a yes/no answer per distinct raw value of a column with few values (a visit's category, a staff
@@ -125,9 +138,13 @@ struct ShortKeyCache {
         return index < keys.count && keys[index] == key ? ids[index] : nil
     }
 
-    /// Stores `id` for `key` in `group` (`group` ≥ 0).
+    /// Groups from this one on are not cached, so that a column of odd values cannot make the table huge.
+    static let maxGroups = 256
+
+    /// Stores `id` for `key` in `group` (`group` ≥ 0); a group from `maxGroups` on is not stored.
     @inline(__always)
     mutating func store(_ key: ShortKey, _ id: Int32, group: Int) {
+        guard group < Self.maxGroups else { return }
         let index = slot(key, group: group)
         if index >= keys.count {
             let size = (group + 1) << bits
