@@ -65,6 +65,9 @@ public struct CSVFile: @unchecked Sendable {
     /// the page cache if touched again).
     func releasePages(from: Int, to: Int) { mapped.release(from: from, to: to) }
 
+    /// Asks the operating system to map the pages of `[from, to)` at once, ahead of reading them.
+    func populatePages(from: Int, to: Int) { mapped.populate(from: from, to: to) }
+
     private struct Detected {
         var delimiter: UInt8
         var encoding: TextEncoding

@@ -447,11 +447,12 @@ struct StructuralCursor {
 }
 
 /// The positions of the delimiters, quotes and line breaks of 64 bytes as the set bits of a word, computed 16 bytes
-/// at a time with SIMD arithmetic: a byte equal to a value is a zero lane of the bytes XOR the value, and a zero
-/// lane is one whose high bit is set in `(x - 1) & ~x` (lanes do not borrow from each other).
+/// at a time with SIMD comparisons whose lanes are then gathered into bits by multiplication.
 enum StructuralBits {
     /// Bit `i` set when byte `at + i` (`< end`) is `delimiter`, a quote or a line break.
-    @inline(__always)
+    ///
+    /// Not inlined: its constants would take the registers of the loops that walk the bits.
+    @inline(never)
     static func mask(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> UInt64 {
         guard at + 64 <= end else { return tailMask(base, at: at, end: end, delimiter: delimiter) }
         let raw = UnsafeRawPointer(base + at)
@@ -468,18 +469,14 @@ enum StructuralBits {
         return mask
     }
 
-    /// 0x80 in each lane of `x` that is zero, 0 elsewhere.
-    @inline(__always)
-    static func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> {
-        (x &- SIMD16(repeating: 1)) & ~x & SIMD16(repeating: 0x80)
-    }
-
-    /// The high bits of 16 lanes that are 0x80 or 0, lane `i` as bit `i` (a multiply gathers 8 at a time).
+    /// The high bits of 16 lanes that are 0x80 or 0, lane `i` as bit `i`: a multiply gathers 8 at a time (the
+    /// bit of lane `i`, at `8i + 7`, lands at `56 + i`; the other products fall on distinct bits below 56 or
+    /// beyond 63, so nothing carries into the top byte).
     @inline(__always)
     static func highBits(_ lanes: SIMD16<UInt8>) -> UInt32 {
         let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
-        let low = ((UInt64(littleEndian: halves[0]) >> 7) &* 0x0102_0408_1020_4080) >> 56
-        let high = ((UInt64(littleEndian: halves[1]) >> 7) &* 0x0102_0408_1020_4080) >> 56
+        let low = (UInt64(littleEndian: halves[0]) &* 0x0002_0408_1020_4081) >> 56
+        let high = (UInt64(littleEndian: halves[1]) &* 0x0002_0408_1020_4081) >> 56
         return UInt32(truncatingIfNeeded: low | high << 8)
     }
 

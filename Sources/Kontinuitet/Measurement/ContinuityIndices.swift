@@ -24,30 +24,51 @@ public struct ContinuityIndices: Sendable, Equatable {
     ///
     /// - Complexity: O(N log N).
     static func compute(visitsInOrder visits: [[Int32]]) -> ContinuityIndices {
-        var contactsByStaff: [Int32: Int] = [:]
-        var contacts = 0
+        var staff: [Int32] = []
+        var staffEnds: [Int32] = []
         for visit in visits {
-            for staff in visit {
-                contactsByStaff[staff, default: 0] += 1
-                contacts += 1
-            }
+            staff.append(contentsOf: visit)
+            staffEnds.append(Int32(staff.count))
         }
-        var result = ContinuityIndices(visits: visits.count, contacts: contacts)
+        var counts = ContactCounts()
+        return compute(
+            staff: staff, staffEnds: staffEnds, order: visits.indices.map { Int32($0) }, counts: &counts
+        ).indices
+    }
+
+    /// Computes the indices, and the number of distinct staff, from visits held flat: visit `v`'s distinct staff
+    /// are `staff[staffEnds[v - 1] ..< staffEnds[v]]` (from 0 for the first), and `order` lists the visits in time
+    /// order. `counts` is working memory, reused between calls.
+    static func compute(staff: [Int32], staffEnds: [Int32], order: [Int32], counts: inout ContactCounts)
+        -> (indices: ContinuityIndices, staff: Int)
+    {
+        let contacts = staff.count
+        for member in staff { counts.add(member) }
+        var result = ContinuityIndices(visits: order.count, contacts: contacts)
+        let distinct = counts.distinct
         if contacts > 0 {
-            let counts = contactsByStaff.values.sorted(by: >)
-            result.upc = Double(counts[0]) / Double(contacts)
-            result.topThreeShare = Double(counts.prefix(3).reduce(0, +)) / Double(contacts)
+            let perStaff = counts.sortedDescending()
+            result.upc = Double(perStaff[0]) / Double(contacts)
+            result.topThreeShare = Double(perStaff.prefix(3).reduce(0, +)) / Double(contacts)
             if contacts > 1 {
-                let sumOfSquares = counts.reduce(0) { $0 + $1 * $1 }
+                let sumOfSquares = perStaff.reduce(0) { $0 + $1 * $1 }
                 result.coc = Double(sumOfSquares - contacts) / Double(contacts * (contacts - 1))
             }
         }
-        if visits.count > 1 {
+        counts.reset()
+        if order.count > 1 {
+            func visitStaff(_ visit: Int32) -> ArraySlice<Int32> {
+                let v = Int(visit)
+                return staff[(v == 0 ? 0 : Int(staffEnds[v - 1]))..<Int(staffEnds[v])]
+            }
             var continued = 0
-            for index in 1..<visits.count where sharesStaff(visits[index - 1], visits[index]) { continued += 1 }
-            result.secon = Double(continued) / Double(visits.count - 1)
+            for position in 1..<order.count
+            where sharesStaff(visitStaff(order[position - 1]), visitStaff(order[position])) {
+                continued += 1
+            }
+            result.secon = Double(continued) / Double(order.count - 1)
         }
-        return result
+        return (result, distinct)
     }
 
     private init(visits: Int, contacts: Int) {
@@ -55,8 +76,44 @@ public struct ContinuityIndices: Sendable, Equatable {
         self.contacts = contacts
     }
 
-    private static func sharesStaff(_ a: [Int32], _ b: [Int32]) -> Bool {
+    private static func sharesStaff(_ a: ArraySlice<Int32>, _ b: ArraySlice<Int32>) -> Bool {
         a.contains { b.contains($0) }
+    }
+}
+
+/// Contacts per staff member of one user, counted in a table indexed by staff id that is reused from user to user:
+/// only the entries a user touched are read and cleared.
+struct ContactCounts {
+    private var counts: [Int32] = []
+    private var touched: [Int32] = []
+    private var sorted: [Int] = []
+
+    /// The number of distinct staff counted since the last reset.
+    var distinct: Int { touched.count }
+
+    /// Counts one contact with staff member `member` (≥ 0).
+    @inline(__always)
+    mutating func add(_ member: Int32) {
+        let m = Int(member)
+        if m >= counts.count {
+            counts.append(contentsOf: repeatElement(0, count: max(m + 1, counts.count * 2) - counts.count))
+        }
+        if counts[m] == 0 { touched.append(member) }
+        counts[m] += 1
+    }
+
+    /// The contacts of each staff member counted, largest first.
+    mutating func sortedDescending() -> [Int] {
+        sorted.removeAll(keepingCapacity: true)
+        for member in touched { sorted.append(Int(counts[Int(member)])) }
+        sorted.sort(by: >)
+        return sorted
+    }
+
+    /// Clears the counts for the next user.
+    mutating func reset() {
+        for member in touched { counts[Int(member)] = 0 }
+        touched.removeAll(keepingCapacity: true)
     }
 }
 

@@ -421,9 +421,10 @@ public enum VisitLogMeasurement {
             var out: [UserCounts] = []
             out.reserveCapacity(hi - lo)
             var rows: [CountedRow] = []
+            var scratch = UserCountsScratch()
             for user in lo..<hi {
                 index.gather(user, days: periodOffset..<periodOffset + PeriodWindow.length, into: &rows)
-                out.append(countsOfOneUser(rows, periodOffset: periodOffset))
+                out.append(countsOfOneUser(rows, periodOffset: periodOffset, scratch: &scratch))
             }
             slots.set(partition, out)
         }
@@ -435,51 +436,108 @@ public enum VisitLogMeasurement {
     ///
     /// Visits are put in time order by day and start minute (the earliest row's); visits that start in the same
     /// minute keep the order in which their first rows appear in the input, so the order never depends on how visit
-    /// ids hash (docs/indices.md).
-    static func countsOfOneUser(_ rows: [CountedRow], periodOffset: Int) -> UserCounts {
+    /// ids hash (docs/indices.md). `scratch` holds the working memory, reused from user to user.
+    static func countsOfOneUser(_ rows: [CountedRow], periodOffset: Int, scratch: inout UserCountsScratch)
+        -> UserCounts
+    {
         var daily = [Int](repeating: 0, count: PeriodWindow.length)
-        var order = Array(rows.indices)
-        order.sort { i, j in
-            let a = rows[i]
-            let b = rows[j]
+        // Rows by (day, visit, staff), ties in input order: a visit's rows are then together, its staff sorted.
+        var order = scratch.order
+        order.removeAll(keepingCapacity: true)
+        for position in rows.indices { order.append(Int32(position)) }
+        Self.sortIndices(&order) { i, j in
+            let a = rows[Int(i)]
+            let b = rows[Int(j)]
             if a.day != b.day { return a.day < b.day }
             if a.visit != b.visit { return a.visit < b.visit }
             if a.staff != b.staff { return a.staff < b.staff }
             return i < j
         }
-        // Visits: runs of equal (day, visit); each with its first minute, its first row and its distinct staff.
-        var visits: [(day: UInt16, minute: UInt16, first: Int, staff: [Int32])] = []
+        // Visits: runs of equal (day, visit); each with its first minute, its first row and its distinct staff,
+        // which go to one flat list (visit `v`'s are `staff[staffEnds[v - 1] ..< staffEnds[v]]`).
+        var visits = scratch.visits
+        var staff = scratch.staff
+        var staffEnds = scratch.staffEnds
+        visits.removeAll(keepingCapacity: true)
+        staff.removeAll(keepingCapacity: true)
+        staffEnds.removeAll(keepingCapacity: true)
         var start = 0
         while start < order.count {
-            let head = rows[order[start]]
+            let head = rows[Int(order[start])]
             var end = start + 1
             var minute = head.minute
             var first = order[start]
-            var staff = [head.staff]
-            while end < order.count, case let row = rows[order[end]], row.day == head.day && row.visit == head.visit {
+            staff.append(head.staff)
+            while end < order.count, case let row = rows[Int(order[end])],
+                row.day == head.day && row.visit == head.visit
+            {
                 minute = min(minute, row.minute)
                 first = min(first, order[end])
                 if row.staff != staff[staff.count - 1] { staff.append(row.staff) }
                 end += 1
             }
-            visits.append((head.day, minute, first, staff))
+            visits.append(VisitInOrder(day: head.day, minute: minute, first: first, index: Int32(visits.count)))
+            staffEnds.append(Int32(staff.count))
             daily[Int(head.day) - periodOffset] += 1
             start = end
         }
-        var allStaff = rows.map(\.staff)
-        allStaff.sort()
-        var distinct = 0
-        for (position, member) in allStaff.enumerated() where position == 0 || allStaff[position - 1] != member {
-            distinct += 1
-        }
-        visits.sort { a, b in
+        Self.sortIndices(&visits) { a, b in
             if a.day != b.day { return a.day < b.day }
             if a.minute != b.minute { return a.minute < b.minute }
             return a.first < b.first
         }
+        var visitOrder = scratch.visitOrder
+        visitOrder.removeAll(keepingCapacity: true)
+        for visit in visits { visitOrder.append(visit.index) }
+        let indices = ContinuityIndices.compute(
+            staff: staff, staffEnds: staffEnds, order: visitOrder, counts: &scratch.contacts)
+        scratch.order = order
+        scratch.visits = visits
+        scratch.staff = staff
+        scratch.staffEnds = staffEnds
+        scratch.visitOrder = visitOrder
         return UserCounts(
-            dailyVisits: daily, visits: visits.count, distinctStaff: distinct,
-            indices: ContinuityIndices.compute(visitsInOrder: visits.map(\.staff)))
+            dailyVisits: daily, visits: visits.count, distinctStaff: indices.staff, indices: indices.indices)
+    }
+
+    /// A visit of one user while its counts are computed: its day, first minute, first row and place in the list.
+    struct VisitInOrder {
+        var day: UInt16
+        var minute: UInt16
+        var first: Int32
+        var index: Int32
+    }
+
+    /// The working memory of `countsOfOneUser`, kept by a worker from one user to the next.
+    struct UserCountsScratch {
+        var order: [Int32] = []
+        var visits: [VisitInOrder] = []
+        var staff: [Int32] = []
+        var staffEnds: [Int32] = []
+        var visitOrder: [Int32] = []
+        var contacts = ContactCounts()
+    }
+
+    /// Sorts `values` by `areInIncreasingOrder`: by insertion when they are few (a user's rows of two weeks are,
+    /// and come nearly in order), else by the standard library's sort.
+    @inline(__always)
+    static func sortIndices<T>(_ values: inout [T], by areInIncreasingOrder: (T, T) -> Bool) {
+        guard values.count > 64 else {
+            values.withUnsafeMutableBufferPointer { buffer in
+                guard buffer.count > 1 else { return }
+                for i in 1..<buffer.count {
+                    let value = buffer[i]
+                    var j = i
+                    while j > 0 && areInIncreasingOrder(value, buffer[j - 1]) {
+                        buffer[j] = buffer[j - 1]
+                        j -= 1
+                    }
+                    buffer[j] = value
+                }
+            }
+            return
+        }
+        values.sort(by: areInIncreasingOrder)
     }
 
     /// One user's measured 14-day window: 12 bytes, as a city year has millions.
@@ -523,13 +581,15 @@ public enum VisitLogMeasurement {
             counts.reserveCapacity(hi - lo)
             var days = RollingWindows.UserDays(
                 visits: [UInt16](repeating: 0, count: dayCount), dayStaffStart: [], staff: [])
+            var scratch = UserCountsScratch()
             for user in lo..<hi {
                 guard index.rowCount(of: user) > 0 else {
-                    counts.append(countsOfOneUser([], periodOffset: periodOffset))
+                    counts.append(countsOfOneUser([], periodOffset: periodOffset, scratch: &scratch))
                     continue
                 }
                 days.fill(from: index, user: user, firstStored: firstStored)
-                counts.append(countsOfOneUser(days.rows(ofDays: periodDays), periodOffset: periodOffset))
+                counts.append(
+                    countsOfOneUser(days.rows(ofDays: periodDays), periodOffset: periodOffset, scratch: &scratch))
                 var eligibleFrom = 0
                 if let born = birthDates[user] {
                     eligibleFrom = max(0, born.sixtyFifthBirthday.dayNumber - firstDay)

@@ -221,6 +221,7 @@ struct VisitLogScanner {
             if position - released >= 1 << 22 {
                 file.releasePages(from: released, to: position)
                 released = position
+                file.populatePages(from: position, to: min(end, position + (1 << 22)))
             }
             let recordStart = position
             let bounds = fields.splitRecord(bytes, start: position, scanner: scanner, limit: fieldLimit)

@@ -99,7 +99,7 @@ public final class OutputDirectory {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
             try carryOverUnwrittenFiles(except: replaced)
             if Self.exchange(staging, path) {
-                try? FileManager.default.removeItem(atPath: staging)
+                FileTree.remove(staging)
                 committed = true
                 return
             }
@@ -189,6 +189,32 @@ public final class OutputDirectory {
 
     deinit {
         if !committed { try? FileManager.default.removeItem(atPath: staging) }
+    }
+}
+
+/// Removing a directory tree with POSIX calls: `FileManager.removeItem` takes several times longer for the hundred
+/// files of a city's outputs.
+enum FileTree {
+    /// Removes `path` and, for a directory, everything under it; best effort (what cannot be removed stays).
+    static func remove(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            unlink(path)
+            return
+        }
+        var children: [String] = []
+        if let directory = opendir(path) {
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name != "." && name != ".." { children.append(name) }
+            }
+            closedir(directory)
+        }
+        for name in children { remove(path + "/" + name) }
+        rmdir(path)
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Fixed slots that parallel workers fill, each slot by exactly one worker.
 ///
@@ -36,21 +37,32 @@ final class ResultSlots<Element>: @unchecked Sendable {
 enum Parallel {
     /// Calls `body(i)` for every `i` in `0..<count`, on `threads` workers with `DispatchQueue.concurrentPerform`.
     ///
-    /// Worker `w` takes items `w`, `w + threads`, `w + 2·threads`, …; the caller merges results by item index,
-    /// so the output never depends on the thread count.
+    /// Each worker claims the next item not yet taken, so a worker slowed down (by another process on a shared
+    /// machine, say) takes fewer items; the caller merges results by item index, so the output never depends on
+    /// the thread count or on which worker ran what.
     static func forEach(count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
         let workers = max(1, min(threads, count))
         if workers == 1 {
             for index in 0..<count { body(index) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < count {
-                body(index)
-                index += workers
-            }
+        let next = ItemCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while case let index = next.claim(), index < count { body(index) }
         }
+    }
+}
+
+/// Hands out 0, 1, 2, … to workers, one number per call.
+private final class ItemCounter: @unchecked Sendable {
+    private var next = 0
+    private let lock = NSLock()
+
+    func claim() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        return next - 1
     }
 }
 
