@@ -146,8 +146,9 @@ final class CSVFieldSplitter {
     private var nextBlockMask: UInt64 = 0
 
     init() {
-        // The one-pass path needs room for 64 fields.
-        fieldCapacity = 64
+        // The one-pass path splits records of up to 192 fields (64 more than a record's fields so far are
+        // checked once per 64-byte block).
+        fieldCapacity = 256
         starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
         ends = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
         scratchCapacity = 256
@@ -286,7 +287,8 @@ final class CSVFieldSplitter {
         let carriageReturn = CSVScanner.carriageReturn
         let starts = self.starts
         let ends = self.ends
-        let capacity = fieldCapacity
+        // A block adds at most 64 fields: room for them is checked once per block, not per field.
+        let roomy = fieldCapacity - 64
         var cursor: StructuralCursor
         if UnsafePointer(base) == nextBlockBase && end == nextBlockEnd && start == nextBlockRecord {
             cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: nextBlockAt, mask: nextBlockMask)
@@ -294,32 +296,43 @@ final class CSVFieldSplitter {
             cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: start)
         }
         var n = 0
-        var fieldStart = start
+        var fieldStart = base + start
         var quoted = false
         while true {
-            let p = cursor.next()
-            guard p >= 0, n < capacity else { return nil }
-            let byte = base[p]
-            if byte == delimiter {
-                starts[n] = base + fieldStart
-                ends[n] = base + p
+            guard n <= roomy else { return nil }
+            // The delimiters of the current block, each ending a field.
+            var p = -1
+            while cursor.mask != 0 {
+                let q = cursor.peek()
+                guard base[q] == delimiter else {
+                    p = q
+                    break
+                }
+                cursor.drop()
+                starts[n] = fieldStart
+                ends[n] = base + q
                 n &+= 1
-                fieldStart = p &+ 1
+                fieldStart = base + q + 1
+            }
+            if p < 0 {
+                guard cursor.advance() else { return nil }
                 continue
             }
+            cursor.drop()
+            let byte = base[p]
             // The record's content ends before the line break (and a CR before it); so does its last field,
             // unless quoted.
             var lineBreak = p
             var contentEnd = p
             var lastStart = fieldStart
-            var lastEnd = p
+            var lastEnd = base + p
             if byte == newline {
                 if p > start && base[p &- 1] == carriageReturn { contentEnd = p &- 1 }
-                lastEnd = contentEnd
+                lastEnd = base + contentEnd
             } else {
                 // A quote: it must open the field, and the next quote must close it right before the delimiter
                 // or the line break (CR LF too). Delimiters between the two are content.
-                guard p == fieldStart else { return nil }
+                guard base + p == fieldStart else { return nil }
                 quoted = true
                 var close: Int
                 var closing: UInt8
@@ -336,7 +349,7 @@ final class CSVFieldSplitter {
                     starts[n] = base + (p &+ 1)
                     ends[n] = base + close
                     n &+= 1
-                    fieldStart = after &+ 1
+                    fieldStart = base + (after &+ 1)
                     continue
                 }
                 guard afterByte == newline else { return nil }
@@ -347,11 +360,11 @@ final class CSVFieldSplitter {
                     guard after == close &+ 1 else { return nil }
                     contentEnd = after
                 }
-                lastStart = p &+ 1
-                lastEnd = close
+                lastStart = base + (p &+ 1)
+                lastEnd = base + close
             }
-            starts[n] = base + lastStart
-            ends[n] = base + lastEnd
+            starts[n] = lastStart
+            ends[n] = lastEnd
             count = n &+ 1
             let next = lineBreak &+ 1
             nextBlockBase = UnsafePointer(base)
@@ -430,6 +443,23 @@ struct StructuralCursor {
         self.delimiter = delimiter
         blockAt = at
         self.mask = mask
+    }
+
+    /// The offset of the next structural byte of the current block (whose `mask` is not 0), left in place.
+    @inline(__always)
+    func peek() -> Int { blockAt &+ mask.trailingZeroBitCount }
+
+    /// Drops the structural byte `peek` returned.
+    @inline(__always)
+    mutating func drop() { mask &= mask &- 1 }
+
+    /// Moves to the next block (the current one's bits being used up); false at the end of the buffer.
+    @inline(__always)
+    mutating func advance() -> Bool {
+        blockAt &+= 64
+        guard blockAt < end else { return false }
+        mask = StructuralBits.mask(base, at: blockAt, end: end, delimiter: delimiter)
+        return true
     }
 
     /// The offset of the next structural byte, or -1 when the buffer has none left.
