@@ -7,27 +7,36 @@ import Foundation
 /// one iteration only and read after all iterations have finished, which is what makes the unchecked conformance
 /// sound.
 final class ResultSlots<Element>: @unchecked Sendable {
-    private var storage: [Element?]
+    // Raw memory, not an array: `Array.withUnsafeMutableBufferPointer` moves the array out of its variable for the
+    // duration of the call, so two workers writing through it at once would race on the array itself.
+    private let storage: UnsafeMutableBufferPointer<Element?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
 
     /// Slots filled with `values`, for workers that each `take` one.
-    init(_ values: [Element]) { storage = values.map { $0 } }
+    init(_ values: [Element]) {
+        storage = .allocate(capacity: values.count)
+        _ = storage.initialize(from: values.lazy.map { Optional($0) })
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
 
     /// Removes and returns slot `index`, so that its memory is freed as soon as the worker is done with it; call
     /// from one worker per index only.
     func take(_ index: Int) -> Element? {
-        storage.withUnsafeMutableBufferPointer { buffer in
-            let value = buffer[index]
-            buffer[index] = nil
-            return value
-        }
+        let value = storage[index]
+        storage[index] = nil
+        return value
     }
 
     /// Writes slot `index`; call from one worker per index only.
-    func set(_ index: Int, _ value: Element) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
-    }
+    func set(_ index: Int, _ value: Element) { storage[index] = value }
 
     /// The filled slots in index order; call after the workers have finished.
     func values() -> [Element] { storage.compactMap { $0 } }

@@ -6,11 +6,26 @@ import XCTest
 final class ParallelAndFileTreeTests: XCTestCase {
     /// Workers claim items one by one: every item runs exactly once, whatever the number of threads.
     func testEveryItemRunsOnceOnAnyNumberOfThreads() {
+        // Many rounds of tiny items, so that workers write their slots at the same moment as often as possible.
         for threads in [1, 2, 3, 8] {
-            let slots = ResultSlots<Int>(count: 100)
-            Parallel.forEach(count: 100, threads: threads) { index in slots.set(index, index * index) }
-            XCTAssertEqual(slots.values(), (0..<100).map { $0 * $0 }, "\(threads) threads")
+            for _ in 0..<200 {
+                let slots = ResultSlots<Int>(count: 100)
+                Parallel.forEach(count: 100, threads: threads) { index in slots.set(index, index * index) }
+                XCTAssertEqual(slots.values(), (0..<100).map { $0 * $0 }, "\(threads) threads")
+            }
         }
+    }
+
+    /// Slots handed out with `take` are emptied, each once, and hold their values until then.
+    func testTakenSlotsAreEmptiedOnce() {
+        let slots = ResultSlots((0..<500).map { "item \($0)" })
+        let taken = ResultSlots<String>(count: 500)
+        Parallel.forEach(count: 500, threads: 4) { index in
+            if let value = slots.take(index) { taken.set(index, value) }
+        }
+        XCTAssertEqual(taken.values(), (0..<500).map { "item \($0)" })
+        XCTAssertEqual(slots.values(), [])
+        XCTAssertNil(slots.take(0))
     }
 
     func testFileTreeRemovesNestedFilesAndDirectories() {
