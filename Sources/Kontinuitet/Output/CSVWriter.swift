@@ -28,9 +28,9 @@ struct CSVWriter {
         for (index, cell) in cells.enumerated() {
             if index > 0 { bytes.append(0x2C) }
             switch cell {
-            case .text(let text): appendQuotedIfNeeded(neutralizeSpreadsheetFormula(text))
-            case .raw(let text): appendQuotedIfNeeded(text)
-            case .integer(let value): bytes.append(contentsOf: String(value).utf8)
+            case .text(let text): append(text, neutralizing: true)
+            case .raw(let text): append(text, neutralizing: false)
+            case .integer(let value): append(value)
             case .decimal(let value, let places): bytes.append(contentsOf: Self.format(value, places: places).utf8)
             case .empty: break
             }
@@ -41,18 +41,44 @@ struct CSVWriter {
     /// Appends a row of text cells.
     mutating func row(_ texts: [String]) { row(texts.map { .text($0) }) }
 
-    private mutating func appendQuotedIfNeeded(_ text: String) {
-        let needsQuotes = text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else {
-            bytes.append(contentsOf: text.utf8)
-            return
+    /// Appends `text`, quoted when it holds a comma, quote or line break, with `'` in front when `neutralizing`
+    /// and it could start a formula (`neutralizeSpreadsheetFormula`, without building the prefixed string).
+    private mutating func append(_ text: String, neutralizing: Bool) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var needsQuotes = false
+            for byte in utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+                needsQuotes = true
+                break
+            }
+            if needsQuotes { bytes.append(0x22) }
+            if neutralizing, let first = utf8.first, startsFormula(first) { bytes.append(UInt8(ascii: "'")) }
+            if needsQuotes {
+                for byte in utf8 {
+                    if byte == 0x22 { bytes.append(0x22) }
+                    bytes.append(byte)
+                }
+                bytes.append(0x22)
+            } else {
+                bytes.append(contentsOf: utf8)
+            }
         }
-        bytes.append(0x22)
-        for byte in text.utf8 {
-            if byte == 0x22 { bytes.append(0x22) }
-            bytes.append(byte)
+    }
+
+    /// Appends the decimal digits of `value`.
+    private mutating func append(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
         }
-        bytes.append(0x22)
     }
 
     /// Formats `value` with exactly `places` decimals and a point, rounded as C's `printf("%.*f")` rounds: the

@@ -50,13 +50,20 @@ public enum MeasureOutputs {
         let shownIDs: [String] = result.users.map { user in
             options.keepIDs ? user.userID : String(key.number(provider: user.provider, user: user.userID))
         }
+        // Users by provider (byte order, as result.providers is) and then by id (byte order) or löpnummer; the
+        // keys are computed once, not in every comparison.
+        var providerRank: [String: Int] = [:]
+        for (rank, provider) in result.providers.enumerated() { providerRank[provider.provider] = rank }
+        let ranks = result.users.map { providerRank[$0.provider] ?? Int.max }
         var order = Array(result.users.indices)
-        order.sort { a, b in
-            let ua = result.users[a]
-            let ub = result.users[b]
-            if ua.provider != ub.provider { return ua.provider.utf8.lexicographicallyPrecedes(ub.provider.utf8) }
-            if options.keepIDs { return ua.userID.utf8.lexicographicallyPrecedes(ub.userID.utf8) }
-            return Int(shownIDs[a]) ?? 0 < Int(shownIDs[b]) ?? 0
+        if options.keepIDs {
+            let ids = result.users.map { Array($0.userID.utf8) }
+            order.sort { a, b in
+                ranks[a] != ranks[b] ? ranks[a] < ranks[b] : ids[a].lexicographicallyPrecedes(ids[b])
+            }
+        } else {
+            let numbers = shownIDs.map { Int($0) ?? 0 }
+            order.sort { a, b in ranks[a] != ranks[b] ? ranks[a] < ranks[b] : numbers[a] < numbers[b] }
         }
 
         // The report (charts of every provider, a yearly curve each when rolling) is rendered on another thread

@@ -14,8 +14,13 @@ let spreadsheetFormulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t",
 /// The first Unicode scalar is checked, not the first `Character`: `"\r\n"` and `"=\u{301}"` are single Swift
 /// characters but still start with a trigger.
 func neutralizeSpreadsheetFormula(_ text: String) -> String {
-    guard let first = text.unicodeScalars.first, spreadsheetFormulaTriggers.contains(first) else {
-        return text
-    }
+    guard let first = text.utf8.first, startsFormula(first) else { return text }
     return "'" + text
+}
+
+/// True when a text whose first UTF-8 byte is `byte` starts with one of `spreadsheetFormulaTriggers`: they are all
+/// ASCII, and a first scalar is ASCII exactly when the first byte is, so the byte decides.
+@inline(__always)
+func startsFormula(_ byte: UInt8) -> Bool {
+    byte < 0x80 && spreadsheetFormulaTriggers.contains(Unicode.Scalar(byte))
 }
