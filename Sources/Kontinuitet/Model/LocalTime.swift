@@ -48,9 +48,11 @@ public enum Stockholm {
 /// plain `YYYY-MM-DD HH:MM[:SS]` whose date and separator repeat the last one's only needs its time of day read.
 /// The result is the parser's for every input.
 struct WallClockReader: ~Copyable {
-    /// The last plain timestamp's first 11 bytes (date and separator) and the wall-clock second its day starts.
-    private var prefix: (UInt64, UInt16, UInt8) = (0, 0, 0)
-    private var dayStart: Int?
+    /// The last plain timestamp's first 11 bytes (date and separator): bytes 0…7, and 8…10 in the low three bytes.
+    private var dateHead: UInt64 = 0
+    private var dateTail: UInt64 = 0
+    /// The wall-clock second the last plain timestamp's day starts; `Int.min` before the first.
+    private var dayStart = Int.min
 
     /// Wall-clock seconds of the timestamp, or nil when it is not one.
     @inline(__always)
@@ -59,38 +61,42 @@ struct WallClockReader: ~Copyable {
         let n = b.count
         guard n == 16 || n == 19, let base = b.baseAddress else { return TimestampParser.wallClockSeconds(raw) }
         let bytes = UnsafeRawPointer(base)
-        let key = (
-            bytes.loadUnaligned(as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self), b[10]
-        )
-        guard let time = Self.timeOfDay(b) else { return TimestampParser.wallClockSeconds(raw) }
-        if let dayStart, key == prefix { return dayStart + time }
+        let head = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
+        let middle = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        guard let time = Self.timeOfDay(middle >> 24, seconds: n == 19 ? b : nil) else {
+            return TimestampParser.wallClockSeconds(raw)
+        }
+        let tail = middle & 0xFF_FFFF
+        if head == dateHead && tail == dateTail && dayStart != Int.min { return dayStart &+ time }
         guard let parsed = TimestampParser.parse(raw) else { return nil }
         guard parsed.utc == nil else { return parsed.wall }
-        prefix = key
+        dateHead = head
+        dateTail = tail
         dayStart = parsed.wall - time
         return parsed.wall
     }
 
-    /// Seconds of the day of the `HH:MM` or `HH:MM:SS` at byte 11 of a 16- or 19-byte timestamp, as the parser
-    /// reads them (a leap second 60 reads as 59); nil when they are not that.
+    /// Seconds of the day of the `HH:MM` whose five bytes are the low bytes of `clock` (first byte lowest), plus
+    /// the `:SS` at bytes 16…18 of `seconds` when given, as the parser reads them (a leap second 60 reads as 59);
+    /// nil when they are not that.
     @inline(__always)
-    private static func timeOfDay(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        @inline(__always) func digit(_ i: Int) -> Int? {
-            let d = Int(b[i]) &- 48
-            return d >= 0 && d <= 9 ? d : nil
-        }
-        guard let h0 = digit(11), let h1 = digit(12), b[13] == 0x3A, let m0 = digit(14), let m1 = digit(15) else {
-            return nil
-        }
-        let hour = h0 * 10 + h1
-        let minute = m0 * 10 + m1
+    private static func timeOfDay(_ clock: UInt64, seconds: UnsafeBufferPointer<UInt8>?) -> Int? {
+        // Xor with "00:00" turns the digits into 0…9 and the colon into 0; a byte is then valid when adding 0x76
+        // (0x7F for the colon) leaves its high bit clear. A byte of 0x80 or more fails through `| x` (so a carry
+        // out of it cannot hide anything).
+        let x = (clock ^ 0x30_30_3A_30_30) & 0xFF_FFFF_FFFF
+        guard (x &+ 0x76_76_7F_76_76 | x) & 0x80_80_80_80_80 == 0 else { return nil }
+        let hour = Int(x & 0xFF) &* 10 &+ Int(x >> 8 & 0xFF)
+        let minute = Int(x >> 24 & 0xFF) &* 10 &+ Int(x >> 32 & 0xFF)
         var second = 0
-        if b.count == 19 {
-            guard b[16] == 0x3A, let s0 = digit(17), let s1 = digit(18) else { return nil }
-            second = s0 * 10 + s1
+        if let b = seconds {
+            let s0 = Int(b[17]) &- 48
+            let s1 = Int(b[18]) &- 48
+            guard b[16] == 0x3A, s0 >= 0 && s0 <= 9, s1 >= 0 && s1 <= 9 else { return nil }
+            second = s0 &* 10 &+ s1
         }
         guard hour <= 23, minute <= 59, second <= 60 else { return nil }
-        return hour * 3_600 + minute * 60 + min(second, 59)
+        return hour &* 3_600 &+ minute &* 60 &+ min(second, 59)
     }
 }
 

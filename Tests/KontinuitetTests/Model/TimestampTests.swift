@@ -23,11 +23,15 @@ final class TimestampTests: XCTestCase {
         var generator = SplitMix64(seed: 11)
         let dates = ["2018-09-03", "2018-09-04", "2018/09/04", "2018-02-30", "2018-10-28", "20x8-09-03"]
         let separators = [" ", "T", "  "]
-        let times = ["09:25", "23:59", "24:00", "07:60", "9:25", "09:25:30", "09:25:60", "09:25:61", "09:25+02"]
+        let times = [
+            "09:25", "23:59", "24:00", "07:60", "9:25", "09:25:30", "09:25:60", "09:25:61", "09:25+02",
+            // Malformed in the places the fast path checks: a letter, a wrong separator, a byte above 0x7F.
+            "0a:25", "09;25", "09:2x", "1:234", "09:25:6x", "09:25;30", "\u{e9}9:25",
+        ]
         let tails = ["", "", "", " ", "Z", "+01:00"]
         var reader = WallClockReader()
         var fastAnswers = 0
-        for _ in 0..<5000 {
+        for _ in 0..<20000 {
             func pick(_ values: [String]) -> String { values[Int(generator.next() % UInt64(values.count))] }
             let text = pick(dates) + pick(separators) + pick(times) + pick(tails)
             let bytes = Array(text.utf8)
