@@ -264,6 +264,7 @@ final class CSVFieldSplitter {
     /// unterminated quote the record is its first line, and that line is what is split. At most `limit` fields
     /// are split on the careful path.
     @discardableResult
+    @inline(__always)
     func splitRecord(
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, scanner: CSVScanner, limit: Int = Int.max
     ) -> RecordBounds {
@@ -279,6 +280,7 @@ final class CSVFieldSplitter {
     /// a bit mask (`StructuralBits`) and walks its set bits. Returns nil, having split nothing reliable, when the
     /// record is not plain or the buffer ends before its line break (the careful path takes those). The mask of
     /// the block the record ends in is kept for the record that follows.
+    @inline(__always)
     func splitPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8) -> RecordBounds? {
         guard let base = buffer.baseAddress, start < buffer.count else { return nil }
         let end = buffer.count
