@@ -34,7 +34,7 @@ final class ZipArchiveTests: XCTestCase {
         // Every byte value, then pseudo-random lengths from a fixed linear congruential sequence.
         XCTAssertEqual(CRC32.checksum(Array(0...255)), TestZipReader.bitwiseCRC32(Array(0...255)))
         var state: UInt64 = 42
-        for length in [1, 2, 3, 15, 16, 17, 255, 1000, 4099] {
+        for length in [1, 2, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 255, 1000, 4099] {
             let bytes = (0..<length).map { _ -> UInt8 in
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 return UInt8(truncatingIfNeeded: state >> 33)
