@@ -101,20 +101,24 @@ public enum MeasureOutputs {
         for index in order where result.users[index].sampled {
             sampledByProvider[result.users[index].provider, default: []].append(index)
         }
-        // The forms are built in parallel (the workbooks are the costly part) and written in provider order.
-        let forms = ResultSlots<Result<(csv: [UInt8], xlsx: [UInt8]), any Error>>(count: result.providers.count)
+        // The forms are built and staged in parallel (the workbooks are the costly part); the CSV forms are kept
+        // for the disclosure check, in provider order.
+        let forms = ResultSlots<Result<[UInt8], any Error>>(count: result.providers.count)
         let formRows = result.providers.map { sampledByProvider[$0.provider] ?? [] }
         Parallel.forEach(count: result.providers.count, threads: result.options.threads) { p in
             forms.set(
                 p,
                 Result {
-                    try formFiles(result, provider: result.providers[p], rows: formRows[p], shownIDs: shownIDs)
+                    let files = try formFiles(
+                        result, provider: result.providers[p], rows: formRows[p], shownIDs: shownIDs)
+                    try directory.write("forms/\(slugs[p]).csv", files.csv)
+                    try directory.write("forms/\(slugs[p]).xlsx", files.xlsx)
+                    return files.csv
                 })
         }
         for (p, slug) in slugs.enumerated() {
-            guard let files = try forms.take(p)?.get() else { continue }
-            try share("forms/\(slug).csv", files.csv)
-            try directory.write("forms/\(slug).xlsx", files.xlsx)
+            guard let csv = try forms.take(p)?.get() else { continue }
+            shareable.append(("forms/\(slug).csv", csv))
             written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
         }
 

@@ -33,13 +33,17 @@ public enum OutputError: Error, CustomStringConvertible {
 /// therefore leaves either the complete previous results or the complete new ones, never a mix; the next run
 /// removes the staging directory a killed run left behind. (On a file system without the exchange, the files
 /// are renamed into place one by one, each atomically.)
-public final class OutputDirectory {
+///
+/// `write` may be called from several threads at once (workers writing one file each); `commit` from one thread
+/// after they are done.
+public final class OutputDirectory: @unchecked Sendable {
     /// The output directory as the user named it.
     public let path: String
     private let staging: String
+    // Guarded by `lock`: the files staged and the sub-directories made so far.
     private var written: Set<String> = []
-    /// Sub-directories of the staging directory made so far.
     private var madeDirectories: Set<String> = []
+    private let lock = NSLock()
     private var committed = false
 
     /// Prepares a staging directory for `path` (which is created at commit if it does not exist).
@@ -74,12 +78,22 @@ public final class OutputDirectory {
     /// Stages a file at `relativePath` (sub-directories are created) with permission bits `mode`.
     public func write(_ relativePath: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
         let target = (staging as NSString).appendingPathComponent(relativePath)
+        let shownPath = (path as NSString).appendingPathComponent(relativePath)
         let directory = (relativePath as NSString).deletingLastPathComponent
+        lock.lock()
+        if !directory.isEmpty && !madeDirectories.contains(directory) {
+            // The first file of a sub-directory creates it, under the lock, so no other writer looks for it first.
+            defer { lock.unlock() }
+            try AtomicFile.writeFully(
+                target, bytes, mode: mode, shownPath: shownPath, createDirectories: true, sync: false)
+            madeDirectories.insert(directory)
+            written.insert(relativePath)
+            return
+        }
+        lock.unlock()
         try AtomicFile.writeFully(
-            target, bytes, mode: mode, shownPath: (path as NSString).appendingPathComponent(relativePath),
-            createDirectories: !directory.isEmpty && !madeDirectories.contains(directory), sync: false)
-        madeDirectories.insert(directory)
-        written.insert(relativePath)
+            target, bytes, mode: mode, shownPath: shownPath, createDirectories: false, sync: false)
+        lock.withLock { _ = written.insert(relativePath) }
     }
 
     /// Stages a text file.

@@ -28,6 +28,25 @@ final class ParallelAndFileTreeTests: XCTestCase {
         XCTAssertNil(slots.take(0))
     }
 
+    /// Workers stage files at the same time, the first file of each sub-directory creating it; all are committed.
+    func testOutputDirectoryTakesWritesFromSeveralThreads() throws {
+        let temporary = TemporaryDirectory()
+        let directory = try OutputDirectory(path: (temporary.path as NSString).appendingPathComponent("out"))
+        let failures = ResultSlots<String>(count: 300)
+        Parallel.forEach(count: 300, threads: 4) { index in
+            do {
+                try directory.write("part\(index % 5)/file\(index).csv", Array("\(index)\n".utf8))
+            } catch {
+                failures.set(index, "\(error)")
+            }
+        }
+        XCTAssertEqual(failures.values(), [])
+        try directory.commit()
+        for index in 0..<300 {
+            XCTAssertEqual(temporary.read("out/part\(index % 5)/file\(index).csv"), "\(index)\n")
+        }
+    }
+
     func testFileTreeRemovesNestedFilesAndDirectories() {
         let directory = TemporaryDirectory()
         let root = (directory.path as NSString).appendingPathComponent("out")
