@@ -1,5 +1,11 @@
 import Foundation
 
+#if arch(x86_64)
+    // The SSE2 intrinsics of the toolchain's own Clang (SSE2 is part of every x86-64 processor): `pmovmskb` turns
+    // 16 byte comparisons into 16 bits in one instruction, which portable Swift SIMD cannot express.
+    import _Builtin_intrinsics.intel
+#endif
+
 /// Where one CSV record lies in a byte buffer, as found by `CSVScanner.bounds(of:in:)`.
 struct RecordBounds {
     /// One past the record's last content byte (its line break, CR included, is excluded).
@@ -479,7 +485,8 @@ struct StructuralCursor {
 }
 
 /// The positions of the delimiters, quotes and line breaks of 64 bytes as the set bits of a word, computed 16 bytes
-/// at a time with SIMD comparisons whose lanes are then gathered into bits by multiplication.
+/// at a time with SIMD comparisons whose lanes are then gathered into bits: by `pmovmskb` on x86-64, by
+/// multiplication elsewhere.
 enum StructuralBits {
     /// Bit `i` set when byte `at + i` (`< end`) is `delimiter`, a quote or a line break.
     ///
@@ -487,7 +494,36 @@ enum StructuralBits {
     @inline(never)
     static func mask(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> UInt64 {
         guard at + 64 <= end else { return tailMask(base, at: at, end: end, delimiter: delimiter) }
-        let raw = UnsafeRawPointer(base + at)
+        #if arch(x86_64)
+            return sse2Mask(UnsafeRawPointer(base + at), delimiter: delimiter)
+        #else
+            return portableMask(UnsafeRawPointer(base + at), delimiter: delimiter)
+        #endif
+    }
+
+    #if arch(x86_64)
+        /// `mask` of the 64 bytes at `raw`, with SSE2 comparisons and `pmovmskb`.
+        @inline(__always)
+        static func sse2Mask(_ raw: UnsafeRawPointer, delimiter: UInt8) -> UInt64 {
+            let delimiters = _mm_set1_epi8(CChar(bitPattern: delimiter))
+            let quotes = _mm_set1_epi8(CChar(bitPattern: CSVScanner.quote))
+            let newlines = _mm_set1_epi8(CChar(bitPattern: CSVScanner.newline))
+            var mask: UInt64 = 0
+            for block in 0..<4 {
+                let bytes = _mm_loadu_si128(raw.advanced(by: 16 * block).assumingMemoryBound(to: __m128i.self))
+                let found = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiters), _mm_cmpeq_epi8(bytes, quotes)),
+                    _mm_cmpeq_epi8(bytes, newlines))
+                let bits = UInt16(truncatingIfNeeded: _mm_movemask_epi8(found))
+                mask |= UInt64(bits) << UInt64(16 * block)
+            }
+            return mask
+        }
+    #endif
+
+    /// `mask` of the 64 bytes at `raw`, with portable SIMD comparisons whose lanes are gathered by `highBits`.
+    @inline(__always)
+    static func portableMask(_ raw: UnsafeRawPointer, delimiter: UInt8) -> UInt64 {
         let delimiters = SIMD16<UInt8>(repeating: delimiter)
         let quotes = SIMD16<UInt8>(repeating: CSVScanner.quote)
         let newlines = SIMD16<UInt8>(repeating: CSVScanner.newline)
