@@ -55,8 +55,25 @@ struct WallClockReader: ~Copyable {
     private var dayStart = Int.min
 
     /// Wall-clock seconds of the timestamp, or nil when it is not one.
+    ///
+    /// The common case (a 16-byte `YYYY-MM-DD HH:MM` of the last row's date, no blanks around it) is inlined;
+    /// everything else goes to `readSlowly`.
     @inline(__always)
     mutating func wallClockSeconds(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard raw.count == 16, let base = raw.baseAddress else { return readSlowly(raw) }
+        let bytes = UnsafeRawPointer(base)
+        let head = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
+        let middle = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        guard head == dateHead && middle & 0xFF_FFFF == dateTail && dayStart != Int.min,
+            let time = Self.timeOfDay(middle >> 24, seconds: nil)
+        else { return readSlowly(raw) }
+        return dayStart &+ time
+    }
+
+    /// `wallClockSeconds` for everything but the common case: blanks around the timestamp, seconds, another date
+    /// than the last, or not a plain timestamp at all.
+    @inline(never)
+    private mutating func readSlowly(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
         let b = IdentifierNormalization.trimmed(raw)
         let n = b.count
         guard n == 16 || n == 19, let base = b.baseAddress else { return TimestampParser.wallClockSeconds(raw) }
