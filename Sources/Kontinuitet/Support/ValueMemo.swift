@@ -113,44 +113,59 @@ struct ValueMemo {
     }
 }
 
-/// A direct-mapped cache of ids for keys of at most 16 bytes, in front of a `ByteInterner`: one table read and
-/// three comparisons instead of a hash table's several dependent reads. A collision just replaces the entry.
+/// A two-way set-associative cache of ids for keys of at most 16 bytes, in front of a `ByteInterner`: one or two
+/// table reads and three comparisons each instead of a hash table's several dependent reads. A key goes to one set
+/// of two entries; the newest key takes the first, the one it displaces moves to the second, and the key in the
+/// second is dropped. (Direct-mapped, the hundred or more staff ids of a provider collided often enough that one
+/// staff lookup in five went on to the interner.)
 ///
 /// Keys are cached per group (the staff ids of one provider, say): a group's entries lie together, so the rows
 /// of one provider, which come together in a log, hit a small part of the table that stays in the CPU's cache.
 struct ShortKeyCache {
     private var keys: [ShortKey] = []
     private var ids: [Int32] = []
+    /// `keys.count`, kept apart so that a look-up reads no array header.
+    private var entries = 0
     private let bits: Int
 
     /// A cache of `1 << bits` entries per group.
     init(bits: Int = 9) { self.bits = bits }
 
+    /// The first entry of the set of `key` in `group`.
     @inline(__always)
-    private func slot(_ key: ShortKey, group: Int) -> Int {
-        group << bits | key.slot(bits: bits)
+    private func set(_ key: ShortKey, group: Int) -> Int {
+        (group << bits | key.slot(bits: bits)) & ~1
     }
 
     /// The id stored for `key` in `group`, if any.
     @inline(__always)
     func id(of key: ShortKey, group: Int) -> Int32? {
-        let index = slot(key, group: group)
-        return index < keys.count && keys[index] == key ? ids[index] : nil
+        let index = set(key, group: group)
+        guard index < entries else { return nil }
+        return keys.withUnsafeBufferPointer { keys in
+            if keys[index] == key { return ids[index] }
+            if keys[index + 1] == key { return ids[index + 1] }
+            return nil
+        }
     }
 
     /// Groups from this one on are not cached, so that a column of odd values cannot make the table huge.
     static let maxGroups = 256
 
-    /// Stores `id` for `key` in `group` (`group` ≥ 0); a group from `maxGroups` on is not stored.
+    /// Stores `id` for `key` in `group` (`group` ≥ 0), which `id(of:group:)` did not find; a group from
+    /// `maxGroups` on is not stored.
     @inline(__always)
     mutating func store(_ key: ShortKey, _ id: Int32, group: Int) {
         guard group < Self.maxGroups else { return }
-        let index = slot(key, group: group)
-        if index >= keys.count {
+        let index = set(key, group: group)
+        if index >= entries {
             let size = (group + 1) << bits
             keys.append(contentsOf: repeatElement(ShortKey.none, count: size - keys.count))
             ids.append(contentsOf: repeatElement(-1, count: size - ids.count))
+            entries = size
         }
+        keys[index + 1] = keys[index]
+        ids[index + 1] = ids[index]
         keys[index] = key
         ids[index] = id
     }

@@ -56,4 +56,36 @@ final class ValueMemoTests: XCTestCase {
         XCTAssertEqual(cache.id(of: key, group: 0), 9)
         XCTAssertEqual(cache.id(of: key, group: 2), 7)
     }
+
+    /// A set holds two keys: a third one displaces the older of the two, and any key found maps to its own id.
+    func testShortKeyCacheKeepsTheTwoNewestKeysOfASet() {
+        // One bit: a single set of two entries per group.
+        var cache = ShortKeyCache(bits: 1)
+        let keys = ["P01-S0001", "P01-S0002", "P01-S0003"].map { name in withBytes(name) { ShortKey($0) }! }
+        cache.store(keys[0], 1, group: 0)
+        cache.store(keys[1], 2, group: 0)
+        XCTAssertEqual(cache.id(of: keys[0], group: 0), 1)
+        XCTAssertEqual(cache.id(of: keys[1], group: 0), 2)
+        cache.store(keys[2], 3, group: 0)
+        XCTAssertNil(cache.id(of: keys[0], group: 0))
+        XCTAssertEqual(cache.id(of: keys[1], group: 0), 2)
+        XCTAssertEqual(cache.id(of: keys[2], group: 0), 3)
+
+        // Many keys in a small table: whatever is found is the right id.
+        var large = ShortKeyCache(bits: 4)
+        var found = 0
+        for round in 0..<3 {
+            for number in 0..<200 {
+                let key = withBytes("S\(number)") { ShortKey($0) }!
+                if let id = large.id(of: key, group: 1) {
+                    XCTAssertEqual(id, Int32(number), "round \(round)")
+                    found += 1
+                } else {
+                    large.store(key, Int32(number), group: 1)
+                }
+            }
+        }
+        XCTAssertEqual(large.id(of: withBytes("S199") { ShortKey($0) }!, group: 1), 199)
+        XCTAssertLessThan(found, 400)
+    }
 }
