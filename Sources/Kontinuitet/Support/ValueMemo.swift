@@ -114,22 +114,38 @@ struct ValueMemo {
 }
 
 /// A two-way set-associative cache of ids for keys of at most 16 bytes, in front of a `ByteInterner`: one or two
-/// table reads and three comparisons each instead of a hash table's several dependent reads. A key goes to one set
-/// of two entries; the newest key takes the first, the one it displaces moves to the second, and the key in the
+/// key comparisons in one cache line instead of a hash table's several dependent reads. A key goes to one set of
+/// two entries; the newest key takes the first, the one it displaces moves to the second, and the key in the
 /// second is dropped. (Direct-mapped, the hundred or more staff ids of a provider collided often enough that one
-/// staff lookup in five went on to the interner.)
+/// staff lookup in five went on to the interner.) An entry is 32 bytes and the table is aligned to 64, so a set
+/// is exactly one cache line: with sixty providers' tables the lookups of a year's rows miss the CPU's cache
+/// often, and each miss now costs one line, not two.
 ///
-/// Keys are cached per group (the staff ids of one provider, say): a group's entries lie together, so the rows
-/// of one provider, which come together in a log, hit a small part of the table that stays in the CPU's cache.
-struct ShortKeyCache {
-    private var keys: [ShortKey] = []
-    private var ids: [Int32] = []
-    /// `keys.count`, kept apart so that a look-up reads no array header.
+/// Keys are cached per group (the staff ids of one provider, say): a group's entries lie together. Non-copyable:
+/// one owner, freed on deinit.
+struct ShortKeyCache: ~Copyable {
+    private struct Entry {
+        var key: ShortKey
+        var id: Int32
+    }
+
+    private var table: UnsafeMutablePointer<Entry>
+    /// The number of entries of `table`: `1 << bits` for each group up to the highest stored so far.
     private var entries = 0
     private let bits: Int
 
-    /// A cache of `1 << bits` entries per group.
-    init(bits: Int = 9) { self.bits = bits }
+    /// A cache of `1 << bits` entries per group (`bits` ≥ 1).
+    init(bits: Int = 9) {
+        self.bits = bits
+        table = Self.allocate(0)
+    }
+
+    deinit { table.deallocate() }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Entry> {
+        UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Entry>.stride, alignment: 64)
+            .bindMemory(to: Entry.self, capacity: max(1, count))
+    }
 
     /// The first entry of the set of `key` in `group`.
     @inline(__always)
@@ -142,11 +158,9 @@ struct ShortKeyCache {
     func id(of key: ShortKey, group: Int) -> Int32? {
         let index = set(key, group: group)
         guard index < entries else { return nil }
-        return keys.withUnsafeBufferPointer { keys in
-            if keys[index] == key { return ids[index] }
-            if keys[index + 1] == key { return ids[index + 1] }
-            return nil
-        }
+        if table[index].key == key { return table[index].id }
+        if table[index + 1].key == key { return table[index + 1].id }
+        return nil
     }
 
     /// Groups from this one on are not cached, so that a column of odd values cannot make the table huge.
@@ -158,15 +172,17 @@ struct ShortKeyCache {
     mutating func store(_ key: ShortKey, _ id: Int32, group: Int) {
         guard group < Self.maxGroups else { return }
         let index = set(key, group: group)
-        if index >= entries {
-            let size = (group + 1) << bits
-            keys.append(contentsOf: repeatElement(ShortKey.none, count: size - keys.count))
-            ids.append(contentsOf: repeatElement(-1, count: size - ids.count))
-            entries = size
-        }
-        keys[index + 1] = keys[index]
-        ids[index + 1] = ids[index]
-        keys[index] = key
-        ids[index] = id
+        if index >= entries { grow(to: (group + 1) << bits) }
+        table[index + 1] = table[index]
+        table[index] = Entry(key: key, id: id)
+    }
+
+    private mutating func grow(to size: Int) {
+        let larger = Self.allocate(size)
+        larger.initialize(from: table, count: entries)
+        (larger + entries).initialize(repeating: Entry(key: .none, id: -1), count: size - entries)
+        table.deallocate()
+        table = larger
+        entries = size
     }
 }
