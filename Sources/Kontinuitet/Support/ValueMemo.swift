@@ -130,7 +130,8 @@ struct ShortKeyCache: ~Copyable {
     }
 
     private var table: UnsafeMutablePointer<Entry>
-    /// The number of entries of `table`: `1 << bits` for each group up to the highest stored so far.
+    /// The number of entries of `table`: at least `1 << bits` for each group up to the highest stored so far (the
+    /// table doubles, so that groups appearing one by one cost amortised constant time).
     private var entries = 0
     private let bits: Int
 
@@ -172,7 +173,7 @@ struct ShortKeyCache: ~Copyable {
     mutating func store(_ key: ShortKey, _ id: Int32, group: Int) {
         guard group < Self.maxGroups else { return }
         let index = set(key, group: group)
-        if index >= entries { grow(to: (group + 1) << bits) }
+        if index >= entries { grow(to: max((group + 1) << bits, 2 * entries)) }
         table[index + 1] = table[index]
         table[index] = Entry(key: key, id: id)
     }
