@@ -198,7 +198,9 @@ public enum VisitLogMeasurement {
     /// chunks scanned again: the result is the same for every thread count either way.
     static func scanFile(_ scanner: VisitLogScanner, threads: Int, minimumChunkBytes: Int) -> [ChunkScan] {
         let file = scanner.file
-        let chunkCount = max(1, min(threads * 4, (file.byteCount - file.bodyStart) / max(1, minimumChunkBytes)))
+        // Two chunks per thread: workers claim chunks as they finish, so one slowed down takes fewer; more chunks
+        // cost more than they balance (each builds its own tables of users, staff and caches, merged afterwards).
+        let chunkCount = max(1, min(threads * 2, (file.byteCount - file.bodyStart) / max(1, minimumChunkBytes)))
         var cuts = file.withBytes { cutsAtLineBreaks($0, from: file.bodyStart, chunks: chunkCount) }
         var results = scanChunks(scanner, cuts: cuts, threads: threads)
         if cuts.count > 2 && results.contains(where: \.sawQuotedNewline) {
