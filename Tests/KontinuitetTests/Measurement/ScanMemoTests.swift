@@ -93,7 +93,7 @@ final class ScanMemoTests: XCTestCase {
     }
 
     func testSortIndicesEqualsTheStandardSortForFewAndMany() {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for count in [0, 1, 2, 5, 64, 65, 300] {
             let keys = (0..<count).map { _ in Int(generator.next() % 10) }
             var order = Array(0..<count)
@@ -101,18 +101,5 @@ final class ScanMemoTests: XCTestCase {
             let expected = Array(0..<count).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
             XCTAssertEqual(order, expected, "\(count) values")
         }
-    }
-}
-
-/// A small deterministic generator for tests.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
