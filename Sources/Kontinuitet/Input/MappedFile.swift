@@ -62,8 +62,12 @@ final class MappedFile: @unchecked Sendable {
         let first = from / Self.pageSize * Self.pageSize
         let last = min(count, to)
         guard last > first else { return }
-        madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, 22)
+        madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, Self.populateRead)
     }
+
+    /// Linux's `MADV_POPULATE_READ` (kernel 5.14), written out because C libraries older than glibc 2.35 do not
+    /// define it; an older kernel rejects the advice and the pages are faulted in as they are read.
+    private static let populateRead: Int32 = 22
 
     deinit {
         guard let base else { return }

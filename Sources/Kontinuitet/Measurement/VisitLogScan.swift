@@ -279,7 +279,7 @@ struct VisitLogScanner {
                 continue
             }
             // The user, when an earlier row registered it: the raw provider's id and the raw user id (up to 16
-            // bytes) find it in a direct-mapped cache. A user is registered only once a row of it is valid.
+            // bytes) find it in `userCache`. A user is registered only once a row of it is valid.
             if lastProviderRawID < 0 || !Self.equal(providerField, lastProviderRaw.bytes) {
                 lastProviderRawID = rawProviders.intern(providerField)
                 lastProviderRaw.removeAll()
