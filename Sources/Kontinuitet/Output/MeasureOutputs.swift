@@ -147,7 +147,7 @@ public enum MeasureOutputs {
         }
         if !options.keepIDs {
             let check = DisclosureCheck(names: result.inputNames)
-            let findings = shareable.flatMap { check.scan(String(decoding: $0.bytes, as: UTF8.self), file: $0.path) }
+            let findings = shareable.flatMap { check.scan($0.bytes, file: $0.path) }
             if !findings.isEmpty { throw OutputError.disclosure(findings) }
         }
         try directory.commit(replacing: isOwnOutput)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Looks for personal data in text meant to be shared: personnummer and samordningsnummer with a valid check
 /// digit, and names taken from the input's name column.
 ///
@@ -21,34 +23,58 @@ public struct DisclosureCheck: Sendable {
         }
     }
 
-    /// Names to look for as sequences of lower-cased words, indexed by their first word.
-    private let namesByFirstWord: [Substring: [[Substring]]]
+    /// The words of the names, lower-cased UTF-8, interned to ids.
+    private let nameWords: ByteInterner
+    /// Names to look for as sequences of word ids, indexed by their first word's id.
+    private let namesByFirstWord: [Int32: [[Int32]]]
 
     /// - Parameter names: values of the input's name column. A name is looked for when it has at least two words
     ///   and four letters ("Svensson, Anna"); a lone first name matches too much ordinary text to be useful.
     public init(names: [String]) {
-        var index: [Substring: Set<[Substring]>] = [:]
+        var interner = ByteInterner(capacity: max(64, names.count * 2))
+        var index: [Int32: Set<[Int32]>] = [:]
+        var words = WordSplitter()
         for name in names {
-            let words = Self.words(name.lowercased())
-            guard words.count >= 2, words.reduce(0, { $0 + $1.count }) >= 4 else { continue }
-            index[words[0], default: []].insert(words)
+            let bytes = Array(name.precomposedStringWithCanonicalMapping.utf8)
+            bytes.withUnsafeBufferPointer { words.split($0) }
+            guard words.count >= 2, words.letters >= 4 else { continue }
+            let ids = (0..<words.count).map { words.withWord($0) { interner.intern($0) } }
+            index[ids[0], default: []].insert(ids)
         }
+        nameWords = interner
         namesByFirstWord = index.mapValues { Array($0) }
-    }
-
-    /// The words of a text: runs of letters.
-    private static func words(_ text: String) -> [Substring] {
-        text.split { !$0.isLetter }
     }
 
     /// Every finding in `text`, with 1-based line numbers.
     public func scan(_ text: String, file: String) -> [Finding] {
+        scan(Array(text.utf8), file: file)
+    }
+
+    /// Every finding in UTF-8 `bytes`, with 1-based line numbers (lines end at LF).
+    ///
+    /// - Complexity: O(bytes), on bytes: no `String` per line or word.
+    public func scan(_ bytes: [UInt8], file: String) -> [Finding] {
         var findings: [Finding] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let kind = Self.identityNumberKind(in: Substring(line)) {
-                findings.append(Finding(file: file, line: index + 1, kind: kind))
-            } else if !namesByFirstWord.isEmpty && containsName(String(line).lowercased()) {
-                findings.append(Finding(file: file, line: index + 1, kind: .name))
+        var words = WordSplitter()
+        var ids: [Int32] = []
+        bytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else {
+                // An empty text is one empty line, with nothing to find.
+                return
+            }
+            var lineStart = 0
+            var lineNumber = 1
+            while lineStart <= all.count {
+                var lineEnd = lineStart
+                while lineEnd < all.count && base[lineEnd] != 0x0A { lineEnd += 1 }
+                let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
+                if let kind = Self.identityNumberKind(in: line) {
+                    findings.append(Finding(file: file, line: lineNumber, kind: kind))
+                } else if !namesByFirstWord.isEmpty && containsName(line, words: &words, ids: &ids) {
+                    findings.append(Finding(file: file, line: lineNumber, kind: .name))
+                }
+                lineStart = lineEnd + 1
+                lineNumber += 1
             }
         }
         return findings
@@ -56,13 +82,29 @@ public struct DisclosureCheck: Sendable {
 
     /// True when the words of `line` hold the words of a name in a row (punctuation and case ignored).
     ///
-    /// - Complexity: O(words in the line × names sharing a first word).
-    private func containsName(_ line: String) -> Bool {
-        let words = Self.words(line)
-        for start in words.indices {
-            guard let candidates = namesByFirstWord[words[start]] else { continue }
-            for name in candidates where start + name.count <= words.count {
-                if words[start..<(start + name.count)].elementsEqual(name) { return true }
+    /// - Complexity: O(line length + words in the line × names sharing a first word).
+    private func containsName(_ line: UnsafeBufferPointer<UInt8>, words: inout WordSplitter, ids: inout [Int32])
+        -> Bool
+    {
+        words.split(line)
+        if words.sawMark {
+            // Combining marks: compare in composed form (NFC), as the names are, so that "e" + U+0301 is "é".
+            let composed = Array(TextDecoding.string(line).precomposedStringWithCanonicalMapping.utf8)
+            composed.withUnsafeBufferPointer { words.split($0) }
+        }
+        guard words.count >= 2 else { return false }
+        ids.removeAll(keepingCapacity: true)
+        var known = false
+        for k in 0..<words.count {
+            let id = words.withWord(k) { nameWords.id(of: $0) } ?? -1
+            if id >= 0 { known = true }
+            ids.append(id)
+        }
+        guard known else { return false }
+        for start in ids.indices {
+            guard ids[start] >= 0, let candidates = namesByFirstWord[ids[start]] else { continue }
+            for name in candidates where start + name.count <= ids.count {
+                if ids[start..<(start + name.count)].elementsEqual(name) { return true }
             }
         }
         return false
@@ -72,36 +114,41 @@ public struct DisclosureCheck: Sendable {
     /// `+` allowed before the last four), not part of a longer run of digits, whose date is valid (day + 60 for a
     /// samordningsnummer) and whose last ten digits pass the Luhn check.
     public static func identityNumberKind(in text: Substring) -> Finding.Kind? {
-        let characters = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { identityNumberKind(in: $0) }
+    }
+
+    /// `identityNumberKind(in:)` on UTF-8 bytes (digits, `-` and `+` are ASCII, so bytes of other characters
+    /// never count as either).
+    static func identityNumberKind(in text: UnsafeBufferPointer<UInt8>) -> Finding.Kind? {
+        let n = text.count
         var i = 0
-        while i < characters.count {
-            guard isDigit(characters[i]), i == 0 || !isDigit(characters[i - 1]) else {
+        while i < n {
+            guard isDigit(text[i]), i == 0 || !isDigit(text[i - 1]) else {
                 i += 1
                 continue
             }
-            var digits: [Int] = []
+            var digits = 0
+            var separator = -1
             var j = i
-            var separators = 0
-            while j < characters.count {
-                if isDigit(characters[j]) {
-                    digits.append(Int(characters[j].value) - 48)
-                } else if (characters[j] == "-" || characters[j] == "+") && separators == 0
-                    && (digits.count == 6 || digits.count == 8) && j + 1 < characters.count
-                    && isDigit(characters[j + 1])
+            while j < n {
+                let byte = text[j]
+                if isDigit(byte) {
+                    digits += 1
+                } else if (byte == 0x2D || byte == 0x2B) && separator < 0 && (digits == 6 || digits == 8)
+                    && j + 1 < n && isDigit(text[j + 1])
                 {
-                    separators += 1
+                    separator = j
                 } else {
                     break
                 }
                 j += 1
             }
-            if digits.count == 10 || digits.count == 12,
-                separators == 0
-                    || digits.count - 4
-                        == digitsBeforeSeparator(
-                            characters, from: i)
-            {
-                let ten = Array(digits.suffix(10))
+            // With a separator, it must stand before the last four digits.
+            if digits == 10 || digits == 12, separator < 0 || separator - i == digits - 4 {
+                var ten: [Int] = []
+                for k in i..<j where k != separator { ten.append(Int(text[k]) - 48) }
+                ten.removeFirst(ten.count - 10)
                 let month = ten[2] * 10 + ten[3]
                 let day = ten[4] * 10 + ten[5]
                 if Personnummer.luhnValid(ten) && month >= 1 && month <= 12 {
@@ -114,15 +161,131 @@ public struct DisclosureCheck: Sendable {
         return nil
     }
 
-    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 48 && scalar.value <= 57 }
+    @inline(__always)
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+}
 
-    private static func digitsBeforeSeparator(_ characters: [Unicode.Scalar], from start: Int) -> Int {
-        var count = 0
-        var k = start
-        while k < characters.count && isDigit(characters[k]) {
-            count += 1
-            k += 1
+/// Splits UTF-8 text into lower-cased words: runs of letters (scalars with the Unicode Alphabetic property, the
+/// rule of `Character.isLetter`), each with the combining marks that follow its letters. ASCII is handled byte
+/// by byte; other scalars are classified once and remembered. Words are compared as bytes, so callers compose
+/// text with marks (NFC) first, as `DisclosureCheck` does.
+struct WordSplitter {
+    /// The number of words of the last text split.
+    private(set) var count = 0
+    /// The number of letters (scalars) in those words.
+    private(set) var letters = 0
+    /// True when the text held a combining mark (in a word or not).
+    private(set) var sawMark = false
+    private var lowered: [UInt8] = []
+    private var bounds: [Int] = []
+    private var classes: [UInt32: ScalarClass] = [:]
+
+    private enum ScalarClass {
+        case letter([UInt8])
+        case mark
+        case other
+    }
+
+    /// Splits `text`, replacing the words of the previous call.
+    mutating func split(_ text: UnsafeBufferPointer<UInt8>) {
+        lowered.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
+        count = 0
+        letters = 0
+        sawMark = false
+        var inWord = false
+        var i = 0
+        let n = text.count
+        while i < n {
+            let byte = text[i]
+            if byte < 0x80 {
+                let lower = byte | 0x20
+                if lower >= 0x61 && lower <= 0x7A {
+                    if !inWord { startWord(&inWord) }
+                    lowered.append(lower)
+                    letters += 1
+                } else if inWord {
+                    endWord(&inWord)
+                }
+                i += 1
+                continue
+            }
+            let (scalar, length) = Self.decode(text, at: i)
+            switch scalar.map({ classify($0) }) ?? .other {
+            case .letter(let lower):
+                if !inWord { startWord(&inWord) }
+                lowered.append(contentsOf: lower)
+                letters += 1
+            case .mark:
+                // A mark belongs to the character before it: inside a word it is part of the word.
+                sawMark = true
+                if inWord { lowered.append(contentsOf: UnsafeBufferPointer(rebasing: text[i..<(i + length)])) }
+            case .other:
+                if inWord { endWord(&inWord) }
+            }
+            i += length
         }
-        return count
+        if inWord { endWord(&inWord) }
+    }
+
+    /// Calls `body` with the bytes of word `index`.
+    func withWord<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        lowered.withUnsafeBufferPointer { all in
+            body(UnsafeBufferPointer(rebasing: all[bounds[2 * index]..<bounds[2 * index + 1]]))
+        }
+    }
+
+    private mutating func startWord(_ inWord: inout Bool) {
+        bounds.append(lowered.count)
+        inWord = true
+    }
+
+    private mutating func endWord(_ inWord: inout Bool) {
+        bounds.append(lowered.count)
+        count += 1
+        inWord = false
+    }
+
+    private mutating func classify(_ scalar: Unicode.Scalar) -> ScalarClass {
+        if let known = classes[scalar.value] { return known }
+        let properties = scalar.properties
+        let kind: ScalarClass
+        if properties.isAlphabetic {
+            kind = .letter(Array(properties.lowercaseMapping.utf8))
+        } else {
+            switch properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: kind = .mark
+            default: kind = .other
+            }
+        }
+        classes[scalar.value] = kind
+        return kind
+    }
+
+    /// The scalar of the UTF-8 sequence at `i` and its length; nil (length 1) for a byte that does not start a
+    /// well-formed sequence.
+    private static func decode(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar?, Int) {
+        let lead = text[i]
+        let length: Int
+        var value: UInt32
+        if lead & 0xE0 == 0xC0 {
+            length = 2
+            value = UInt32(lead & 0x1F)
+        } else if lead & 0xF0 == 0xE0 {
+            length = 3
+            value = UInt32(lead & 0x0F)
+        } else if lead & 0xF8 == 0xF0 {
+            length = 4
+            value = UInt32(lead & 0x07)
+        } else {
+            return (nil, 1)
+        }
+        guard i + length <= text.count else { return (nil, 1) }
+        for k in 1..<length {
+            let byte = text[i + k]
+            guard byte & 0xC0 == 0x80 else { return (nil, 1) }
+            value = value << 6 | UInt32(byte & 0x3F)
+        }
+        return (Unicode.Scalar(value), length)
     }
 }

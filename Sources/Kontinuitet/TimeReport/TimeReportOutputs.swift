@@ -122,7 +122,7 @@ public enum TimeReportOutputs {
         if !options.keepIDs {
             if let staged = try key.save(explicitPath: options.keyPath, directory: directory) { written.append(staged) }
             let check = DisclosureCheck(names: [])
-            let findings = shareable.flatMap { check.scan(String(decoding: $0.1, as: UTF8.self), file: $0.0) }
+            let findings = shareable.flatMap { check.scan($0.1, file: $0.0) }
             if !findings.isEmpty { throw OutputError.disclosure(findings) }
         }
         try directory.commit()

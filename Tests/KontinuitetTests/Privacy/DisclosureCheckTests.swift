@@ -39,6 +39,31 @@ final class DisclosureCheckTests: XCTestCase {
         XCTAssertTrue(check.scan("Bo,Boende,Annasvenssonsgatan,Anna Svenssons väg", file: "f.csv").isEmpty)
     }
 
+    func testNamesAreFoundWhateverTheCaseOfLettersOutsideASCII() {
+        let check = DisclosureCheck(names: ["Åsa Öberg", "Zoë Ek"])
+        XCTAssertEqual(check.scan("P1\nHemtjänst,ÅSA ÖBERG,3\n", file: "f.csv").map(\.line), [2])
+        XCTAssertEqual(check.scan("x;åsa-öberg", file: "f.csv").map(\.kind), [.name])
+        // A combining mark belongs to the letter before it: "Zoe" + U+0308 is the word "zoë" (composed), and
+        // after a non-letter it is no letter.
+        XCTAssertEqual(check.scan("zoe\u{308} ek", file: "f.csv").map(\.kind), [.name])
+        XCTAssertTrue(check.scan("zo-\u{308} ek", file: "f.csv").isEmpty)
+        XCTAssertEqual(check.scan("ZOË EK", file: "f.csv").map(\.kind), [.name])
+        // Letters of other words around the name's words make them other words.
+        XCTAssertTrue(check.scan("Åsa Öbergsgatan,Båsa Öberg", file: "f.csv").isEmpty)
+    }
+
+    func testBytesAndTextAreScannedAlike() {
+        let check = DisclosureCheck(names: ["Anna Svensson"])
+        let text = "a,b\nHemtjänst Norr,400101-1230\n\nc,Anna  Svensson\nd\n"
+        let expected = [
+            DisclosureCheck.Finding(file: "f.csv", line: 2, kind: .personnummer),
+            DisclosureCheck.Finding(file: "f.csv", line: 4, kind: .name),
+        ]
+        XCTAssertEqual(check.scan(text, file: "f.csv"), expected)
+        XCTAssertEqual(check.scan(Array(text.utf8), file: "f.csv"), expected)
+        XCTAssertEqual(check.scan([UInt8](), file: "f.csv"), [])
+    }
+
     func testFindingsNameFileAndLineButNotTheValue() {
         let finding = DisclosureCheck(names: []).scan("a\nb,400101-1230\n", file: "users.csv")
         XCTAssertEqual(finding, [DisclosureCheck.Finding(file: "users.csv", line: 2, kind: .personnummer)])
