@@ -262,30 +262,15 @@ struct WordSplitter {
         return kind
     }
 
-    /// The scalar of the UTF-8 sequence at `i` and its length; nil (length 1) for a byte that does not start a
-    /// well-formed sequence.
+    /// The scalar of the UTF-8 sequence at `i` and its length, by the standard library's UTF-8 parser; nil for
+    /// bytes that are not well-formed UTF-8 (with the length the parser skips).
     private static func decode(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar?, Int) {
-        let lead = text[i]
-        let length: Int
-        var value: UInt32
-        if lead & 0xE0 == 0xC0 {
-            length = 2
-            value = UInt32(lead & 0x1F)
-        } else if lead & 0xF0 == 0xE0 {
-            length = 3
-            value = UInt32(lead & 0x0F)
-        } else if lead & 0xF8 == 0xF0 {
-            length = 4
-            value = UInt32(lead & 0x07)
-        } else {
-            return (nil, 1)
+        var bytes = UnsafeBufferPointer(rebasing: text[i...]).makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        switch parser.parseScalar(from: &bytes) {
+        case .valid(let encoded): return (Unicode.UTF8.decode(encoded), encoded.count)
+        case .error(let length): return (nil, max(1, length))
+        case .emptyInput: return (nil, 1)
         }
-        guard i + length <= text.count else { return (nil, 1) }
-        for k in 1..<length {
-            let byte = text[i + k]
-            guard byte & 0xC0 == 0x80 else { return (nil, 1) }
-            value = value << 6 | UInt32(byte & 0x3F)
-        }
-        return (Unicode.Scalar(value), length)
     }
 }
