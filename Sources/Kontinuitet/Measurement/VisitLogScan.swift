@@ -193,9 +193,10 @@ struct VisitLogScanner {
         var lastUser: Int32 = -1
         // The user of the previous valid row, whatever its id's length.
         var previousUser: Int32 = -1
-        // Trust in that prediction: up by one when it holds, down by one when not (between -8 and 8). A log sorted
-        // by time changes user on nearly every row and the prediction rarely holds: it is then tried only on one
-        // row in 64, so that checking it does not cost a cache miss on every row.
+        // Trust in that prediction: up by one when it holds, down by one when not (between -8 and 8); it is tried
+        // while the trust is not negative. A log sorted by time changes user on nearly every row and the
+        // prediction rarely holds: it is then tried only on one row in 64, so that checking it does not cost a
+        // cache miss on every row.
         var predictionCredit = 0
         var userOfRaw = InternedMemo<Int32>(capacity: 1024)
         var rawMemo = RowStore<UserRawMemo>(capacity: 1024)
@@ -297,7 +298,7 @@ struct VisitLogScanner {
                 } else {
                     // Logs sorted by day list the users in the same order every day: the user that followed the
                     // previous row's user last time is the likely one, and its memo is next to the previous one's.
-                    if previousUser >= 0 && (predictionCredit > 0 || out.accounting.read & 63 == 0) {
+                    if previousUser >= 0 && (predictionCredit >= 0 || out.accounting.read & 63 == 0) {
                         let predicted = rawMemo.address(of: Int(previousUser)).pointee.next
                         if predicted >= 0, case let memo = rawMemo.address(of: Int(predicted)),
                             memo.pointee.key == userKey && memo.pointee.providerRaw == lastProviderRawID
