@@ -46,16 +46,56 @@ struct UserTrace {
     var birthDay: Int32 = Int32.min
 }
 
-/// What the scan of one chunk remembers of a user's raw bytes, to recognise a repeat without hashing: the raw
-/// user id (up to 16 bytes) and raw provider id it was last found under, the user whose row followed its last row,
-/// the id of the raw unit last seen (in the scan's raw-unit memo), and the raw birth date last seen with its day.
-struct UserRawMemo {
-    var key = ShortKey.none
+/// What the scan of one chunk keeps of a user while it reads rows, in one cache line (64 bytes, in a store aligned
+/// to 64): a log sorted by time has the next row's user at random among thousands, and all of what a row reads and
+/// writes of its user is then one memory access, not three. Besides the user's `UserTrace` (without the
+/// provider, kept apart as it is written once), the raw bytes to recognise a repeat without hashing: the raw user
+/// id (up to 16 bytes) and the id of the raw provider it was last found under, the user whose row followed its
+/// last row, the id of the raw unit last seen (in the scan's raw-unit memo), and the raw birth date of
+/// `birthDay` (when up to 16 bytes).
+struct UserState {
+    private var keyHead: UInt64 = 0
+    private var keyTail: UInt64 = 0
+    private var birthHead: UInt64 = 0
+    private var birthTail: UInt64 = 0
+    /// The start (wall-clock seconds) of the latest row whose unit is `unitRaw`.
+    var unitStart = Int.min
     var providerRaw: Int32 = -1
     var next: Int32 = -1
     var unitRaw: Int32 = -1
+    var sortName: Int32 = -1
+    /// The day number of the first valid birth date of the user's rows.
     var birthDay = Int32.min
-    var birthKey = ShortKey.none
+    private var keyLength: Int8 = -1
+    private var birthLength: Int8 = -1
+    var hasRowsInPeriod = false
+
+    /// True when the user was last found under `key` and the raw provider `providerRaw`.
+    @inline(__always)
+    func isKey(_ key: ShortKey, providerRaw: Int32) -> Bool {
+        keyHead == key.head && keyTail == key.tail && Int(keyLength) == key.length && self.providerRaw == providerRaw
+    }
+
+    @inline(__always)
+    mutating func setKey(_ key: ShortKey, providerRaw: Int32) {
+        keyHead = key.head
+        keyTail = key.tail
+        keyLength = Int8(truncatingIfNeeded: key.length)
+        self.providerRaw = providerRaw
+    }
+
+    /// True when `key` is the raw birth date `birthDay` was read from.
+    @inline(__always)
+    func isBirthKey(_ key: ShortKey) -> Bool {
+        birthHead == key.head && birthTail == key.tail && Int(birthLength) == key.length
+    }
+
+    @inline(__always)
+    mutating func setBirthKey(_ key: ShortKey) {
+        birthHead = key.head
+        birthTail = key.tail
+        birthLength = Int8(truncatingIfNeeded: key.length)
+    }
 }
 
 /// Row accounting of one chunk or of a whole run.
@@ -182,12 +222,14 @@ struct VisitLogScanner {
         var rawKey = ByteScratch(capacity: 128)
         var unitOfRaw = InternedMemo<Int32>(capacity: 64)
         // In front of normalisation and interning: the raw provider of the last row and its id among raw
-        // providers; registered users by raw provider and raw user id; per user, the raw unit and birth date last
-        // seen (logs list a user's rows together, or day by day, and a user's unit and birth date rarely change).
+        // providers (and, when the provider changes from row to row, a cache of those ids); registered users by a
+        // hash of raw provider and raw user id; per user, the raw unit and birth date last seen (logs list a
+        // user's rows together, or day by day, and a user's unit and birth date rarely change).
         var rawProviders = ByteInterner(capacity: 64)
         var lastProviderRaw = ByteScratch(capacity: 64)
         var lastProviderRawID: Int32 = -1
-        var userCache = ShortKeyCache(bits: 10)
+        var providerFront = InternerFront()
+        var userTable = TaggedIDTable(capacity: 1024)
         var lastUserKey = ShortKey.none
         var lastUserProviderRawID: Int32 = -1
         var lastUser: Int32 = -1
@@ -199,15 +241,14 @@ struct VisitLogScanner {
         // cache miss on every row.
         var predictionCredit = 0
         var userOfRaw = InternedMemo<Int32>(capacity: 1024)
-        var rawMemo = RowStore<UserRawMemo>(capacity: 1024)
+        // Per user, what rows read and write (one cache line each) and, apart, the provider.
+        var states = RowStore<UserState>(capacity: 1024, alignment: 64)
+        var userProviders = RowStore<Int32>(capacity: 1024)
         // Day numbers of birth dates by their raw bytes (Int32.min: not a date).
         var birthDayOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffCache = ShortKeyCache()
         var clock = WallClockReader()
-        // Per-user traces are read and written on every row: kept apart from `out` in a store without
-        // copy-on-write checks, and handed to `out` at the end.
-        var traces = RowStore<UserTrace>(capacity: 1024)
         var outsidePeriod = 0
         // Only the fields up to the last column used are split.
         let fieldLimit =
@@ -286,12 +327,13 @@ struct VisitLogScanner {
             // The user, when an earlier row registered it: the raw provider's id and the raw user id (up to 16
             // bytes) find it in `userCache`. A user is registered only once a row of it is valid.
             if lastProviderRawID < 0 || !Self.equal(providerField, lastProviderRaw.bytes) {
-                lastProviderRawID = rawProviders.intern(providerField)
+                lastProviderRawID = providerFront.intern(providerField, in: &rawProviders)
                 lastProviderRaw.removeAll()
                 lastProviderRaw.append(providerField)
             }
             let userKey = ShortKey(userField)
             var user: Int32 = -1
+            var userTag: UInt32 = 0
             if let userKey {
                 if userKey == lastUserKey && lastProviderRawID == lastUserProviderRawID {
                     user = lastUser
@@ -299,9 +341,9 @@ struct VisitLogScanner {
                     // Logs sorted by day list the users in the same order every day: the user that followed the
                     // previous row's user last time is the likely one, and its memo is next to the previous one's.
                     if previousUser >= 0 && (predictionCredit >= 0 || out.accounting.read & 63 == 0) {
-                        let predicted = rawMemo.address(of: Int(previousUser)).pointee.next
-                        if predicted >= 0, case let memo = rawMemo.address(of: Int(predicted)),
-                            memo.pointee.key == userKey && memo.pointee.providerRaw == lastProviderRawID
+                        let predicted = states.address(of: Int(previousUser)).pointee.next
+                        if predicted >= 0,
+                            states.address(of: Int(predicted)).pointee.isKey(userKey, providerRaw: lastProviderRawID)
                         {
                             user = predicted
                             predictionCredit = min(predictionCredit + 1, 8)
@@ -309,8 +351,12 @@ struct VisitLogScanner {
                             predictionCredit = max(predictionCredit - 1, -8)
                         }
                     }
-                    if user < 0, let cached = userCache.id(of: userKey, group: Int(lastProviderRawID)) {
-                        user = cached
+                    if user < 0 {
+                        userTag = userKey.tag(salt: lastProviderRawID)
+                        user =
+                            userTable.id(tag: userTag) {
+                                states.address(of: Int($0)).pointee.isKey(userKey, providerRaw: lastProviderRawID)
+                            } ?? -1
                     }
                 }
             }
@@ -320,10 +366,10 @@ struct VisitLogScanner {
                 let birthField = IdentifierNormalization.trimmed(fields.field(p.birthDate))
                 if !birthField.isEmpty {
                     let birthKey = ShortKey(birthField)
-                    if user >= 0, let birthKey, case let memo = rawMemo.address(of: Int(user)),
-                        memo.pointee.birthKey == birthKey
+                    if user >= 0, let birthKey, case let state = states.address(of: Int(user)),
+                        state.pointee.isBirthKey(birthKey)
                     {
-                        birthDay = memo.pointee.birthDay
+                        birthDay = state.pointee.birthDay
                     } else {
                         let day = birthDayOfRaw.value(birthField) { raw in
                             CivilDate.parse(raw).map { Int32($0.dayNumber) } ?? Int32.min
@@ -353,20 +399,19 @@ struct VisitLogScanner {
                     scratch.append(0x1F)
                     IdentifierNormalization.appendNormalized(userField, foldCase: false, to: &scratch)
                     let id = out.users.intern(scratch.bytes)
-                    if Int(id) == traces.count {
-                        traces.append(UserTrace(provider: out.providers.intern(scratch.prefix(providerLength))))
-                        rawMemo.append(UserRawMemo())
+                    if Int(id) == states.count {
+                        userProviders.append(out.providers.intern(scratch.prefix(providerLength)))
+                        states.append(UserState())
                     }
                     return id
                 }
-                if let userKey { userCache.store(userKey, user, group: Int(lastProviderRawID)) }
+                // (`userTag` was computed by the lookup that did not find the user.)
+                if userKey != nil { userTable.insert(tag: userTag, id: user) }
             }
-            let trace = traces.address(of: Int(user))
-            let memo = rawMemo.address(of: Int(user))
+            let state = states.address(of: Int(user))
             if let userKey {
                 if userKey != lastUserKey || lastProviderRawID != lastUserProviderRawID {
-                    memo.pointee.key = userKey
-                    memo.pointee.providerRaw = lastProviderRawID
+                    state.pointee.setKey(userKey, providerRaw: lastProviderRawID)
                 }
                 lastUserKey = userKey
                 lastUserProviderRawID = lastProviderRawID
@@ -375,35 +420,34 @@ struct VisitLogScanner {
                 lastUserKey = .none
             }
             if user != previousUser {
-                if previousUser >= 0 { rawMemo.address(of: Int(previousUser)).pointee.next = user }
+                if previousUser >= 0 { states.address(of: Int(previousUser)).pointee.next = user }
                 previousUser = user
             }
-            if let newBirthKey {
-                memo.pointee.birthKey = newBirthKey
-                memo.pointee.birthDay = birthDay
+            // The user's birth date is its first valid one; its raw bytes are kept to recognise it on later rows
+            // (a row with another birth date is checked by the memo of raw birth dates).
+            if birthDay != Int32.min && state.pointee.birthDay == Int32.min {
+                state.pointee.birthDay = birthDay
+                if let newBirthKey { state.pointee.setBirthKey(newBirthKey) }
             }
-            if p.unit >= 0 && wall >= trace.pointee.unitStart {
+            if p.unit >= 0 && wall >= state.pointee.unitStart {
                 // The unit of the user's latest row; the raw bytes are looked up only when they change.
                 let unitField = fields.field(p.unit)
-                let known = memo.pointee.unitRaw
+                let known = state.pointee.unitRaw
                 if known < 0 || !unitOfRaw.isKey(known, unitField) {
-                    let (rawID, unit) = unitOfRaw.entry(unitField) { raw in
-                        scratch.removeAll()
-                        IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &scratch)
-                        return out.units.intern(scratch.bytes)
-                    }
-                    memo.pointee.unitRaw = rawID
-                    trace.pointee.unit = unit
+                    state.pointee.unitRaw =
+                        unitOfRaw.entry(unitField) { raw in
+                            scratch.removeAll()
+                            IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &scratch)
+                            return out.units.intern(scratch.bytes)
+                        }
+                        .id
                 }
-                trace.pointee.unitStart = wall
+                state.pointee.unitStart = wall
             }
-            if p.sortName >= 0 && trace.pointee.sortName < 0 {
+            if p.sortName >= 0 && state.pointee.sortName < 0 {
                 scratch.removeAll()
                 IdentifierNormalization.appendNormalized(fields.field(p.sortName), foldCase: false, to: &scratch)
-                if scratch.count > 0 { trace.pointee.sortName = out.names.intern(scratch.bytes) }
-            }
-            if birthDay != Int32.min && trace.pointee.birthDay == Int32.min {
-                trace.pointee.birthDay = birthDay
+                if scratch.count > 0 { state.pointee.sortName = out.names.intern(scratch.bytes) }
             }
 
             // Rule 1: the period.
@@ -411,7 +455,7 @@ struct VisitLogScanner {
             let inPeriod = period.dayIndex(ofDay: dayNumber) != nil
             let storedDay = dayNumber - storedFirstDay
             if inPeriod {
-                trace.pointee.hasRowsInPeriod = true
+                state.pointee.hasRowsInPeriod = true
             } else {
                 outsidePeriod += 1
                 if storedDay < 0 || storedDay >= storedDays { continue }
@@ -444,7 +488,9 @@ struct VisitLogScanner {
             // Rules 4, 5, 7: the visit and the staff member.
             let staff: Int32
             let staffKey = ShortKey(staffField)
-            let staffGroup = Int(trace.pointee.provider)
+            // Staff ids are cached by the row's raw provider: any grouping gives the same ids, and this one does not
+            // wait for the user's state to be read.
+            let staffGroup = Int(lastProviderRawID)
             if let staffKey, let cached = staffCache.id(of: staffKey, group: staffGroup) {
                 staff = cached
             } else {
@@ -464,7 +510,15 @@ struct VisitLogScanner {
                     user: user, staff: staff, day: UInt16(storedDay), minute: UInt16(secondOfDay / 60), visit: visit))
             if inPeriod { out.accounting.used += 1 }
         }
-        out.traces = traces.array()
+        out.traces.reserveCapacity(states.count)
+        for user in 0..<states.count {
+            let state = states[user]
+            out.traces.append(
+                UserTrace(
+                    provider: userProviders[user], hasRowsInPeriod: state.hasRowsInPeriod,
+                    unit: state.unitRaw >= 0 ? unitOfRaw.value(ofID: state.unitRaw) : -1, unitStart: state.unitStart,
+                    sortName: state.sortName, birthDay: state.birthDay))
+        }
         out.rows = rows.block()
         out.lines = lines
         if outsidePeriod > 0 { out.accounting.excluded[.outsidePeriod, default: 0] += outsidePeriod }

@@ -6,12 +6,22 @@ import Foundation
 struct RowStore<Element: BitwiseCopyable>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
     private var capacity: Int
+    /// The byte alignment of the allocation.
+    private let alignment: Int
     /// The number of elements held.
     private(set) var count = 0
 
-    init(capacity: Int = 256) {
+    /// A store with room for `capacity` elements before it grows; its allocation is aligned to `alignment` bytes
+    /// (at least the element's own), so that elements of a cache line's size each take exactly one line.
+    init(capacity: Int = 256, alignment: Int = 1) {
         self.capacity = max(16, capacity)
-        base = UnsafeMutablePointer<Element>.allocate(capacity: self.capacity)
+        self.alignment = max(alignment, MemoryLayout<Element>.alignment)
+        base = Self.allocate(self.capacity, alignment: self.alignment)
+    }
+
+    private static func allocate(_ count: Int, alignment: Int) -> UnsafeMutablePointer<Element> {
+        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Element>.stride, alignment: alignment)
+            .bindMemory(to: Element.self, capacity: count)
     }
 
     deinit { base.deallocate() }
@@ -88,7 +98,7 @@ struct RowStore<Element: BitwiseCopyable>: ~Copyable {
 
     private mutating func grow(_ needed: Int) {
         let newCapacity = max(needed, capacity * 2)
-        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        let newBase = Self.allocate(newCapacity, alignment: alignment)
         newBase.moveInitialize(from: base, count: count)
         base.deallocate()
         base = newBase

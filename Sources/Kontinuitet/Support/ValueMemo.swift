@@ -19,41 +19,59 @@ struct ShortKey: Equatable {
     /// The key of `bytes`, or nil when they are longer than 16 bytes.
     @inline(__always)
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= 16 else { return nil }
+        length = bytes.count
+        (head, tail) = Self.words(bytes)
+    }
+
+    /// Two words of `bytes` that, with the length, determine bytes of up to 16 (and, of longer bytes, the first
+    /// and the last eight): from 8 bytes on, the first and the last eight (overlapping when shorter than 16);
+    /// shorter bytes packed into the first word.
+    @inline(__always)
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (head: UInt64, tail: UInt64) {
         let n = bytes.count
-        guard n <= 16 else { return nil }
-        length = n
-        guard n > 0, let base = bytes.baseAddress else {
-            head = 0
-            tail = 0
-            return
-        }
+        guard n > 0, let base = bytes.baseAddress else { return (0, 0) }
         let raw = UnsafeRawPointer(base)
         if n >= 8 {
-            head = raw.loadUnaligned(as: UInt64.self)
-            tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
         } else if n >= 4 {
             // The first and the last four bytes (overlapping): with the length, every byte is held.
-            head =
+            return (
                 UInt64(raw.loadUnaligned(as: UInt32.self))
-                | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
-            tail = 0
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32, 0
+            )
         } else if n >= 2 {
-            head =
+            return (
                 UInt64(raw.loadUnaligned(as: UInt16.self))
-                | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16
-            tail = 0
-        } else {
-            head = UInt64(base[0])
-            tail = 0
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16, 0
+            )
         }
+        return (UInt64(base[0]), 0)
     }
 
     /// The top `bits` bits of a mix of the key's words: a slot in a table of `1 << bits` entries.
     @inline(__always)
-    func slot(bits: Int) -> Int {
+    func slot(bits: Int) -> Int { Self.slot(head: head, tail: tail, length: length, bits: bits) }
+
+    /// The top `bits` bits of a mix of two words and a length (see `words(_:)`).
+    @inline(__always)
+    static func slot(head: UInt64, tail: UInt64, length: Int, bits: Int) -> Int {
         let mixed =
             (head ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
+    }
+
+    /// A 32-bit hash of the key together with `salt` (the id of the group the key belongs to, say), for a
+    /// `TaggedIDTable`, which takes its low bits as a slot: every bit of the key reaches every bit of the hash
+    /// (ids such as "B000679" differ in their last bytes only).
+    @inline(__always)
+    func tag(salt: Int32) -> UInt32 {
+        var mixed =
+            (head ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)
+                ^ UInt64(UInt32(bitPattern: salt)) << 40) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 32
+        mixed = mixed &* 0xFF51_AFD7_ED55_8CCD
+        return UInt32(truncatingIfNeeded: mixed >> 32)
     }
 }
 
@@ -81,10 +99,36 @@ struct InternedMemo<Value> {
         return (id, values[Int(id)])
     }
 
+    /// The value of the key with id `id` (an id `entry(_:_:)` returned).
+    @inline(__always)
+    func value(ofID id: Int32) -> Value { values[Int(id)] }
+
     /// True when the key with id `id` is `key`, byte for byte: a caller that remembers an id checks a repeat
     /// without hashing.
     @inline(__always)
     func isKey(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool { keys.keyEquals(Int(id), key) }
+}
+
+/// A direct-mapped cache of ids in front of a `ByteInterner`, for a column of few distinct values that changes
+/// from row to row (the raw provider of a log sorted by time, where 60 providers take turns): a slot chosen from the
+/// value's length and first and last eight bytes, then one byte comparison with the interned key, instead of
+/// hashing the whole value and probing the interner's table.
+struct InternerFront {
+    /// 2 048 slots (8 KB): a city's hundred or more providers rarely share one.
+    private static let bits = 11
+    private var ids = [Int32](repeating: -1, count: 1 << InternerFront.bits)
+
+    /// The id of `key` in `interner`, which interns it if it is new.
+    @inline(__always)
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>, in interner: inout ByteInterner) -> Int32 {
+        let (head, tail) = ShortKey.words(key)
+        let slot = ShortKey.slot(head: head, tail: tail, length: key.count, bits: Self.bits)
+        let cached = ids[slot]
+        if cached >= 0 && interner.keyEquals(Int(cached), key) { return cached }
+        let id = interner.intern(key)
+        ids[slot] = id
+        return id
+    }
 }
 
 /// Remembers a yes/no answer per distinct raw value of a column with few values (a visit's category, a staff
@@ -185,5 +229,77 @@ struct ShortKeyCache: ~Copyable {
         table.deallocate()
         table = larger
         entries = size
+    }
+}
+
+/// Ids by a 32-bit hash ("tag") of their keys, in 8-byte entries: a table of the ids of thousands of keys stays in
+/// the CPU's cache where one holding the keys would not. The table does not know the keys: a lookup offers each id
+/// stored under the tag to the caller, who checks it against the key it keeps elsewhere (in the record of that
+/// id, which it is about to read anyway). Open addressing with linear probing, at most half full. Non-copyable:
+/// one owner, freed on deinit.
+struct TaggedIDTable: ~Copyable {
+    private struct Entry {
+        var tag: UInt32
+        var id: Int32
+    }
+
+    private var table: UnsafeMutablePointer<Entry>
+    private var mask: Int
+    /// The number of entries in use.
+    private(set) var count = 0
+
+    /// A table with room for `capacity` entries before it grows.
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        mask = size - 1
+        table = Self.allocate(size)
+    }
+
+    deinit { table.deallocate() }
+
+    private static func allocate(_ size: Int) -> UnsafeMutablePointer<Entry> {
+        let table = UnsafeMutableRawPointer.allocate(byteCount: size * MemoryLayout<Entry>.stride, alignment: 64)
+            .bindMemory(to: Entry.self, capacity: size)
+        table.initialize(repeating: Entry(tag: 0, id: -1), count: size)
+        return table
+    }
+
+    /// The first id stored under `tag` that `matches` accepts, if any.
+    @inline(__always)
+    func id(tag: UInt32, where matches: (Int32) -> Bool) -> Int32? {
+        var index = Int(tag) & mask
+        while true {
+            let entry = table[index]
+            if entry.id < 0 { return nil }
+            if entry.tag == tag && matches(entry.id) { return entry.id }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// Stores `id` (≥ 0) under `tag`, unless it is stored there already.
+    mutating func insert(tag: UInt32, id: Int32) {
+        precondition(id >= 0, "TaggedIDTable ids are not negative")
+        var index = Int(tag) & mask
+        while table[index].id >= 0 {
+            if table[index].tag == tag && table[index].id == id { return }
+            index = (index + 1) & mask
+        }
+        table[index] = Entry(tag: tag, id: id)
+        count += 1
+        if 2 * count > mask + 1 { grow() }
+    }
+
+    private mutating func grow() {
+        let oldSize = mask + 1
+        let old = table
+        mask = 2 * oldSize - 1
+        table = Self.allocate(2 * oldSize)
+        for slot in 0..<oldSize where old[slot].id >= 0 {
+            var index = Int(old[slot].tag) & mask
+            while table[index].id >= 0 { index = (index + 1) & mask }
+            table[index] = old[slot]
+        }
+        old.deallocate()
     }
 }

@@ -17,6 +17,18 @@ final class RowStoreTests: XCTestCase {
         XCTAssertEqual(block.elements.last, 999)
     }
 
+    func testAlignedStoreStaysAlignedAsItGrows() {
+        var store = RowStore<UserState>(capacity: 1, alignment: 64)
+        XCTAssertEqual(MemoryLayout<UserState>.stride, 64, "a user's state is one cache line")
+        for user in 0..<100 {
+            var state = UserState()
+            state.sortName = Int32(user)
+            store.append(state)
+            XCTAssertEqual(Int(bitPattern: store.address(of: 0)) % 64, 0)
+        }
+        XCTAssertEqual((0..<100).map { store[$0].sortName }, (0..<100).map { Int32($0) })
+    }
+
     func testByteScratchRemovesAndFolds() {
         var scratch = ByteScratch(capacity: 2)
         Array("x\u{A0}\u{A0}Åsa BERG\u{A0}".utf8).withUnsafeBufferPointer { scratch.append($0) }

@@ -44,6 +44,45 @@ final class ValueMemoTests: XCTestCase {
         XCTAssertEqual(computed, values)
     }
 
+    /// Ids of thousands of keys whose tags collide often (a table of 16-bit tags): each found by its own key,
+    /// through growth, and a key not stored is not found.
+    func testTaggedIDTableFindsEachIDByItsKey() {
+        var table = TaggedIDTable(capacity: 4)
+        let keys = (0..<5_000).map { "B\(String(format: "%06d", $0))" }
+        func tag(_ index: Int) -> UInt32 {
+            withBytes(keys[index]) { ShortKey($0)! }.tag(salt: 3) & 0xFFFF
+        }
+        for index in keys.indices {
+            table.insert(tag: tag(index), id: Int32(index))
+            table.insert(tag: tag(index), id: Int32(index))  // a second insert of the same id changes nothing
+        }
+        XCTAssertEqual(table.count, keys.count)
+        for index in keys.indices {
+            let found = table.id(tag: tag(index)) { keys[Int($0)] == keys[index] }
+            XCTAssertEqual(found, Int32(index))
+        }
+        XCTAssertNil(table.id(tag: tag(7)) { _ in false })
+        // Another salt (another provider) gives another tag for the same key.
+        let key = withBytes("B000001") { ShortKey($0)! }
+        XCTAssertNotEqual(key.tag(salt: 1), key.tag(salt: 2))
+    }
+
+    /// The cache in front of an interner gives the interner's ids, for short and long values and more values than
+    /// it has slots.
+    func testInternerFrontGivesTheInternersIDs() {
+        var front = InternerFront()
+        var interner = ByteInterner()
+        var reference = ByteInterner()
+        let values = (0..<3_000).map { $0 % 2 == 0 ? "Hemtjänst \($0)" : "Omsorgsföretaget Söder AB, enhet \($0)" }
+        for round in 0..<2 {
+            for value in values {
+                let id = withBytes(value) { front.intern($0, in: &interner) }
+                XCTAssertEqual(id, reference.intern(value), "round \(round): \(value)")
+            }
+        }
+        XCTAssertEqual(interner.count, values.count)
+    }
+
     func testShortKeyCacheKeepsGroupsApart() {
         var cache = ShortKeyCache(bits: 4)
         let key = withBytes("S0007") { ShortKey($0) }!
