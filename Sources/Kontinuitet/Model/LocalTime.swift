@@ -44,15 +44,28 @@ public enum Stockholm {
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 }
 
-/// `TimestampParser.wallClockSeconds` with a memory of the last date read: a log's rows share a few dates, so a
-/// plain `YYYY-MM-DD HH:MM[:SS]` whose date and separator repeat the last one's only needs its time of day read.
-/// The result is the parser's for every input.
+/// `TimestampParser.wallClockSeconds` with a memory of the dates read: a log's rows share a few dates, so a plain
+/// `YYYY-MM-DD HH:MM[:SS]` whose date and separator repeat the last one's only needs its time of day read. A log
+/// that lists each user's year in turn changes date every few rows, but back to a date it has read before: the
+/// dates read are also kept in a small table (by their bytes), looked up before the date is parsed again. The
+/// result is the parser's for every input.
 struct WallClockReader: ~Copyable {
     /// The last plain timestamp's first 11 bytes (date and separator): bytes 0…7, and 8…10 in the low three bytes.
     private var dateHead: UInt64 = 0
     private var dateTail: UInt64 = 0
     /// The wall-clock second the last plain timestamp's day starts; `Int.min` before the first.
     private var dayStart = Int.min
+
+    /// A date read, as `dateHead`, `dateTail` and `dayStart` hold the last one (`dayStart` `Int.min`: empty).
+    private struct KnownDate {
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var dayStart = Int.min
+    }
+
+    /// Dates read, direct-mapped by their bytes: 1 024 slots (24 KB), room for a few years of dates.
+    private static let knownBits = 10
+    private var known = [KnownDate](repeating: KnownDate(), count: 1 << WallClockReader.knownBits)
 
     /// Wall-clock seconds of the timestamp, or nil when it is not one.
     ///
@@ -85,11 +98,20 @@ struct WallClockReader: ~Copyable {
         }
         let tail = middle & 0xFF_FFFF
         if head == dateHead && tail == dateTail && dayStart != Int.min { return dayStart &+ time }
+        let slot = ShortKey.slot(head: head, tail: tail, length: 11, bits: Self.knownBits)
+        let date = known[slot]
+        if date.head == head && date.tail == tail && date.dayStart != Int.min {
+            dateHead = head
+            dateTail = tail
+            dayStart = date.dayStart
+            return dayStart &+ time
+        }
         guard let parsed = TimestampParser.parse(raw) else { return nil }
         guard parsed.utc == nil else { return parsed.wall }
         dateHead = head
         dateTail = tail
         dayStart = parsed.wall - time
+        known[slot] = KnownDate(head: head, tail: tail, dayStart: dayStart)
         return parsed.wall
     }
 

@@ -44,6 +44,28 @@ final class TimestampTests: XCTestCase {
         XCTAssertGreaterThan(fastAnswers, 500)
     }
 
+    /// A log that lists each user's days in turn returns to dates read before (the reader's table of dates); more
+    /// dates than the table has slots, so some share one. The reader still gives the parser's answer.
+    func testWallClockReaderEqualsTheParserOnDatesThatReturn() {
+        var generator = SplitMix64(seed: 12)
+        let firstDay = CivilDate(year: 2017, month: 12, day: 1).dayNumber
+        var reader = WallClockReader()
+        for user in 0..<3 {
+            for offset in 0..<1_300 {
+                let date = CivilDate(dayNumber: firstDay + offset)
+                var text = String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
+                if offset % 97 == 13 { text = String(format: "%04d-02-30", date.year) }
+                for _ in 0..<1 + user {
+                    let minute = Int(generator.next() % 1_440)
+                    let line = text + String(format: " %02d:%02d", minute / 60, minute % 60)
+                    Array(line.utf8).withUnsafeBufferPointer { buffer in
+                        XCTAssertEqual(reader.wallClockSeconds(buffer), TimestampParser.wallClockSeconds(buffer), line)
+                    }
+                }
+            }
+        }
+    }
+
     func testRejectsNonTimestamps() {
         for text in [
             "", "2018-09-03", "2018-13-03 07:00", "2018-02-29 07:00", "2018-09-03 24:00", "igår 07:00",
