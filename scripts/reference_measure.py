@@ -85,6 +85,13 @@ def decode(line):
         return line.decode("cp1252", errors="replace")
 
 
+def unit_rank(t, first):
+    """SPEC §2 rule 10, the unit "as it is at the end of the period": the unit of the row with the latest start
+    before the period ends or, with none, of the earliest row after; the row of highest rank (ties: the last)."""
+    end = datetime.datetime.combine(first + datetime.timedelta(days=14), datetime.time())
+    return (1, t - end) if t < end else (0, end - t)
+
+
 def parse_time(text):
     text = text.strip()
     m = re.fullmatch(r"(\d{4})[-/](\d\d)[-/](\d\d)[T ]+(\d{1,2}):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?\s*"
@@ -221,8 +228,8 @@ def main():
                 continue
         u = users.setdefault((provider, user), dict(in_period=False, unit="", unit_time=None, name=None,
                                                    birth=None, visits={}, staff=set()))
-        if "unit" in r and (u["unit_time"] is None or t >= u["unit_time"]):
-            u["unit"], u["unit_time"] = r["unit"], t
+        if "unit" in r and (u["unit_time"] is None or unit_rank(t, first) >= u["unit_time"]):
+            u["unit"], u["unit_time"] = r["unit"], unit_rank(t, first)
         if u["name"] is None and r.get("sort_name"):
             u["name"] = r["sort_name"]
         if u["birth"] is None and birth:

@@ -29,7 +29,7 @@ import sys
 from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_measure import (birth_from_personnummer, excluded_category, excluded_role,  # noqa: E402
+from reference_measure import (birth_from_personnummer, unit_rank, excluded_category, excluded_role,  # noqa: E402
                                fold_staff, parse_date, parse_time, read_table)
 
 DAY = datetime.timedelta(days=1)
@@ -150,8 +150,8 @@ def main():
     users = {}
     for number, (r, t, birth) in enumerate(parsed):
         u = users.setdefault((r["provider"], r["user"]), User())
-        if "unit" in r and (u.unit_time is None or t >= u.unit_time):
-            u.unit, u.unit_time = r["unit"], t
+        if "unit" in r and (u.unit_time is None or unit_rank(t, first) >= u.unit_time):
+            u.unit, u.unit_time = r["unit"], unit_rank(t, first)
         if u.birth is None and birth is not None:
             u.birth = birth
         if t.date() in period:

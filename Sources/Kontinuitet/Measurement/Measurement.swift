@@ -315,9 +315,9 @@ public enum VisitLogMeasurement {
                     }
                     var merged = traces[Int(global)]
                     merged.trace.hasRowsInPeriod = merged.trace.hasRowsInPeriod || local.hasRowsInPeriod
-                    if local.unit >= 0 && local.unitStart >= merged.trace.unitStart {
+                    if local.unit >= 0 && local.unitRank >= merged.trace.unitRank {
                         merged.trace.unit = unitMap[Int(local.unit)]
-                        merged.trace.unitStart = local.unitStart
+                        merged.trace.unitRank = local.unitRank
                     }
                     if merged.sortName == nil && local.sortName >= 0 {
                         merged.sortName = chunk.names.string(local.sortName)

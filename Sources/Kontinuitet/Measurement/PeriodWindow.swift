@@ -24,6 +24,17 @@ public struct PeriodWindow: Sendable, Equatable {
     public var start: CivilDate { CivilDate(dayNumber: firstDay) }
     public var end: CivilDate { CivilDate(dayNumber: firstDay + Self.length - 1) }
 
+    /// SPEC §2 rule 10: a user's unit is "the unit as it is at the end of the period", that of its row with the
+    /// latest start before the period ends or, when it has none, of its earliest row after (ties: the last in input
+    /// order). This ranks a row by its start (wall-clock seconds) so that the row giving the unit ranks highest:
+    /// rows before the end by their start, rows from the end on below all of them, the earliest highest.
+    @inline(__always)
+    public func unitRank(ofStart wall: Int) -> Int {
+        let end = (firstDay + Self.length) * 86_400
+        // Starts are within a few thousand years of 1970 (|wall| < 10^12), far from the limits of Int.
+        return wall < end ? wall : Int.min / 2 - (wall - end)
+    }
+
     /// The 0-based index (0…13) of a local day in the period, or nil when the day is outside it.
     @inline(__always)
     public func dayIndex(ofDay dayNumber: Int) -> Int? {

@@ -41,7 +41,8 @@ struct UserTrace {
     var provider: Int32
     var hasRowsInPeriod = false
     var unit: Int32 = -1
-    var unitStart = Int.min
+    /// `PeriodWindow.unitRank` of the row that gave `unit`.
+    var unitRank = Int.min
     var sortName: Int32 = -1
     var birthDay: Int32 = Int32.min
 }
@@ -58,8 +59,8 @@ struct UserState {
     private var keyTail: UInt64 = 0
     private var birthHead: UInt64 = 0
     private var birthTail: UInt64 = 0
-    /// The start (wall-clock seconds) of the latest row whose unit is `unitRaw`.
-    var unitStart = Int.min
+    /// `PeriodWindow.unitRank` of the row whose unit is `unitRaw`.
+    var unitRank = Int.min
     var providerRaw: Int32 = -1
     var next: Int32 = -1
     var unitRaw: Int32 = -1
@@ -429,8 +430,8 @@ struct VisitLogScanner {
                 state.pointee.birthDay = birthDay
                 if let newBirthKey { state.pointee.setBirthKey(newBirthKey) }
             }
-            if p.unit >= 0 && wall >= state.pointee.unitStart {
-                // The unit of the user's latest row; the raw bytes are looked up only when they change.
+            if p.unit >= 0, case let unitRank = period.unitRank(ofStart: wall), unitRank >= state.pointee.unitRank {
+                // The unit at the end of the period; the raw bytes are looked up only when they change.
                 let unitField = fields.field(p.unit)
                 let known = state.pointee.unitRaw
                 if known < 0 || !unitOfRaw.isKey(known, unitField) {
@@ -442,7 +443,7 @@ struct VisitLogScanner {
                         }
                         .id
                 }
-                state.pointee.unitStart = wall
+                state.pointee.unitRank = unitRank
             }
             if p.sortName >= 0 && state.pointee.sortName < 0 {
                 scratch.removeAll()
@@ -516,7 +517,7 @@ struct VisitLogScanner {
             out.traces.append(
                 UserTrace(
                     provider: userProviders[user], hasRowsInPeriod: state.hasRowsInPeriod,
-                    unit: state.unitRaw >= 0 ? unitOfRaw.value(ofID: state.unitRaw) : -1, unitStart: state.unitStart,
+                    unit: state.unitRaw >= 0 ? unitOfRaw.value(ofID: state.unitRaw) : -1, unitRank: state.unitRank,
                     sortName: state.sortName, birthDay: state.birthDay))
         }
         out.rows = rows.block()

@@ -74,6 +74,36 @@ final class ScanMemoTests: XCTestCase {
         }
     }
 
+    /// SPEC §2 rule 10, the unit as it is at the end of the period (16 September; day 13). Expected by hand:
+    /// - D: rows in E1 before the period (day −5), E2 on day 4, E3 on day 13 (the last before the end), E4 after
+    ///   it (day 20), given out of time order: E3.
+    /// - F: rows only after the period, G2 on day 16 twice (G1 then G2 in the input: the last wins), G3 on day 25
+    ///   and G0 on day 30: G2, its earliest.
+    /// - H: two rows at the same minute on day 13, H1 then H2 in the input: H2.
+    func testTheUnitIsTheOneAtTheEndOfThePeriod() throws {
+        for chunkBytes in [64, 1 << 20] {
+            var log = VisitLogBuilder()
+            log.row(unit: "E4", user: "D", staff: "S1", day: 20, time: "08:00")
+            log.row(unit: "E2", user: "D", staff: "S1", day: 4, time: "08:00")
+            log.row(unit: "E3", user: "D", staff: "S1", day: 13, time: "21:00")
+            log.row(unit: "E1", user: "D", staff: "S1", day: -5, time: "08:00")
+            log.row(unit: "G3", user: "F", staff: "S1", day: 25, time: "08:00")
+            log.row(unit: "G1", user: "F", staff: "S1", day: 16, time: "08:00")
+            log.row(unit: "G2", user: "F", staff: "S1", day: 16, time: "08:00")
+            log.row(unit: "G0", user: "F", staff: "S1", day: 30, time: "08:00")
+            log.row(unit: "H1", user: "H", staff: "S1", day: 13, time: "09:00")
+            log.row(unit: "H2", user: "H", staff: "S1", day: 13, time: "09:00")
+            let result = try log.measure {
+                $0.periodStart = CivilDate(year: 2018, month: 9, day: 3)
+                $0.minimumChunkBytes = chunkBytes
+                $0.threads = 2
+            }
+            XCTAssertEqual(result.user("D")?.unit, "E3", "chunks of \(chunkBytes) bytes")
+            XCTAssertEqual(result.user("F")?.unit, "G2", "chunks of \(chunkBytes) bytes")
+            XCTAssertEqual(result.user("H")?.unit, "H2", "chunks of \(chunkBytes) bytes")
+        }
+    }
+
     /// Hand check of the flat form of the indices: visits {S1}, {S1, S2}, {S3} in that order: 4 contacts, S1 has
     /// 2, so UPC 1/2, COC (4 + 1 + 1 − 4) / 12 = 1/6, SECON 1/2 (the first pair shares S1, the second nothing).
     func testIndicesFromFlatVisitsInAGivenOrder() {
