@@ -66,7 +66,11 @@ struct CSVWriter {
     }
 
     /// Appends the decimal digits of `value`.
-    private mutating func append(_ value: Int) {
+    private mutating func append(_ value: Int) { Self.appendDecimal(value, to: &bytes) }
+
+    /// Appends the decimal digits of `value` (a minus sign first when negative), as `String(value)` has them, without
+    /// allocating a string.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)

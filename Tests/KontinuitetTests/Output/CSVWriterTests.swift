@@ -20,6 +20,15 @@ final class CSVWriterTests: XCTestCase {
         }
     }
 
+    /// Integers (CSV cells and workbook `<v>` values) are written as `String(value)` writes them.
+    func testDecimalDigitsAreStringsDigits() {
+        for value in [0, 7, -7, 10, 99, -100, 1_234_567, Int.max, Int.min] {
+            var bytes: [UInt8] = Array("x".utf8)
+            CSVWriter.appendDecimal(value, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "x\(value)")
+        }
+    }
+
     func testQuotesOnlyWhatNeedsIt() {
         var writer = CSVWriter(header: ["a", "b"])
         writer.row([.text("x,y"), .text("say \"hi\"")])

@@ -43,7 +43,7 @@ struct XLSXWorksheetWriter {
             output.append(contentsOf: rowNumber)
             output.append(contentsOf: #"">"#.utf8)
             for (columnIndex, cell) in row.enumerated() {
-                appendCell(cell, reference: letters[columnIndex + 1] + rowNumber, bold: bold, to: &output)
+                appendCell(cell, column: letters[columnIndex + 1], row: rowNumber, bold: bold, to: &output)
             }
             output.append(contentsOf: "</row>".utf8)
         }
@@ -134,9 +134,18 @@ struct XLSXWorksheetWriter {
     private static func shownLength(_ cell: XLSXCell) -> Int {
         switch cell {
         case .text(let text):
-            return text.utf8.count > 4 * maximumColumnWidth ? maximumColumnWidth : text.unicodeScalars.count
+            // Unicode scalars, counted on the UTF-8 bytes: every byte but a continuation byte starts one.
+            let utf8 = text.utf8
+            return utf8.count > 4 * maximumColumnWidth
+                ? maximumColumnWidth : utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         case .integer(let value):
-            return String(value).utf8.count
+            var digits = value < 0 ? 2 : 1
+            var rest = value.magnitude
+            while rest >= 10 {
+                rest /= 10
+                digits += 1
+            }
+            return digits
         case .number(let value):
             // "0.00": the integer digits, the point, two decimals, and a sign.
             // A binary exponent e means about e × log10(2) + 1 decimal digits.
@@ -149,12 +158,14 @@ struct XLSXWorksheetWriter {
     }
 
     /// Appends the `<c>` element of one cell; an empty cell is left out.
-    private func appendCell(_ cell: XLSXCell, reference: [UInt8], bold: Bool, to output: inout [UInt8]) {
+    /// Appends one cell, referenced by its column letters and row number.
+    private func appendCell(_ cell: XLSXCell, column: [UInt8], row: [UInt8], bold: Bool, to output: inout [UInt8]) {
         if cell == .empty {
             return
         }
         output.append(contentsOf: #"<c r=""#.utf8)
-        output.append(contentsOf: reference)
+        output.append(contentsOf: column)
+        output.append(contentsOf: row)
         output.append(UInt8(ascii: "\""))
         let style = XLSXStyle.style(for: cell, bold: bold)
         if style != .normal {
@@ -171,7 +182,7 @@ struct XLSXWorksheetWriter {
             output.append(contentsOf: "</v></c>".utf8)
         case .integer(let value):
             output.append(contentsOf: "><v>".utf8)
-            output.append(contentsOf: String(value).utf8)
+            CSVWriter.appendDecimal(value, to: &output)
             output.append(contentsOf: "</v></c>".utf8)
         case .empty:
             break
