@@ -29,11 +29,17 @@ public struct PeriodWindow: Sendable, Equatable {
     /// order). This ranks a row by its start (wall-clock seconds) so that the row giving the unit ranks highest:
     /// rows before the end by their start, rows from the end on below all of them, the earliest highest.
     @inline(__always)
-    public func unitRank(ofStart wall: Int) -> Int {
-        let end = (firstDay + Self.length) * 86_400
+    public func unitRank(ofStart wall: Int) -> Int { Self.unitRank(ofStart: wall, periodEnd: endSecond) }
+
+    /// `unitRank(ofStart:)` given the period's `endSecond`, for a caller that ranks many rows.
+    @inline(__always)
+    static func unitRank(ofStart wall: Int, periodEnd end: Int) -> Int {
         // Starts are within a few thousand years of 1970 (|wall| < 10^12), far from the limits of Int.
-        return wall < end ? wall : Int.min / 2 - (wall - end)
+        wall < end ? wall : Int.min / 2 &- (wall &- end)
     }
+
+    /// The wall-clock second the period ends (midnight after its last day).
+    public var endSecond: Int { (firstDay + Self.length) * 86_400 }
 
     /// The 0-based index (0…13) of a local day in the period, or nil when the day is outside it.
     @inline(__always)

@@ -251,6 +251,7 @@ struct VisitLogScanner {
         var staffCache = ShortKeyCache()
         var clock = WallClockReader()
         var outsidePeriod = 0
+        let periodEnd = period.endSecond
         // Only the fields up to the last column used are split.
         let fieldLimit =
             [
@@ -430,7 +431,9 @@ struct VisitLogScanner {
                 state.pointee.birthDay = birthDay
                 if let newBirthKey { state.pointee.setBirthKey(newBirthKey) }
             }
-            if p.unit >= 0, case let unitRank = period.unitRank(ofStart: wall), unitRank >= state.pointee.unitRank {
+            if p.unit >= 0, case let unitRank = PeriodWindow.unitRank(ofStart: wall, periodEnd: periodEnd),
+                unitRank >= state.pointee.unitRank
+            {
                 // The unit at the end of the period; the raw bytes are looked up only when they change.
                 let unitField = fields.field(p.unit)
                 let known = state.pointee.unitRaw
