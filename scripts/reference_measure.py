@@ -226,10 +226,11 @@ def main():
             birth = parse_date(r["birth_date"])
             if birth is None:
                 continue
-        u = users.setdefault((provider, user), dict(in_period=False, unit="", unit_time=None, name=None,
+        u = users.setdefault((provider, user), dict(in_period=False, unit="", unit_rank=None, name=None,
                                                    birth=None, visits={}, staff=set()))
-        if "unit" in r and (u["unit_time"] is None or unit_rank(t, first) >= u["unit_time"]):
-            u["unit"], u["unit_time"] = r["unit"], unit_rank(t, first)
+        rank = unit_rank(t, first)
+        if "unit" in r and (u["unit_rank"] is None or rank >= u["unit_rank"]):
+            u["unit"], u["unit_rank"] = r["unit"], rank
         if u["name"] is None and r.get("sort_name"):
             u["name"] = r["sort_name"]
         if u["birth"] is None and birth:

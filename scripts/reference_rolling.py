@@ -50,7 +50,7 @@ def read_records(path):
 
 class User:
     def __init__(self):
-        self.unit, self.unit_time = "", None
+        self.unit, self.unit_rank = "", None
         self.birth = None
         self.in_period = False
         # Counted rows (category, role and time-of-day rules passed), any date:
@@ -150,8 +150,9 @@ def main():
     users = {}
     for number, (r, t, birth) in enumerate(parsed):
         u = users.setdefault((r["provider"], r["user"]), User())
-        if "unit" in r and (u.unit_time is None or unit_rank(t, first) >= u.unit_time):
-            u.unit, u.unit_time = r["unit"], unit_rank(t, first)
+        rank = unit_rank(t, first)
+        if "unit" in r and (u.unit_rank is None or rank >= u.unit_rank):
+            u.unit, u.unit_rank = r["unit"], rank
         if u.birth is None and birth is not None:
             u.birth = birth
         if t.date() in period:

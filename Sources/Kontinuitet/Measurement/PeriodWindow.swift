@@ -26,12 +26,9 @@ public struct PeriodWindow: Sendable, Equatable {
 
     /// SPEC §2 rule 10: a user's unit is "the unit as it is at the end of the period", that of its row with the
     /// latest start before the period ends or, when it has none, of its earliest row after (ties: the last in input
-    /// order). This ranks a row by its start (wall-clock seconds) so that the row giving the unit ranks highest:
-    /// rows before the end by their start, rows from the end on below all of them, the earliest highest.
-    @inline(__always)
-    public func unitRank(ofStart wall: Int) -> Int { Self.unitRank(ofStart: wall, periodEnd: endSecond) }
-
-    /// `unitRank(ofStart:)` given the period's `endSecond`, for a caller that ranks many rows.
+    /// order). This ranks a row by its start (wall-clock seconds), given the period's `endSecond`, so that the row
+    /// giving the unit ranks highest: rows before the end by their start, rows from the end on below all of them,
+    /// the earliest highest.
     @inline(__always)
     static func unitRank(ofStart wall: Int, periodEnd end: Int) -> Int {
         // Starts are within a few thousand years of 1970 (|wall| < 10^12), far from the limits of Int.

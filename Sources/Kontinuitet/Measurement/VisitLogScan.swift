@@ -327,7 +327,7 @@ struct VisitLogScanner {
                 continue
             }
             // The user, when an earlier row registered it: the raw provider's id and the raw user id (up to 16
-            // bytes) find it in `userCache`. A user is registered only once a row of it is valid.
+            // bytes) find it through `userTable`. A user is registered only once a row of it is valid.
             if lastProviderRawID < 0 || !Self.equal(providerField, lastProviderRaw.bytes) {
                 lastProviderRawID = providerFront.intern(providerField, in: &rawProviders)
                 lastProviderRaw.removeAll()
@@ -341,7 +341,7 @@ struct VisitLogScanner {
                     user = lastUser
                 } else {
                     // Logs sorted by day list the users in the same order every day: the user that followed the
-                    // previous row's user last time is the likely one, and its memo is next to the previous one's.
+                    // previous row's user last time is the likely one, and its state is next to the previous one's.
                     if previousUser >= 0 && (predictionCredit >= 0 || out.accounting.read & 63 == 0) {
                         let predicted = states.address(of: Int(previousUser)).pointee.next
                         if predicted >= 0,
