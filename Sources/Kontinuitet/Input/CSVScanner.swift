@@ -1,11 +1,5 @@
 import Foundation
 
-#if arch(x86_64)
-    // The SSE2 intrinsics of the toolchain's own Clang (SSE2 is part of every x86-64 processor): `pmovmskb` turns
-    // 16 byte comparisons into 16 bits in one instruction, which portable Swift SIMD cannot express.
-    import _Builtin_intrinsics.intel
-#endif
-
 /// Where one CSV record lies in a byte buffer, as found by `CSVScanner.bounds(of:in:)`.
 struct RecordBounds {
     /// One past the record's last content byte (its line break, CR included, is excluded).
@@ -144,16 +138,17 @@ final class CSVFieldSplitter {
     private var fieldCapacity: Int
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
-    // The structural bits left in the block where the last plain record ended, for the record after it.
-    private var nextBlockBase: UnsafePointer<UInt8>?
-    private var nextBlockEnd = -1
-    private var nextBlockRecord = -1
-    private var nextBlockAt = 0
-    private var nextBlockMask: UInt64 = 0
+    // Stage one of the one-pass path, and where stage two is in it: the next position and line break to take,
+    // and the record start they belong to.
+    private let index = StructuralIndex()
+    private var positionCursor = 0
+    private var lineBreakCursor = 0
+    private var indexedNext = -1
+    /// The number of records split by the one-pass path (the others took the careful one).
+    private(set) var onePassRecords = 0
 
     init() {
-        // The one-pass path splits records of up to 192 fields (64 more than a record's fields so far are
-        // checked once per 64-byte block).
+        // Room for 256 fields; a record with more makes room for itself.
         fieldCapacity = 256
         starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
         ends = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
@@ -264,7 +259,7 @@ final class CSVFieldSplitter {
         count = n
     }
 
-    /// Finds the record that starts at `start` and splits it: in one pass over its bytes when it is plain (every
+    /// Finds the record that starts at `start` and splits it: from a `StructuralIndex` when it is plain (every
     /// quote opens a field and closes it right before a delimiter or the line break, with no `""` or line break
     /// inside), else with `CSVScanner.bounds(of:in:)` and `split`. The result is the same either way. With an
     /// unterminated quote the record is its first line, and that line is what is split. At most `limit` fields
@@ -274,7 +269,7 @@ final class CSVFieldSplitter {
     func splitRecord(
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, scanner: CSVScanner, limit: Int = Int.max
     ) -> RecordBounds {
-        if let bounds = splitPlainRecord(buffer, start: start, delimiter: scanner.delimiter) { return bounds }
+        if let bounds = splitIndexedRecord(buffer, start: start, delimiter: scanner.delimiter) { return bounds }
         let bounds = scanner.bounds(of: start, in: buffer)
         split(
             buffer, start: start, end: bounds.contentEnd, delimiter: scanner.delimiter, hasQuotes: bounds.hasQuotes,
@@ -282,108 +277,75 @@ final class CSVFieldSplitter {
         return bounds
     }
 
-    /// The one-pass path of `splitRecord`: finds the delimiters, quotes and line breaks of 64 bytes at a time as
-    /// a bit mask (`StructuralBits`) and walks its set bits. Returns nil, having split nothing reliable, when the
-    /// record is not plain or the buffer ends before its line break (the careful path takes those). The mask of
-    /// the block the record ends in is kept for the record that follows.
-    @inline(__always)
-    func splitPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8) -> RecordBounds? {
+    /// Stage two of the one-pass path: the fields of the record at `start` from the index's positions, the index
+    /// being built anew unless the record is the one that follows the last split. Nil, having split nothing
+    /// reliable, when the record is not plain or does not end within the index's window.
+    private func splitIndexedRecord(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8
+    ) -> RecordBounds? {
         guard let base = buffer.baseAddress, start < buffer.count else { return nil }
         let end = buffer.count
+        let index = self.index
+        if start != indexedNext || lineBreakCursor == index.lineBreakCount || index.base != UnsafePointer(base)
+            || index.end != end || index.delimiter != delimiter
+        {
+            index.build(base, start: start, end: end, delimiter: delimiter)
+            positionCursor = 0
+            lineBreakCursor = 0
+            indexedNext = start
+            guard index.lineBreakCount > 0 else {
+                indexedNext = -1
+                return nil
+            }
+        }
         let quote = CSVScanner.quote
-        let newline = CSVScanner.newline
-        let carriageReturn = CSVScanner.carriageReturn
+        let positions = index.positions
+        // The record's fields are the positions up to its line break: room for all the window's positions left
+        // is made once per record, not checked per field (the arrays grow a few times at most: a window has at
+        // most `StructuralIndex.windowBytes` + 64 positions).
+        let left = index.positionCount &- positionCursor
+        if left > fieldCapacity { reserveFields(left) }
         let starts = self.starts
         let ends = self.ends
-        // A block adds at most 64 fields: room for them is checked once per block, not per field.
-        let roomy = fieldCapacity - 64
-        var cursor: StructuralCursor
-        if UnsafePointer(base) == nextBlockBase && end == nextBlockEnd && start == nextBlockRecord {
-            cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: nextBlockAt, mask: nextBlockMask)
-        } else {
-            cursor = StructuralCursor(base: base, end: end, delimiter: delimiter, at: start)
-        }
-        var n = 0
+        let window = base + index.start
+        let lineBreakOffset = index.lineBreaks[lineBreakCursor]
+        var k = positionCursor
         var fieldStart = base + start
-        var quoted = false
+        var n = 0
+        var quoted = 0
+        // One turn per field but the last, up to the record's line break. A field whose last byte is a quote
+        // was quoted (stage one let no other quote through): its content lies between the quotes. (The byte
+        // looked at in an empty field is its delimiter, not the one before the record.)
         while true {
-            guard n <= roomy else { return nil }
-            // The delimiters of the current block, each ending a field.
-            var p = -1
-            while cursor.mask != 0 {
-                let q = cursor.peek()
-                guard base[q] == delimiter else {
-                    p = q
-                    break
-                }
-                cursor.drop()
-                starts[n] = fieldStart
-                ends[n] = base + q
-                n &+= 1
-                fieldStart = base + q + 1
-            }
-            if p < 0 {
-                guard cursor.advance() else { return nil }
-                continue
-            }
-            cursor.drop()
-            let byte = base[p]
-            // The record's content ends before the line break (and a CR before it); so does its last field,
-            // unless quoted.
-            var lineBreak = p
-            var contentEnd = p
-            var lastStart = fieldStart
-            var lastEnd = base + p
-            if byte == newline {
-                if p > start && base[p &- 1] == carriageReturn { contentEnd = p &- 1 }
-                lastEnd = base + contentEnd
-            } else {
-                // A quote: it must open the field, and the next quote must close it right before the delimiter
-                // or the line break (CR LF too). Delimiters between the two are content.
-                guard base + p == fieldStart else { return nil }
-                quoted = true
-                var close: Int
-                var closing: UInt8
-                repeat {
-                    close = cursor.next()
-                    guard close >= 0 else { return nil }
-                    closing = base[close]
-                    guard closing != newline else { return nil }
-                } while closing != quote
-                let after = cursor.next()
-                guard after >= 0 else { return nil }
-                let afterByte = base[after]
-                if afterByte == delimiter && after == close &+ 1 {
-                    starts[n] = base + (p &+ 1)
-                    ends[n] = base + close
-                    n &+= 1
-                    fieldStart = base + (after &+ 1)
-                    continue
-                }
-                guard afterByte == newline else { return nil }
-                lineBreak = after
-                if after == close &+ 2 && base[close &+ 1] == carriageReturn {
-                    contentEnd = after &- 1
-                } else {
-                    guard after == close &+ 1 else { return nil }
-                    contentEnd = after
-                }
-                lastStart = base + (p &+ 1)
-                lastEnd = base + close
-            }
-            starts[n] = lastStart
-            ends[n] = lastEnd
-            count = n &+ 1
-            let next = lineBreak &+ 1
-            nextBlockBase = UnsafePointer(base)
-            nextBlockEnd = end
-            nextBlockRecord = next
-            nextBlockAt = cursor.blockAt
-            nextBlockMask = cursor.mask
-            return RecordBounds(
-                contentEnd: contentEnd, next: next, lines: 1, hasQuotes: quoted, quotedNewline: false,
-                unterminatedQuote: false)
+            let offset = positions[k]
+            k &+= 1
+            if offset == lineBreakOffset { break }
+            let p = window + Int(offset)
+            let q = max(p - 1, fieldStart).pointee == quote ? 1 : 0
+            quoted |= q
+            starts[n] = fieldStart + q
+            ends[n] = p - q
+            n &+= 1
+            fieldStart = p + 1
         }
+        // The record's content ends before the line break (and a CR before it); so does its last field.
+        let lineBreak = index.start &+ Int(lineBreakOffset)
+        var contentEnd = lineBreak
+        if lineBreak > start && base[lineBreak &- 1] == CSVScanner.carriageReturn { contentEnd &-= 1 }
+        let last = base + contentEnd
+        let q = last > fieldStart && (last - 1).pointee == quote ? 1 : 0
+        quoted |= q
+        starts[n] = fieldStart + q
+        ends[n] = last - q
+        count = n &+ 1
+        positionCursor = k
+        lineBreakCursor &+= 1
+        let next = min(lineBreak &+ 1, end)
+        indexedNext = next
+        onePassRecords &+= 1
+        return RecordBounds(
+            contentEnd: contentEnd, next: next, lines: 1, hasQuotes: quoted != 0, quotedNewline: false,
+            unterminatedQuote: false)
     }
 
     /// The bytes of field `index`; an empty buffer when the record has fewer fields.
@@ -422,143 +384,5 @@ final class CSVFieldSplitter {
         scratch.deallocate()
         scratchCapacity = max(needed, scratchCapacity * 2)
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
-    }
-}
-
-/// Walks the structural bytes (delimiters, quotes, line breaks) of a buffer in order, from a 64-bit
-/// `StructuralBits` mask per block of 64 bytes.
-struct StructuralCursor {
-    let base: UnsafePointer<UInt8>
-    let end: Int
-    let delimiter: UInt8
-    /// The offset of the current block; `mask` holds its structural bytes not yet returned.
-    private(set) var blockAt: Int
-    private(set) var mask: UInt64
-
-    /// A cursor at the structural bytes from `at` on.
-    @inline(__always)
-    init(base: UnsafePointer<UInt8>, end: Int, delimiter: UInt8, at: Int) {
-        self.init(
-            base: base, end: end, delimiter: delimiter, at: at,
-            mask: StructuralBits.mask(base, at: at, end: end, delimiter: delimiter))
-    }
-
-    /// A cursor that goes on from a block whose remaining bits are `mask`.
-    @inline(__always)
-    init(base: UnsafePointer<UInt8>, end: Int, delimiter: UInt8, at: Int, mask: UInt64) {
-        self.base = base
-        self.end = end
-        self.delimiter = delimiter
-        blockAt = at
-        self.mask = mask
-    }
-
-    /// The offset of the next structural byte of the current block (whose `mask` is not 0), left in place.
-    @inline(__always)
-    func peek() -> Int { blockAt &+ mask.trailingZeroBitCount }
-
-    /// Drops the structural byte `peek` returned.
-    @inline(__always)
-    mutating func drop() { mask &= mask &- 1 }
-
-    /// Moves to the next block (the current one's bits being used up); false at the end of the buffer.
-    @inline(__always)
-    mutating func advance() -> Bool {
-        blockAt &+= 64
-        guard blockAt < end else { return false }
-        mask = StructuralBits.mask(base, at: blockAt, end: end, delimiter: delimiter)
-        return true
-    }
-
-    /// The offset of the next structural byte, or -1 when the buffer has none left.
-    @inline(__always)
-    mutating func next() -> Int {
-        while mask == 0 {
-            blockAt &+= 64
-            guard blockAt < end else { return -1 }
-            mask = StructuralBits.mask(base, at: blockAt, end: end, delimiter: delimiter)
-        }
-        let p = blockAt &+ mask.trailingZeroBitCount
-        mask &= mask &- 1
-        return p
-    }
-}
-
-/// The positions of the delimiters, quotes and line breaks of 64 bytes as the set bits of a word, computed 16 bytes
-/// at a time with SIMD comparisons whose lanes are then gathered into bits: by `pmovmskb` on x86-64, by
-/// multiplication elsewhere.
-enum StructuralBits {
-    /// Bit `i` set when byte `at + i` (`< end`) is `delimiter`, a quote or a line break.
-    ///
-    /// Not inlined: its constants would take the registers of the loops that walk the bits.
-    @inline(never)
-    static func mask(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> UInt64 {
-        guard at + 64 <= end else { return tailMask(base, at: at, end: end, delimiter: delimiter) }
-        #if arch(x86_64)
-            return sse2Mask(UnsafeRawPointer(base + at), delimiter: delimiter)
-        #else
-            return portableMask(UnsafeRawPointer(base + at), delimiter: delimiter)
-        #endif
-    }
-
-    #if arch(x86_64)
-        /// `mask` of the 64 bytes at `raw`, with SSE2 comparisons and `pmovmskb`.
-        @inline(__always)
-        static func sse2Mask(_ raw: UnsafeRawPointer, delimiter: UInt8) -> UInt64 {
-            let delimiters = _mm_set1_epi8(CChar(bitPattern: delimiter))
-            let quotes = _mm_set1_epi8(CChar(bitPattern: CSVScanner.quote))
-            let newlines = _mm_set1_epi8(CChar(bitPattern: CSVScanner.newline))
-            var mask: UInt64 = 0
-            for block in 0..<4 {
-                let bytes = _mm_loadu_si128(raw.advanced(by: 16 * block).assumingMemoryBound(to: __m128i.self))
-                let found = _mm_or_si128(
-                    _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiters), _mm_cmpeq_epi8(bytes, quotes)),
-                    _mm_cmpeq_epi8(bytes, newlines))
-                let bits = UInt16(truncatingIfNeeded: _mm_movemask_epi8(found))
-                mask |= UInt64(bits) << UInt64(16 * block)
-            }
-            return mask
-        }
-    #endif
-
-    /// `mask` of the 64 bytes at `raw`, with portable SIMD comparisons whose lanes are gathered by `highBits`.
-    @inline(__always)
-    static func portableMask(_ raw: UnsafeRawPointer, delimiter: UInt8) -> UInt64 {
-        let delimiters = SIMD16<UInt8>(repeating: delimiter)
-        let quotes = SIMD16<UInt8>(repeating: CSVScanner.quote)
-        let newlines = SIMD16<UInt8>(repeating: CSVScanner.newline)
-        var mask: UInt64 = 0
-        for block in 0..<4 {
-            let bytes = raw.loadUnaligned(fromByteOffset: 16 * block, as: SIMD16<UInt8>.self)
-            let found = unsafeBitCast(
-                bytes .== delimiters .| bytes .== quotes .| bytes .== newlines, to: SIMD16<UInt8>.self)
-            mask |= UInt64(highBits(found & SIMD16(repeating: 0x80))) << UInt64(16 * block)
-        }
-        return mask
-    }
-
-    /// The high bits of 16 lanes that are 0x80 or 0, lane `i` as bit `i`: a multiply gathers 8 at a time (the
-    /// bit of lane `i`, at `8i + 7`, lands at `56 + i`; the other products fall on distinct bits below 56 or
-    /// beyond 63, so nothing carries into the top byte).
-    @inline(__always)
-    static func highBits(_ lanes: SIMD16<UInt8>) -> UInt32 {
-        let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
-        let low = (UInt64(littleEndian: halves[0]) &* 0x0002_0408_1020_4081) >> 56
-        let high = (UInt64(littleEndian: halves[1]) &* 0x0002_0408_1020_4081) >> 56
-        return UInt32(truncatingIfNeeded: low | high << 8)
-    }
-
-    /// `mask` for the last bytes of a buffer, one at a time.
-    static func tailMask(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> UInt64 {
-        var mask: UInt64 = 0
-        var i = at
-        while i < end && i < at + 64 {
-            let byte = base[i]
-            if byte == delimiter || byte == CSVScanner.quote || byte == CSVScanner.newline {
-                mask |= 1 << UInt64(i - at)
-            }
-            i += 1
-        }
-        return mask
     }
 }

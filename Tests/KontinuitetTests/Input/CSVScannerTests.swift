@@ -119,7 +119,7 @@ final class CSVScannerTests: XCTestCase {
         XCTAssertGreaterThan(plainRecords, 1000)
     }
 
-    /// The 64-byte SIMD mask equals the byte-at-a-time one at every offset, on x86-64 (SSE2) and portably.
+    /// The 64-byte SIMD masks equal the byte-at-a-time ones at every offset, on x86-64 (SSE2) and portably.
     func testStructuralBitsMatchBytes() {
         var generator = SplitMix64(seed: 3)
         let alphabet: [UInt8] = Array("a,;\"\n\r\t x".utf8) + [0x80, 0xFF, 0x00, 0x7F, 0xAC, 0xA2, 0x8A]
@@ -129,13 +129,93 @@ final class CSVScannerTests: XCTestCase {
                 let base = buffer.baseAddress!
                 for at in 0...36 {
                     for delimiter: UInt8 in [0x2C, 0x3B, 0x09] {
-                        let expected = StructuralBits.tailMask(base, at: at, end: 100, delimiter: delimiter)
-                        XCTAssertEqual(StructuralBits.mask(base, at: at, end: 100, delimiter: delimiter), expected)
+                        let expected = StructuralBits.tailMasks(base, at: at, end: 100, delimiter: delimiter)
+                        XCTAssertEqual(StructuralBits.masks(base + at, delimiter: delimiter), expected)
                         XCTAssertEqual(
-                            StructuralBits.portableMask(UnsafeRawPointer(base + at), delimiter: delimiter), expected)
+                            StructuralBits.portableMasks(UnsafeRawPointer(base + at), delimiter: delimiter), expected)
                     }
                 }
             }
+        }
+    }
+
+    /// Bit i of the prefix XOR is the parity of the quote bits up to i: set from an opening quote up to the byte
+    /// before its closing quote.
+    func testPrefixXorMarksQuotedBytes() {
+        // Quotes at 1 and 4, and at 62 (open to the end of the word).
+        XCTAssertEqual(StructuralIndex.prefixXor(0b1_0010 | 1 << 62), 0b0_1110 | 1 << 62 | 1 << 63)
+        XCTAssertEqual(StructuralIndex.prefixXor(0), 0)
+        XCTAssertEqual(StructuralIndex.prefixXor(1), ~0)
+    }
+
+    /// The index of a hand-made window: the delimiters and line breaks outside quotes, the buffer's end as the
+    /// last line break when the file does not end with one.
+    func testStructuralIndexOfPlainRecords() {
+        let bytes = Array("a,\"b,c\",d\r\n\"\",x\ny".utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let index = StructuralIndex()
+            index.build(buffer.baseAddress!, start: 0, end: buffer.count, delimiter: 0x2C)
+            // "a" "," "\"b,c\"" "," "d\r" "\n" / "\"\"" "," "x" "\n" / "y" and the end at 20.
+            XCTAssertEqual((0..<index.positionCount).map { index.positions[$0] }, [1, 7, 10, 13, 15, 17])
+            XCTAssertEqual((0..<index.lineBreakCount).map { index.lineBreaks[$0] }, [10, 15, 17])
+        }
+    }
+
+    /// A block that is not plain ends the window before it: a quote inside an unquoted field, a line break inside
+    /// quotes, a doubled quote.
+    func testStructuralIndexStopsBeforeABlockThatIsNotPlain() {
+        for bad in ["12\" tall,x\n", "\"two\nlines\",x\n", "\"say \"\"hi\"\"\",x\n"] {
+            let text = String(repeating: "aaaa,bbbb,\"c,c\"\n", count: 7) + bad + "a,b\n"
+            Array(text.utf8).withUnsafeBufferPointer { buffer in
+                let index = StructuralIndex()
+                index.build(buffer.baseAddress!, start: 0, end: buffer.count, delimiter: 0x2C)
+                // 7 records of 16 bytes, then the bad one at byte 112: the second block (64...127) is left out, and
+                // so are the records after it; the first block holds 4 records whole.
+                XCTAssertEqual(index.lineBreakCount, 4, bad)
+                XCTAssertEqual(index.lineBreaks[3], 63, bad)
+            }
+        }
+    }
+
+    /// Long inputs, read window after window: the one-pass path agrees with the careful one across window
+    /// boundaries, on records longer than a window, with CRLF, quoted last fields and non-plain records among
+    /// plain ones, and with or without a final line break.
+    func testOnePassSplitAcrossWindows() {
+        var generator = SplitMix64(seed: 11)
+        for round in 0..<6 {
+            var text = ""
+            let lineEnd = round % 2 == 0 ? "\n" : "\r\n"
+            for record in 0..<1500 {
+                let kind = generator.next() % 100
+                var fields: [String] = []
+                for column in 0..<Int(1 + generator.next() % 12) {
+                    let length = Int(generator.next() % 20)
+                    var value = String(repeating: "x", count: length)
+                    if column % 3 == 2 { value = "\"" + value + "," + value + "\"" }
+                    fields.append(value)
+                }
+                if kind == 0 { fields.append("\"two\nlines\"") }
+                if kind == 1 { fields.append("\"say \"\"hi\"\"\"") }
+                if record == 500 { fields.append(String(repeating: "y", count: StructuralIndex.windowBytes + 100)) }
+                if record == 900 {
+                    fields.append("\"" + String(repeating: "z,", count: StructuralIndex.windowBytes) + "\"")
+                }
+                text += fields.joined(separator: ",") + lineEnd
+            }
+            if round >= 4 { text += "last,\"quoted\"" }
+            let bytes = Array(text.utf8)
+            let result = bytes.withUnsafeBufferPointer { FuzzHarness.compareSplitting($0, delimiter: 0x2C) }
+            XCTAssertNil(result.mismatch, "round \(round)")
+            XCTAssertGreaterThan(result.plainRecords, 1400, "round \(round)")
+        }
+    }
+
+    /// Endings of a buffer: no final line break, a quoted last field, a CR alone, an unterminated quote.
+    func testOnePassSplitAtTheEndOfTheBuffer() {
+        for text in ["a,b", "a,\"b\"", "a,b\r", "a,\"b\"\r", "a,\"b", "a,b\n\"", "\"", "\n", "a,\"b\"\r\n", ",\"\""] {
+            let bytes = Array(text.utf8)
+            let result = bytes.withUnsafeBufferPointer { FuzzHarness.compareSplitting($0, delimiter: 0x2C) }
+            XCTAssertNil(result.mismatch, text.debugDescription)
         }
     }
 
