@@ -8,7 +8,7 @@ struct RecordBounds {
     var next: Int
     /// The number of physical lines the record spans.
     var lines: Int
-    /// True when the record contains a quote character, so fields need the careful splitter.
+    /// False when the record surely has no quote character (the one-pass path does not look, and says true).
     var hasQuotes: Bool
     /// True when a quoted field of the record holds a line break.
     var quotedNewline: Bool
@@ -130,9 +130,16 @@ struct CSVScanner {
 final class CSVFieldSplitter {
     /// The number of fields of the last record split.
     private(set) var count = 0
-    // Where each field's bytes start and end: raw allocations, not arrays, so the hot loop writes through the
-    // pointers without exclusivity bookkeeping on the class's stored properties. A field points into the buffer,
-    // or into `scratch` when it had to be unescaped.
+    // A record split by the one-pass path: its entries in the index's positions (`entries[i - 1]` and
+    // `entries[i]` bound field `i`, relative to `window`), the index of its last field and where that ends
+    // relative to `window` (before the line break, and a CR). Nil when the careful path split the record.
+    private var entries: UnsafePointer<UInt32>?
+    private var window: UnsafePointer<UInt8>?
+    private var lastIndex = 0
+    private var lastEnd = 0
+    // For the careful path, where each field's bytes start and end: raw allocations, not arrays, so the loop
+    // writes through the pointers without exclusivity bookkeeping on the class's stored properties. A field points
+    // into the buffer, or into `scratch` when it had to be unescaped.
     private var starts: UnsafeMutablePointer<UnsafePointer<UInt8>>
     private var ends: UnsafeMutablePointer<UnsafePointer<UInt8>>
     private var fieldCapacity: Int
@@ -172,6 +179,7 @@ final class CSVFieldSplitter {
         limit: Int = Int.max
     ) {
         count = 0
+        entries = nil
         guard let base = buffer.baseAddress else { return }
         // A record has at most (length + 1) fields.
         reserveFields(min(end - start + 1, limit))
@@ -298,53 +306,25 @@ final class CSVFieldSplitter {
                 return nil
             }
         }
-        let quote = CSVScanner.quote
+        // The record's fields are its entries up to its line break's; its content ends before the line break (and
+        // a CR before it), and so does its last field. Fields are found when asked for (`field(_:)`).
         let positions = index.positions
-        // The record's fields are the positions up to its line break: room for all the window's positions left
-        // is made once per record, not checked per field (the arrays grow a few times at most: a window has at
-        // most `StructuralIndex.windowBytes` + 64 positions).
-        let left = index.positionCount &- positionCursor
-        if left > fieldCapacity { reserveFields(left) }
-        let starts = self.starts
-        let ends = self.ends
-        let window = base + index.start
-        let lineBreakOffset = index.lineBreaks[lineBreakCursor]
-        var k = positionCursor
-        var fieldStart = base + start
-        var n = 0
-        var quoted = 0
-        // One turn per field but the last, up to the record's line break. A field whose last byte is a quote
-        // was quoted (stage one let no other quote through): its content lies between the quotes. (The byte
-        // looked at in an empty field is its delimiter, not the one before the record.)
-        while true {
-            let offset = positions[k]
-            k &+= 1
-            if offset == lineBreakOffset { break }
-            let p = window + Int(offset)
-            let q = max(p - 1, fieldStart).pointee == quote ? 1 : 0
-            quoted |= q
-            starts[n] = fieldStart + q
-            ends[n] = p - q
-            n &+= 1
-            fieldStart = p + 1
-        }
-        // The record's content ends before the line break (and a CR before it); so does its last field.
-        let lineBreak = index.start &+ Int(lineBreakOffset)
+        let breakIndex = Int(index.lineBreaks[lineBreakCursor])
+        let lineBreak = index.start &+ Int(positions[breakIndex]) &- 1
         var contentEnd = lineBreak
         if lineBreak > start && base[lineBreak &- 1] == CSVScanner.carriageReturn { contentEnd &-= 1 }
-        let last = base + contentEnd
-        let q = last > fieldStart && (last - 1).pointee == quote ? 1 : 0
-        quoted |= q
-        starts[n] = fieldStart + q
-        ends[n] = last - q
-        count = n &+ 1
-        positionCursor = k
+        entries = UnsafePointer(positions + positionCursor)
+        window = UnsafePointer(base) + index.start
+        lastIndex = breakIndex &- positionCursor
+        lastEnd = contentEnd &- index.start
+        count = lastIndex &+ 1
+        positionCursor = breakIndex &+ 1
         lineBreakCursor &+= 1
         let next = min(lineBreak &+ 1, end)
         indexedNext = next
         onePassRecords &+= 1
         return RecordBounds(
-            contentEnd: contentEnd, next: next, lines: 1, hasQuotes: quoted != 0, quotedNewline: false,
+            contentEnd: contentEnd, next: next, lines: 1, hasQuotes: true, quotedNewline: false,
             unterminatedQuote: false)
     }
 
@@ -354,6 +334,17 @@ final class CSVFieldSplitter {
         // One unsigned comparison rejects a negative index (an absent column) and one past the last field.
         guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
             return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        if let entries, let window {
+            // A field whose last byte is a quote was quoted (the index let no other quote through): its content
+            // lies between the quotes.
+            var fieldStart = window + Int(entries[index &- 1])
+            var fieldEnd = window + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1)
+            if fieldStart.distance(to: fieldEnd) >= 2 && (fieldEnd - 1).pointee == CSVScanner.quote {
+                fieldStart += 1
+                fieldEnd -= 1
+            }
+            return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: fieldEnd))
         }
         let fieldStart = starts[index]
         return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: ends[index]))

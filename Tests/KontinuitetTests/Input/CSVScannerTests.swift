@@ -1,6 +1,8 @@
 import XCTest
 
 @testable import Kontinuitet
+@testable import StructuralScan
+@testable import StructuralScanHaswell
 
 /// The byte-level record scanner and field splitter, checked first against a slow, obvious reference parser.
 final class CSVScannerTests: XCTestCase {
@@ -119,7 +121,8 @@ final class CSVScannerTests: XCTestCase {
         XCTAssertGreaterThan(plainRecords, 1000)
     }
 
-    /// The 64-byte SIMD masks equal the byte-at-a-time ones at every offset, on x86-64 (SSE2) and portably.
+    /// The 64-byte SIMD masks equal the byte-at-a-time ones at every offset: portably, with SSE2 and (when this
+    /// processor has it) AVX2.
     func testStructuralBitsMatchBytes() {
         var generator = SplitMix64(seed: 3)
         let alphabet: [UInt8] = Array("a,;\"\n\r\t x".utf8) + [0x80, 0xFF, 0x00, 0x7F, 0xAC, 0xA2, 0x8A]
@@ -129,10 +132,14 @@ final class CSVScannerTests: XCTestCase {
                 let base = buffer.baseAddress!
                 for at in 0...36 {
                     for delimiter: UInt8 in [0x2C, 0x3B, 0x09] {
-                        let expected = StructuralBits.tailMasks(base, at: at, end: 100, delimiter: delimiter)
-                        XCTAssertEqual(StructuralBits.masks(base + at, delimiter: delimiter), expected)
-                        XCTAssertEqual(
-                            StructuralBits.portableMasks(UnsafeRawPointer(base + at), delimiter: delimiter), expected)
+                        let expected = StructuralScan.tailMasks(base, at: at, end: 100, delimiter: delimiter)
+                        XCTAssertEqual(PortableMaskReader.masks(base + at, delimiter: delimiter), expected)
+                        #if arch(x86_64)
+                            XCTAssertEqual(SSE2MaskReader.masks(base + at, delimiter: delimiter), expected)
+                            if ProcessorFeatures.hasHaswellFeatures {
+                                XCTAssertEqual(AVX2MaskReader.masks(base + at, delimiter: delimiter), expected)
+                            }
+                        #endif
                     }
                 }
             }
@@ -143,9 +150,9 @@ final class CSVScannerTests: XCTestCase {
     /// before its closing quote.
     func testPrefixXorMarksQuotedBytes() {
         // Quotes at 1 and 4, and at 62 (open to the end of the word).
-        XCTAssertEqual(StructuralIndex.prefixXor(0b1_0010 | 1 << 62), 0b0_1110 | 1 << 62 | 1 << 63)
-        XCTAssertEqual(StructuralIndex.prefixXor(0), 0)
-        XCTAssertEqual(StructuralIndex.prefixXor(1), ~0)
+        XCTAssertEqual(PortableMaskReader.prefixXor(0b1_0010 | 1 << 62), 0b0_1110 | 1 << 62 | 1 << 63)
+        XCTAssertEqual(PortableMaskReader.prefixXor(0), 0)
+        XCTAssertEqual(PortableMaskReader.prefixXor(1), ~0)
     }
 
     /// The index of a hand-made window: the delimiters and line breaks outside quotes, the buffer's end as the
@@ -155,9 +162,11 @@ final class CSVScannerTests: XCTestCase {
         bytes.withUnsafeBufferPointer { buffer in
             let index = StructuralIndex()
             index.build(buffer.baseAddress!, start: 0, end: buffer.count, delimiter: 0x2C)
-            // "a" "," "\"b,c\"" "," "d\r" "\n" / "\"\"" "," "x" "\n" / "y" and the end at 20.
-            XCTAssertEqual((0..<index.positionCount).map { index.positions[$0] }, [1, 7, 10, 13, 15, 17])
-            XCTAssertEqual((0..<index.lineBreakCount).map { index.lineBreaks[$0] }, [10, 15, 17])
+            // "a" "," "\"b,c\"" "," "d\r" "\n" / "\"\"" "," "x" "\n" / "y" and the end at 17: the delimiters and line
+            // breaks at 1, 7, 10, 13, 15 and 17, each entry one past them (where the next field starts); the line
+            // breaks are entries 2, 4 and 5, and entry -1 is the first record's start.
+            XCTAssertEqual((-1..<index.positionCount).map { index.positions[$0] }, [0, 2, 8, 11, 14, 16, 18])
+            XCTAssertEqual((0..<index.lineBreakCount).map { index.lineBreaks[$0] }, [2, 4, 5])
         }
     }
 
@@ -170,9 +179,11 @@ final class CSVScannerTests: XCTestCase {
                 let index = StructuralIndex()
                 index.build(buffer.baseAddress!, start: 0, end: buffer.count, delimiter: 0x2C)
                 // 7 records of 16 bytes, then the bad one at byte 112: the second block (64...127) is left out, and
-                // so are the records after it; the first block holds 4 records whole.
+                // so are the records after it; the first block holds 4 records whole, of 3 entries each (the comma
+                // in quotes is content), the last line break at byte 63.
                 XCTAssertEqual(index.lineBreakCount, 4, bad)
-                XCTAssertEqual(index.lineBreaks[3], 63, bad)
+                XCTAssertEqual(index.lineBreaks[3], 11, bad)
+                XCTAssertEqual(index.positions[11], 64, bad)
             }
         }
     }
@@ -217,6 +228,47 @@ final class CSVScannerTests: XCTestCase {
             let result = bytes.withUnsafeBufferPointer { FuzzHarness.compareSplitting($0, delimiter: 0x2C) }
             XCTAssertNil(result.mismatch, text.debugDescription)
         }
+    }
+
+    /// The loop compiled for Haswell (run only when this processor has its features) writes the same entries as
+    /// the baseline one, on random bytes and on plain records, from every start offset.
+    func testHaswellIndexEqualsBaselineIndex() throws {
+        #if arch(x86_64)
+            try XCTSkipUnless(ProcessorFeatures.hasHaswellFeatures, "this processor lacks the Haswell features")
+            var generator = SplitMix64(seed: 5)
+            let alphabet: [UInt8] = Array("ab,,;\"\n\r  ".utf8)
+            let plain = Array(String(repeating: "abc,\"d,e\",,f\r\n", count: 40).utf8)
+            for round in 0..<400 {
+                let bytes =
+                    round % 4 == 0
+                    ? plain
+                    : (0..<Int(generator.next() % 700)).map { _ in
+                        alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    }
+                bytes.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    // Plain records from their start to their end on every 8th round, else anywhere.
+                    let whole = round % 8 == 0
+                    let start = whole ? 0 : Int(generator.next() % UInt64(max(1, buffer.count)))
+                    let limit = whole ? buffer.count : min(buffer.count, start + Int(generator.next() % 600))
+                    var baseline = (
+                        positions: [UInt32](repeating: 0, count: 800), breaks: [UInt32](repeating: 0, count: 800)
+                    )
+                    var haswell = baseline
+                    let a = StructuralScan.index(
+                        SSE2MaskReader.self, base: base, start: start, end: buffer.count, limit: limit,
+                        delimiter: 0x2C, positions: &baseline.positions, lineBreaks: &baseline.breaks)
+                    let b = HaswellStructuralScan.index(
+                        base: base, start: start, end: buffer.count, limit: limit, delimiter: 0x2C,
+                        positions: &haswell.positions, lineBreaks: &haswell.breaks)
+                    XCTAssertEqual(a.positions, b.positions, "round \(round)")
+                    XCTAssertEqual(a.lineBreaks, b.lineBreaks, "round \(round)")
+                    XCTAssertEqual(baseline.positions[0..<a.positions], haswell.positions[0..<b.positions])
+                    XCTAssertEqual(baseline.breaks[0..<a.lineBreaks], haswell.breaks[0..<b.lineBreaks])
+                    if round % 4 == 0 && start == 0 && limit == buffer.count { XCTAssertEqual(a.lineBreaks, 40) }
+                }
+            }
+        #endif
     }
 
     func testQuotedFieldWithDelimiterQuoteAndNewline() {

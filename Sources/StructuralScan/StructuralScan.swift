@@ -1,0 +1,260 @@
+#if arch(x86_64)
+    // The SSE2 intrinsics of the toolchain's own Clang (SSE2 is part of every x86-64 processor): `pmovmskb` turns
+    // 16 byte comparisons into 16 bits in one instruction, which portable Swift SIMD cannot express.
+    import _Builtin_intrinsics.intel
+#endif
+
+/// Stage one of splitting CSV records: the delimiters and line breaks outside quoted fields of a window of plain
+/// records, found 64 bytes at a time with bit operations and no branch that depends on the bytes.
+///
+/// The loop is one generic function, `index(_:base:start:end:limit:delimiter:positions:lineBreaks:)`, over a
+/// `StructuralMaskReader` that finds a block's delimiters, quotes and line breaks. It is `@inlinable` so that
+/// each caller compiles it for its own processor: the `Kontinuitet` module for every x86-64 processor (SSE2),
+/// `StructuralScanHaswell` for processors with AVX2 (chosen at run time).
+public enum StructuralScan {
+    static let quote: UInt8 = 0x22
+    @usableFromInline static let newline: UInt8 = 0x0A
+    @usableFromInline static let carriageReturn: UInt8 = 0x0D
+
+    /// Indexes the plain records from `start` (a record start) of the buffer `base[0..<end]`, 64 bytes at a time
+    /// up to `limit`, and stops before the first block that is not plain: a quote that does not open a field, a
+    /// closing quote not followed by a delimiter or a line break (a CR LF too), a line break inside quotes.
+    ///
+    /// Writes to `positions`, for each delimiter and line break outside quotes, one past its offset from `start`
+    /// (where the next field starts), and to `lineBreaks` the indices in `positions` of the line breaks; the end
+    /// of a buffer without a final line break counts as one. Each must have room for `limit - start + 80`
+    /// entries. Returns how many of each it wrote.
+    ///
+    /// - Complexity: O(`limit - start`).
+    @inlinable
+    public static func index<Reader: StructuralMaskReader>(
+        _ reader: Reader.Type, base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int, delimiter: UInt8,
+        positions: UnsafeMutablePointer<UInt32>, lineBreaks: UnsafeMutablePointer<UInt32>
+    ) -> (positions: Int, lineBreaks: Int) {
+        var positionCount = 0
+        var lineBreakCount = 0
+        // All ones when the block starts inside a quoted field; the structural and closing-quote bits of the block
+        // before (the record start counts as following a structural byte).
+        var inside: UInt64 = 0
+        var previousStructural: UInt64 = 1 << 63
+        var previousClosing: UInt64 = 0
+        var at = start
+        var plainToEnd = false
+        while at < limit {
+            let masks: StructuralMasks
+            let inBuffer: UInt64
+            if at &+ 64 <= end {
+                masks = Reader.masks(base + at, delimiter: delimiter)
+                inBuffer = ~0
+            } else {
+                masks = tailMasks(base, at: at, end: end, delimiter: delimiter)
+                inBuffer = (1 << UInt64(end &- at)) &- 1
+            }
+            let quoted = Reader.prefixXor(masks.quotes) ^ inside
+            let outside = ~quoted
+            let breaks = masks.lineBreaks & outside
+            let structural = (masks.delimiters & outside) | breaks
+            let opening = masks.quotes & quoted
+            let closing = masks.quotes & outside
+            let fieldStarts = structural << 1 | previousStructural >> 63
+            let afterClosing = (closing << 1 | previousClosing >> 63) & inBuffer
+            let notPlain = (masks.lineBreaks & quoted) | (opening & ~fieldStarts)
+            let strayAfterClosing = afterClosing & ~structural
+            if notPlain | strayAfterClosing != 0 {
+                guard notPlain == 0, areCarriageReturnsBeforeLineBreaks(strayAfterClosing, base, at: at, end: end)
+                else { break }
+            }
+            // Entries are one past their byte: where the next field starts.
+            let offset = UInt32(truncatingIfNeeded: at &- start &+ 1)
+            // Eight positions are written whether or not the block has as many (most have fewer), and two line
+            // breaks (most blocks have none or one): the loops then have the same length on every block. A line
+            // break's entry is its index among the positions: the structural bytes before it in the block, after
+            // those of the blocks before.
+            var bits = structural
+            let out = positions + positionCount
+            for k in 0..<8 {
+                out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
+                bits &= bits &- 1
+            }
+            if bits != 0 {
+                var k = 8
+                while bits != 0 {
+                    out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
+                    bits &= bits &- 1
+                    k &+= 1
+                }
+            }
+            let first = UInt32(truncatingIfNeeded: positionCount)
+            var breakBits = breaks
+            let breakOut = lineBreaks + lineBreakCount
+            breakOut[0] =
+                first
+                &+ UInt32(truncatingIfNeeded: (structural & ((breakBits & (0 &- breakBits)) &- 1)).nonzeroBitCount)
+            lineBreakCount &+= breakBits == 0 ? 0 : 1
+            breakBits &= breakBits &- 1
+            breakOut[1] =
+                first
+                &+ UInt32(truncatingIfNeeded: (structural & ((breakBits & (0 &- breakBits)) &- 1)).nonzeroBitCount)
+            lineBreakCount &+= breakBits == 0 ? 0 : 1
+            breakBits &= breakBits &- 1
+            if breakBits != 0 {
+                var k = 2
+                while breakBits != 0 {
+                    breakOut[k] =
+                        first
+                        &+ UInt32(
+                            truncatingIfNeeded: (structural & ((breakBits & (0 &- breakBits)) &- 1)).nonzeroBitCount)
+                    breakBits &= breakBits &- 1
+                    k &+= 1
+                    lineBreakCount &+= 1
+                }
+            }
+            positionCount &+= structural.nonzeroBitCount
+            inside = UInt64(bitPattern: Int64(bitPattern: quoted) >> 63)
+            previousStructural = structural
+            previousClosing = closing
+            at &+= 64
+            if at >= end { plainToEnd = true }
+        }
+        // The last record of a buffer that does not end in a line break ends at the buffer's end, unless a quoted
+        // field is still open there (the careful path reports it).
+        if plainToEnd && inside == 0 && end > start && base[end - 1] != newline {
+            positions[positionCount] = UInt32(truncatingIfNeeded: end - start + 1)
+            lineBreaks[lineBreakCount] = UInt32(truncatingIfNeeded: positionCount)
+            positionCount += 1
+            lineBreakCount += 1
+        }
+        return (positionCount, lineBreakCount)
+    }
+
+    /// True when every set bit of `bits` (byte `at + bit`) is a carriage return right before a line break: a
+    /// quoted last field of a CRLF file. Rare enough to look at the bytes.
+    @usableFromInline
+    static func areCarriageReturnsBeforeLineBreaks(
+        _ bits: UInt64, _ base: UnsafePointer<UInt8>, at: Int, end: Int
+    ) -> Bool {
+        var bits = bits
+        while bits != 0 {
+            let i = at + bits.trailingZeroBitCount
+            guard i + 1 < end, base[i] == carriageReturn, base[i + 1] == newline else { return false }
+            bits &= bits - 1
+        }
+        return true
+    }
+
+    /// `StructuralMasks` of the bytes `at..<min(end, at + 64)`, one at a time (the last bytes of a buffer).
+    @usableFromInline
+    static func tailMasks(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> StructuralMasks {
+        var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
+        var i = at
+        while i < end && i < at + 64 {
+            let bit: UInt64 = 1 << UInt64(i - at)
+            switch base[i] {
+            case delimiter: result.delimiters |= bit
+            case quote: result.quotes |= bit
+            case newline: result.lineBreaks |= bit
+            default: break
+            }
+            i += 1
+        }
+        return result
+    }
+}
+
+/// Finds the delimiters, quotes and line breaks of 64 bytes, and the prefix XOR of the quote bits.
+public protocol StructuralMaskReader {
+    /// The masks of the 64 bytes at `bytes`.
+    static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks
+    /// Bit `i` of the result is the parity of bits `0...i` of `bits`: set from an opening quote up to the byte
+    /// before its closing quote.
+    static func prefixXor(_ bits: UInt64) -> UInt64
+}
+
+extension StructuralMaskReader {
+    /// The prefix XOR by six shifts.
+    @inlinable @inline(__always)
+    public static func prefixXor(_ bits: UInt64) -> UInt64 {
+        var x = bits
+        x ^= x << 1
+        x ^= x << 2
+        x ^= x << 4
+        x ^= x << 8
+        x ^= x << 16
+        x ^= x << 32
+        return x
+    }
+}
+
+/// The delimiters, quotes and line breaks of 64 bytes, each as the set bits of a word (bit `i` for byte `i`).
+public struct StructuralMasks: Equatable {
+    public var delimiters: UInt64
+    public var quotes: UInt64
+    public var lineBreaks: UInt64
+
+    @inlinable
+    public init(delimiters: UInt64, quotes: UInt64, lineBreaks: UInt64) {
+        self.delimiters = delimiters
+        self.quotes = quotes
+        self.lineBreaks = lineBreaks
+    }
+}
+
+#if arch(x86_64)
+    /// `StructuralMasks` with SSE2 comparisons and `pmovmskb`, 16 bytes at a time (every x86-64 processor).
+    public enum SSE2MaskReader: StructuralMaskReader {
+        @inlinable @inline(__always)
+        public static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
+            let raw = UnsafeRawPointer(bytes)
+            let delimiters = _mm_set1_epi8(CChar(bitPattern: delimiter))
+            let quotes = _mm_set1_epi8(CChar(bitPattern: 0x22))
+            let newlines = _mm_set1_epi8(CChar(bitPattern: 0x0A))
+            var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
+            for block in 0..<4 {
+                let bytes = _mm_loadu_si128(raw.advanced(by: 16 * block).assumingMemoryBound(to: __m128i.self))
+                let shift = UInt64(16 * block)
+                let d = UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters)))
+                let q = UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quotes)))
+                let n = UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newlines)))
+                result.delimiters |= UInt64(d) << shift
+                result.quotes |= UInt64(q) << shift
+                result.lineBreaks |= UInt64(n) << shift
+            }
+            return result
+        }
+    }
+#endif
+
+/// `StructuralMasks` with portable SIMD comparisons whose lanes are gathered by multiplication (any processor).
+public enum PortableMaskReader: StructuralMaskReader {
+    @inlinable @inline(__always)
+    public static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
+        let raw = UnsafeRawPointer(bytes)
+        let delimiters = SIMD16<UInt8>(repeating: delimiter)
+        let quotes = SIMD16<UInt8>(repeating: 0x22)
+        let newlines = SIMD16<UInt8>(repeating: 0x0A)
+        let high = SIMD16<UInt8>(repeating: 0x80)
+        var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
+        for block in 0..<4 {
+            let bytes = raw.loadUnaligned(fromByteOffset: 16 * block, as: SIMD16<UInt8>.self)
+            let shift = UInt64(16 * block)
+            let d = unsafeBitCast(bytes .== delimiters, to: SIMD16<UInt8>.self) & high
+            let q = unsafeBitCast(bytes .== quotes, to: SIMD16<UInt8>.self) & high
+            let n = unsafeBitCast(bytes .== newlines, to: SIMD16<UInt8>.self) & high
+            result.delimiters |= UInt64(highBits(d)) << shift
+            result.quotes |= UInt64(highBits(q)) << shift
+            result.lineBreaks |= UInt64(highBits(n)) << shift
+        }
+        return result
+    }
+
+    /// The high bits of 16 lanes that are 0x80 or 0, lane `i` as bit `i`: a multiply gathers 8 at a time (the
+    /// bit of lane `i`, at `8i + 7`, lands at `56 + i`; the other products fall on distinct bits below 56 or
+    /// beyond 63, so nothing carries into the top byte).
+    @inlinable @inline(__always)
+    static func highBits(_ lanes: SIMD16<UInt8>) -> UInt32 {
+        let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
+        let low = (UInt64(littleEndian: halves[0]) &* 0x0002_0408_1020_4081) >> 56
+        let high = (UInt64(littleEndian: halves[1]) &* 0x0002_0408_1020_4081) >> 56
+        return UInt32(truncatingIfNeeded: low | high << 8)
+    }
+}
