@@ -5,7 +5,8 @@
 #endif
 
 /// Stage one of splitting CSV records: the delimiters and line breaks outside quoted fields of a window of plain
-/// records, found 64 bytes at a time with bit operations and no branch that depends on the bytes.
+/// records, found 64 bytes at a time with bit operations (the bytes decide a branch only where a block is not
+/// plain).
 ///
 /// The loop is one generic function, `index(_:base:start:end:limit:delimiter:positions:lineBreaks:)`, over a
 /// `StructuralMaskReader` that finds a block's delimiters, quotes and line breaks. It is `@inlinable` so that

@@ -5,8 +5,8 @@ import StructuralScan
 
     /// `StructuralScan.index` compiled for processors with AVX2 (Haswell, 2013, and later; AMD from 2015): this
     /// module alone is built with `-target-cpu haswell` (see Package.swift), so the loop gets `popcnt`, `tzcnt`
-    /// and `blsr` instead of their emulations, and 32-byte comparisons. Call it only on a processor that has been checked for these (the check cannot live here: this module's
-    /// code may use them anywhere).
+    /// and `blsr` instead of their emulations, and 32-byte comparisons. Call it only on a processor that has been
+    /// checked for these (the check cannot live here: this module's code may use them anywhere).
     public enum HaswellStructuralScan {
         /// `StructuralScan.index` with AVX2 masks; the same results as the baseline one.
         @inline(never)
@@ -18,7 +18,6 @@ import StructuralScan
                 AVX2MaskReader.self, base: base, start: start, end: end, limit: limit, delimiter: delimiter,
                 positions: positions, lineBreaks: lineBreaks)
         }
-
     }
 
     /// `StructuralMasks` with AVX2 comparisons and `vpmovmskb`, 32 bytes at a time. (The quotes' prefix XOR stays

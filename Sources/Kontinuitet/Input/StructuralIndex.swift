@@ -2,14 +2,15 @@ import StructuralScan
 import StructuralScanHaswell
 
 /// Stage one of `CSVFieldSplitter.splitRecord`: the delimiters and line breaks outside quoted fields of a window of
-/// plain records, found 64 bytes at a time with bit operations and no branch that depends on the bytes
-/// (`StructuralScan.index`, compiled for Haswell when the processor has its features).
+/// plain records, found 64 bytes at a time with bit operations (the bytes decide a branch only where a block is
+/// not plain) by `StructuralScan.index`, compiled for Haswell when the processor has its features.
 ///
 /// A window starts at a record start and runs for at most `windowBytes`. Quoted fields are told apart by a prefix
 /// XOR of the quote bits; the window stops before the first 64-byte block that is not plain (a quote that does
 /// not open a field, a closing quote not followed by a delimiter or a line break, a line break inside quotes),
-/// and the records in it are left to the careful path. Stage two takes the positions record by record: its loop
-/// runs once per field, the same number of times on every row of a log, so that the processor predicts it.
+/// and the records in it are left to the careful path. Stage two (`CSVFieldSplitter`) takes a record's entries in
+/// O(1), from the index of its line break, and reads a field's bounds from two entries when asked: no loop ends
+/// at a place that differs from row to row, so the processor predicts its branches.
 final class StructuralIndex {
     /// At most this many bytes are indexed at once (they stay in the processor's cache for stage two).
     static let windowBytes = 16 * 1024
