@@ -200,52 +200,97 @@ public struct StructuralMasks: Equatable {
     }
 }
 
+/// 16 or 32 bytes compared at once, for `VectorMaskReader`.
+public protocol ByteVector {
+    /// The number of bytes (a divisor of 64).
+    static var width: Int { get }
+    /// Every lane `byte`.
+    init(repeating byte: UInt8)
+    /// The bytes at `raw`, which need not be aligned.
+    init(loading raw: UnsafeRawPointer)
+    /// Bit `i` set when lane `i` equals lane `i` of `other`.
+    func equalBits(_ other: Self) -> UInt64
+}
+
+/// A `StructuralMaskReader` that compares 64 bytes as `64 / Vector.width` vectors.
+public protocol VectorMaskReader: StructuralMaskReader {
+    associatedtype Vector: ByteVector
+}
+
+extension VectorMaskReader {
+    @inlinable @inline(__always)
+    public static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
+        let delimiters = Vector(repeating: delimiter)
+        let quotes = Vector(repeating: 0x22)
+        let newlines = Vector(repeating: 0x0A)
+        var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
+        @inline(__always)
+        func add(at offset: Int) {
+            let vector = Vector(loading: UnsafeRawPointer(bytes + offset))
+            result.delimiters |= vector.equalBits(delimiters) << UInt64(offset)
+            result.quotes |= vector.equalBits(quotes) << UInt64(offset)
+            result.lineBreaks |= vector.equalBits(newlines) << UInt64(offset)
+        }
+        // Written out rather than a loop, which the compiler keeps for 16-byte vectors (a counter and shifts by a
+        // register).
+        add(at: 0)
+        add(at: Vector.width)
+        if Vector.width == 16 {
+            add(at: 32)
+            add(at: 48)
+        }
+        return result
+    }
+}
+
 #if arch(x86_64)
     /// `StructuralMasks` with SSE2 comparisons and `pmovmskb`, 16 bytes at a time (every x86-64 processor).
-    public enum SSE2MaskReader: StructuralMaskReader {
+    public enum SSE2MaskReader: VectorMaskReader {
+        public typealias Vector = SSE2Vector
+    }
+
+    /// 16 bytes in an SSE2 register.
+    public struct SSE2Vector: ByteVector {
+        @usableFromInline let bytes: __m128i
+
+        @inlinable public static var width: Int { 16 }
+
         @inlinable @inline(__always)
-        public static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
-            let raw = UnsafeRawPointer(bytes)
-            let delimiters = _mm_set1_epi8(CChar(bitPattern: delimiter))
-            let quotes = _mm_set1_epi8(CChar(bitPattern: 0x22))
-            let newlines = _mm_set1_epi8(CChar(bitPattern: 0x0A))
-            var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
-            for block in 0..<4 {
-                let bytes = _mm_loadu_si128(raw.advanced(by: 16 * block).assumingMemoryBound(to: __m128i.self))
-                let shift = UInt64(16 * block)
-                let d = UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters)))
-                let q = UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quotes)))
-                let n = UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newlines)))
-                result.delimiters |= UInt64(d) << shift
-                result.quotes |= UInt64(q) << shift
-                result.lineBreaks |= UInt64(n) << shift
-            }
-            return result
+        public init(repeating byte: UInt8) { bytes = _mm_set1_epi8(CChar(bitPattern: byte)) }
+
+        @inlinable @inline(__always)
+        public init(loading raw: UnsafeRawPointer) {
+            bytes = _mm_loadu_si128(raw.assumingMemoryBound(to: __m128i.self))
+        }
+
+        @inlinable @inline(__always)
+        public func equalBits(_ other: SSE2Vector) -> UInt64 {
+            UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, other.bytes))))
         }
     }
 #endif
 
 /// `StructuralMasks` with portable SIMD comparisons whose lanes are gathered by multiplication (any processor).
-public enum PortableMaskReader: StructuralMaskReader {
+public enum PortableMaskReader: VectorMaskReader {
+    public typealias Vector = PortableVector
+}
+
+/// 16 bytes as portable SIMD.
+public struct PortableVector: ByteVector {
+    @usableFromInline let bytes: SIMD16<UInt8>
+
+    @inlinable public static var width: Int { 16 }
+
     @inlinable @inline(__always)
-    public static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
-        let raw = UnsafeRawPointer(bytes)
-        let delimiters = SIMD16<UInt8>(repeating: delimiter)
-        let quotes = SIMD16<UInt8>(repeating: 0x22)
-        let newlines = SIMD16<UInt8>(repeating: 0x0A)
-        let high = SIMD16<UInt8>(repeating: 0x80)
-        var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
-        for block in 0..<4 {
-            let bytes = raw.loadUnaligned(fromByteOffset: 16 * block, as: SIMD16<UInt8>.self)
-            let shift = UInt64(16 * block)
-            let d = unsafeBitCast(bytes .== delimiters, to: SIMD16<UInt8>.self) & high
-            let q = unsafeBitCast(bytes .== quotes, to: SIMD16<UInt8>.self) & high
-            let n = unsafeBitCast(bytes .== newlines, to: SIMD16<UInt8>.self) & high
-            result.delimiters |= UInt64(highBits(d)) << shift
-            result.quotes |= UInt64(highBits(q)) << shift
-            result.lineBreaks |= UInt64(highBits(n)) << shift
-        }
-        return result
+    public init(repeating byte: UInt8) { bytes = SIMD16(repeating: byte) }
+
+    @inlinable @inline(__always)
+    public init(loading raw: UnsafeRawPointer) { bytes = raw.loadUnaligned(as: SIMD16<UInt8>.self) }
+
+    @inlinable @inline(__always)
+    public func equalBits(_ other: PortableVector) -> UInt64 {
+        let lanes = unsafeBitCast(bytes .== other.bytes, to: SIMD16<UInt8>.self) & SIMD16(repeating: 0x80)
+        return UInt64(Self.highBits(lanes))
     }
 
     /// The high bits of 16 lanes that are 0x80 or 0, lane `i` as bit `i`: a multiply gathers 8 at a time (the

@@ -22,26 +22,25 @@ import StructuralScan
 
     /// `StructuralMasks` with AVX2 comparisons and `vpmovmskb`, 32 bytes at a time. (The quotes' prefix XOR stays
     /// six shifts: the carry-less multiply that would do it in one is a C macro, which Swift does not import.)
-    enum AVX2MaskReader: StructuralMaskReader {
-        @inline(__always)
-        static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
-            let raw = UnsafeRawPointer(bytes)
-            let delimiters = _mm256_set1_epi8(CChar(bitPattern: delimiter))
-            let quotes = _mm256_set1_epi8(CChar(bitPattern: 0x22))
-            let newlines = _mm256_set1_epi8(CChar(bitPattern: 0x0A))
-            var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
-            for half in 0..<2 {
-                let bytes = _mm256_loadu_si256(raw.advanced(by: 32 * half).assumingMemoryBound(to: __m256i.self))
-                let shift = UInt64(32 * half)
-                let d = UInt32(bitPattern: _mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, delimiters)))
-                let q = UInt32(bitPattern: _mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, quotes)))
-                let n = UInt32(bitPattern: _mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, newlines)))
-                result.delimiters |= UInt64(d) << shift
-                result.quotes |= UInt64(q) << shift
-                result.lineBreaks |= UInt64(n) << shift
-            }
-            return result
-        }
+    enum AVX2MaskReader: VectorMaskReader {
+        typealias Vector = AVX2Vector
+    }
 
+    /// 32 bytes in an AVX2 register.
+    struct AVX2Vector: ByteVector {
+        let bytes: __m256i
+
+        static var width: Int { 32 }
+
+        @inline(__always)
+        init(repeating byte: UInt8) { bytes = _mm256_set1_epi8(CChar(bitPattern: byte)) }
+
+        @inline(__always)
+        init(loading raw: UnsafeRawPointer) { bytes = _mm256_loadu_si256(raw.assumingMemoryBound(to: __m256i.self)) }
+
+        @inline(__always)
+        func equalBits(_ other: AVX2Vector) -> UInt64 {
+            UInt64(UInt32(bitPattern: _mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, other.bytes))))
+        }
     }
 #endif
