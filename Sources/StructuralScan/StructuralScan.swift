@@ -13,7 +13,7 @@
 /// each caller compiles it for its own processor: the `Kontinuitet` module for every x86-64 processor (SSE2),
 /// `StructuralScanHaswell` for processors with AVX2 (chosen at run time).
 public enum StructuralScan {
-    static let quote: UInt8 = 0x22
+    @usableFromInline static let quote: UInt8 = 0x22
     @usableFromInline static let newline: UInt8 = 0x0A
     @usableFromInline static let carriageReturn: UInt8 = 0x0D
 
@@ -77,38 +77,27 @@ public enum StructuralScan {
                 out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
                 bits &= bits &- 1
             }
-            if bits != 0 {
-                var k = 8
-                while bits != 0 {
-                    out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
-                    bits &= bits &- 1
-                    k &+= 1
-                }
+            var k = 8
+            while bits != 0 {
+                out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
+                bits &= bits &- 1
+                k &+= 1
             }
             let first = UInt32(truncatingIfNeeded: positionCount)
             var breakBits = breaks
             let breakOut = lineBreaks + lineBreakCount
-            breakOut[0] =
-                first
-                &+ UInt32(truncatingIfNeeded: (structural & ((breakBits & (0 &- breakBits)) &- 1)).nonzeroBitCount)
+            breakOut[0] = first &+ lowestIndex(breakBits, among: structural)
             lineBreakCount &+= breakBits == 0 ? 0 : 1
             breakBits &= breakBits &- 1
-            breakOut[1] =
-                first
-                &+ UInt32(truncatingIfNeeded: (structural & ((breakBits & (0 &- breakBits)) &- 1)).nonzeroBitCount)
+            breakOut[1] = first &+ lowestIndex(breakBits, among: structural)
             lineBreakCount &+= breakBits == 0 ? 0 : 1
             breakBits &= breakBits &- 1
-            if breakBits != 0 {
-                var k = 2
-                while breakBits != 0 {
-                    breakOut[k] =
-                        first
-                        &+ UInt32(
-                            truncatingIfNeeded: (structural & ((breakBits & (0 &- breakBits)) &- 1)).nonzeroBitCount)
-                    breakBits &= breakBits &- 1
-                    k &+= 1
-                    lineBreakCount &+= 1
-                }
+            k = 2
+            while breakBits != 0 {
+                breakOut[k] = first &+ lowestIndex(breakBits, among: structural)
+                breakBits &= breakBits &- 1
+                k &+= 1
+                lineBreakCount &+= 1
             }
             positionCount &+= structural.nonzeroBitCount
             inside = UInt64(bitPattern: Int64(bitPattern: quoted) >> 63)
@@ -126,6 +115,13 @@ public enum StructuralScan {
             lineBreakCount += 1
         }
         return (positionCount, lineBreakCount)
+    }
+
+    /// The number of set bits of `structural` below the lowest set bit of `bits` (all of them when `bits` is 0):
+    /// a line break's index among a block's structural bytes.
+    @inlinable @inline(__always)
+    static func lowestIndex(_ bits: UInt64, among structural: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: (structural & ((bits & (0 &- bits)) &- 1)).nonzeroBitCount)
     }
 
     /// True when every set bit of `bits` (byte `at + bit`) is a carriage return right before a line break: a
@@ -221,8 +217,8 @@ extension VectorMaskReader {
     @inlinable @inline(__always)
     public static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks {
         let delimiters = Vector(repeating: delimiter)
-        let quotes = Vector(repeating: 0x22)
-        let newlines = Vector(repeating: 0x0A)
+        let quotes = Vector(repeating: StructuralScan.quote)
+        let newlines = Vector(repeating: StructuralScan.newline)
         var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
         @inline(__always)
         func add(at offset: Int) {
