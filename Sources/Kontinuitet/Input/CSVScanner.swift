@@ -124,24 +124,59 @@ struct CSVScanner {
     }
 }
 
-/// The fields of one record, reused from record to record so that splitting allocates nothing in the steady
-/// state. A field points into the file's bytes; only a quoted field with a doubled quote (`""`) or text after
-/// its closing quote is unescaped into a scratch buffer owned by the splitter.
+/// The fields of the record a `CSVFieldSplitter` split last, as a value a loop keeps in registers (valid until
+/// the splitter's next split).
+///
+/// Field `i` lies between two entries: it starts at `base + entries[i - 1]` and ends one byte before
+/// `base + entries[i]` (`entries[-1]` is 0), or at `base + lastEnd` for the last field of a record split by the
+/// one-pass path (before the line break, and a CR). A field whose last byte is a quote and that has at least two
+/// bytes is quoted and its content lies between the quotes: the one-pass path lets no other quote through, and the
+/// careful path writes every field, unescaped, between quotes.
+struct RecordFields {
+    let base: UnsafePointer<UInt8>
+    let entries: UnsafePointer<UInt32>
+    /// The number of fields.
+    let count: Int
+    /// The index of the field that ends at `lastEnd` (-1: none, every field ends before its entry).
+    let lastIndex: Int
+    let lastEnd: Int
+
+    /// The bytes of field `index`; an empty buffer when the record has fewer fields.
+    @inline(__always)
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        // One unsigned comparison rejects a negative index (an absent column) and one past the last field.
+        guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        var fieldStart = base + Int(entries[index &- 1])
+        var fieldEnd = base + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1)
+        if fieldStart.distance(to: fieldEnd) >= 2 && (fieldEnd - 1).pointee == CSVScanner.quote {
+            fieldStart += 1
+            fieldEnd -= 1
+        }
+        return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: fieldEnd))
+    }
+
+    /// Field `index` without surrounding blanks.
+    @inline(__always)
+    func trimmedField(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        IdentifierNormalization.trimmed(field(index))
+    }
+}
+
+/// Splits CSV records into fields, reused from record to record so that splitting allocates nothing in the
+/// steady state. A field of a plain record points into the file's bytes; the careful path (a record with a doubled
+/// quote, text after a closing quote, a quoted line break) writes its fields, unescaped, into a scratch buffer
+/// owned by the splitter.
 final class CSVFieldSplitter {
+    /// The fields of the last record split.
+    private(set) var current: RecordFields
     /// The number of fields of the last record split.
-    private(set) var count = 0
-    // A record split by the one-pass path: its entries in the index's positions (`entries[i - 1]` and
-    // `entries[i]` bound field `i`, relative to `window`), the index of its last field and where that ends
-    // relative to `window` (before the line break, and a CR). Nil when the careful path split the record.
-    private var entries: UnsafePointer<UInt32>?
-    private var window: UnsafePointer<UInt8>?
-    private var lastIndex = 0
-    private var lastEnd = 0
-    // For the careful path, where each field's bytes start and end: raw allocations, not arrays, so the loop
-    // writes through the pointers without exclusivity bookkeeping on the class's stored properties. A field points
-    // into the buffer, or into `scratch` when it had to be unescaped.
-    private var starts: UnsafeMutablePointer<UnsafePointer<UInt8>>
-    private var ends: UnsafeMutablePointer<UnsafePointer<UInt8>>
+    var count: Int { current.count }
+    // The careful path's fields: each written to `scratch` as a quote, its unescaped content, a quote and a
+    // delimiter, and its entry (one past the delimiter) to `carefulEntries` (`carefulEntries[-1]` is 0). Raw
+    // allocations, not arrays, so the loop writes through the pointers without exclusivity bookkeeping.
+    private var carefulEntries: UnsafeMutablePointer<UInt32>
     private var fieldCapacity: Int
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
@@ -157,16 +192,22 @@ final class CSVFieldSplitter {
     init() {
         // Room for 256 fields; a record with more makes room for itself.
         fieldCapacity = 256
-        starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
-        ends = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
-        scratchCapacity = 256
+        carefulEntries = Self.allocateEntries(fieldCapacity)
+        scratchCapacity = 1024
         scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
+        current = RecordFields(
+            base: UnsafePointer(scratch), entries: UnsafePointer(carefulEntries), count: 0, lastIndex: -1, lastEnd: 0)
     }
 
     deinit {
-        starts.deallocate()
-        ends.deallocate()
+        (carefulEntries - 1).deallocate()
         scratch.deallocate()
+    }
+
+    private static func allocateEntries(_ capacity: Int) -> UnsafeMutablePointer<UInt32> {
+        let entries = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity + 1) + 1
+        entries[-1] = 0
+        return entries
     }
 
     /// Splits the record's content `[start, end)` of `buffer` on `delimiter`.
@@ -178,85 +219,68 @@ final class CSVFieldSplitter {
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, delimiter: UInt8, hasQuotes: Bool,
         limit: Int = Int.max
     ) {
-        count = 0
-        entries = nil
-        guard let base = buffer.baseAddress else { return }
-        // A record has at most (length + 1) fields.
-        reserveFields(min(end - start + 1, limit))
-        if hasQuotes { reserveScratch(end - start) }
-        let starts = self.starts
-        let ends = self.ends
+        guard let base = buffer.baseAddress else {
+            current = RecordFields(
+                base: UnsafePointer(scratch), entries: UnsafePointer(carefulEntries), count: 0, lastIndex: -1,
+                lastEnd: 0)
+            return
+        }
+        // A record has at most (length + 1) fields, and each takes three bytes besides its content.
+        let maxFields = min(end - start + 1, limit)
+        reserveFields(maxFields)
+        reserveScratch(end - start + 3 * maxFields)
+        let entries = carefulEntries
         let scratch = self.scratch
         var n = 0
         var out = 0
         var i = start
+        @inline(__always)
+        func copy(_ from: Int, _ to: Int) {
+            guard to > from else { return }
+            (scratch + out).update(from: base + from, count: to - from)
+            out += to - from
+        }
         while n < limit {
+            scratch[out] = CSVScanner.quote
+            out += 1
             if hasQuotes && i < end && base[i] == CSVScanner.quote {
-                // A quoted field: its content runs to the next single quote.
+                // A quoted field: its content runs to the next single quote; `""` inside is one quote.
                 i += 1
-                let contentStart = i
-                var unescaped = false
-                var fieldOut = out
                 while i < end {
                     guard let hit = memchr(base + i, Int32(CSVScanner.quote), end - i) else {
+                        copy(i, end)
                         i = end
                         break
                     }
                     let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     if q + 1 < end && base[q + 1] == CSVScanner.quote {
-                        if !unescaped {
-                            unescaped = true
-                            fieldOut = out
-                            (scratch + out).update(from: base + contentStart, count: q + 1 - contentStart)
-                            out += q + 1 - contentStart
-                        } else {
-                            (scratch + out).update(from: base + i, count: q + 1 - i)
-                            out += q + 1 - i
-                        }
+                        copy(i, q + 1)
                         i = q + 2
                         continue
                     }
-                    if unescaped {
-                        (scratch + out).update(from: base + i, count: q - i)
-                        out += q - i
-                    }
-                    i = q
+                    copy(i, q)
+                    i = q + 1  // past the closing quote
                     break
                 }
-                let contentEnd = min(i, end)
-                if i < end { i += 1 }  // past the closing quote
                 // Text after the closing quote, up to the delimiter, is kept.
-                var tailEnd = i
+                let tailStart = min(i, end)
+                var tailEnd = tailStart
                 while tailEnd < end && base[tailEnd] != delimiter { tailEnd += 1 }
-                if tailEnd > i && !unescaped {
-                    unescaped = true
-                    fieldOut = out
-                    (scratch + out).update(from: base + contentStart, count: contentEnd - contentStart)
-                    out += contentEnd - contentStart
-                }
-                if unescaped {
-                    if tailEnd > i {
-                        (scratch + out).update(from: base + i, count: tailEnd - i)
-                        out += tailEnd - i
-                    }
-                    starts[n] = UnsafePointer(scratch + fieldOut)
-                    ends[n] = UnsafePointer(scratch + out)
-                } else {
-                    starts[n] = base + contentStart
-                    ends[n] = base + contentEnd
-                }
-                n += 1
+                copy(tailStart, tailEnd)
                 i = tailEnd
             } else {
                 var fieldEnd = end
                 if i < end, let hit = memchr(base + i, Int32(delimiter), end - i) {
                     fieldEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 }
-                starts[n] = base + min(i, end)
-                ends[n] = base + min(i, end) + max(0, fieldEnd - i)
-                n += 1
+                copy(min(i, end), fieldEnd)
                 i = fieldEnd
             }
+            scratch[out] = CSVScanner.quote
+            scratch[out + 1] = delimiter
+            out += 2
+            entries[n] = UInt32(truncatingIfNeeded: out)
+            n += 1
             // At a delimiter another field follows (possibly empty); at the end the record is done.
             if i < end {
                 i += 1
@@ -264,7 +288,8 @@ final class CSVFieldSplitter {
             }
             break
         }
-        count = n
+        current = RecordFields(
+            base: UnsafePointer(scratch), entries: UnsafePointer(entries), count: n, lastIndex: -1, lastEnd: 0)
     }
 
     /// Finds the record that starts at `start` and splits it: from a `StructuralIndex` when it is plain (every
@@ -313,11 +338,10 @@ final class CSVFieldSplitter {
         let lineBreak = index.start &+ Int(positions[breakIndex]) &- 1
         var contentEnd = lineBreak
         if lineBreak > start && base[lineBreak &- 1] == CSVScanner.carriageReturn { contentEnd &-= 1 }
-        entries = UnsafePointer(positions + positionCursor)
-        window = UnsafePointer(base) + index.start
-        lastIndex = breakIndex &- positionCursor
-        lastEnd = contentEnd &- index.start
-        count = lastIndex &+ 1
+        let lastIndex = breakIndex &- positionCursor
+        current = RecordFields(
+            base: UnsafePointer(base) + index.start, entries: UnsafePointer(positions + positionCursor),
+            count: lastIndex &+ 1, lastIndex: lastIndex, lastEnd: contentEnd &- index.start)
         positionCursor = breakIndex &+ 1
         lineBreakCursor &+= 1
         let next = min(lineBreak &+ 1, end)
@@ -328,27 +352,8 @@ final class CSVFieldSplitter {
             unterminatedQuote: false)
     }
 
-    /// The bytes of field `index`; an empty buffer when the record has fewer fields.
-    @inline(__always)
-    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        // One unsigned comparison rejects a negative index (an absent column) and one past the last field.
-        guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
-            return UnsafeBufferPointer(start: nil, count: 0)
-        }
-        if let entries, let window {
-            // A field whose last byte is a quote was quoted (the index let no other quote through): its content
-            // lies between the quotes.
-            var fieldStart = window + Int(entries[index &- 1])
-            var fieldEnd = window + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1)
-            if fieldStart.distance(to: fieldEnd) >= 2 && (fieldEnd - 1).pointee == CSVScanner.quote {
-                fieldStart += 1
-                fieldEnd -= 1
-            }
-            return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: fieldEnd))
-        }
-        let fieldStart = starts[index]
-        return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: ends[index]))
-    }
+    /// The bytes of field `index` of the last record split; an empty buffer when the record has fewer fields.
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> { current.field(index) }
 
     /// Field `index` decoded as text (UTF-8, else Windows-1252), trimmed of surrounding blanks.
     func string(_ index: Int) -> String {
@@ -363,11 +368,9 @@ final class CSVFieldSplitter {
 
     private func reserveFields(_ needed: Int) {
         guard needed > fieldCapacity else { return }
-        starts.deallocate()
-        ends.deallocate()
+        (carefulEntries - 1).deallocate()
         fieldCapacity = max(needed, fieldCapacity * 2)
-        starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
-        ends = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: fieldCapacity)
+        carefulEntries = Self.allocateEntries(fieldCapacity)
     }
 
     private func reserveScratch(_ needed: Int) {

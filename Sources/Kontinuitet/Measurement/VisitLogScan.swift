@@ -273,6 +273,7 @@ struct VisitLogScanner {
             }
             let recordStart = position
             let bounds = fields.splitRecord(bytes, start: position, scanner: scanner, limit: fieldLimit)
+            let record = fields.current
             let recordLine = line
             position = bounds.next
             line += bounds.lines
@@ -286,10 +287,10 @@ struct VisitLogScanner {
                 continue
             }
             if bounds.contentEnd == recordStart { continue }
-            let providerField = IdentifierNormalization.trimmed(fields.field(p.provider))
-            let userField = IdentifierNormalization.trimmed(fields.field(p.user))
-            let staffField = IdentifierNormalization.trimmed(fields.field(p.staff))
-            let startField = IdentifierNormalization.trimmed(fields.field(p.start))
+            let providerField = record.trimmedField(p.provider)
+            let userField = record.trimmedField(p.user)
+            let staffField = record.trimmedField(p.staff)
+            let startField = record.trimmedField(p.start)
             if providerField.isEmpty && userField.isEmpty && staffField.isEmpty && startField.isEmpty {
                 // Perhaps a row of delimiters only: look at every field to tell.
                 fields.split(
@@ -365,7 +366,7 @@ struct VisitLogScanner {
             var birthDay = Int32.min
             var newBirthKey: ShortKey? = nil
             if p.birthDate >= 0 {
-                let birthField = IdentifierNormalization.trimmed(fields.field(p.birthDate))
+                let birthField = record.trimmedField(p.birthDate)
                 if !birthField.isEmpty {
                     let birthKey = ShortKey(birthField)
                     if user >= 0, let birthKey, case let state = states.address(of: Int(user)),
@@ -435,7 +436,7 @@ struct VisitLogScanner {
                 unitRank >= state.pointee.unitRank
             {
                 // The unit at the end of the period; the raw bytes are looked up only when they change.
-                let unitField = fields.field(p.unit)
+                let unitField = record.field(p.unit)
                 let known = state.pointee.unitRaw
                 if known < 0 || !unitOfRaw.isKey(known, unitField) {
                     state.pointee.unitRaw =
@@ -450,7 +451,7 @@ struct VisitLogScanner {
             }
             if p.sortName >= 0 && state.pointee.sortName < 0 {
                 scratch.removeAll()
-                IdentifierNormalization.appendNormalized(fields.field(p.sortName), foldCase: false, to: &scratch)
+                IdentifierNormalization.appendNormalized(record.field(p.sortName), foldCase: false, to: &scratch)
                 if scratch.count > 0 { state.pointee.sortName = out.names.intern(scratch.bytes) }
             }
 
@@ -465,7 +466,7 @@ struct VisitLogScanner {
                 if storedDay < 0 || storedDay >= storedDays { continue }
             }
             // Rule 6: category and role.
-            if p.category >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.category)),
+            if p.category >= 0, case let value = record.trimmedField(p.category),
                 !value.isEmpty
             {
                 let excluded = categoryExcluded.answer(value) {
@@ -476,7 +477,7 @@ struct VisitLogScanner {
                     continue
                 }
             }
-            if p.role >= 0, case let value = IdentifierNormalization.trimmed(fields.field(p.role)), !value.isEmpty {
+            if p.role >= 0, case let value = record.trimmedField(p.role), !value.isEmpty {
                 let excluded = roleExcluded.answer(value) { ExclusionRule.isExcludedRole(TextDecoding.string($0)) }
                 if excluded {
                     if inPeriod { out.accounting.excluded[.excludedRole, default: 0] += 1 }
@@ -505,7 +506,7 @@ struct VisitLogScanner {
                 }
                 if let staffKey { staffCache.store(staffKey, staff, group: staffGroup) }
             }
-            let visitField = p.visit >= 0 ? IdentifierNormalization.trimmed(fields.field(p.visit)) : fields.field(-1)
+            let visitField = p.visit >= 0 ? record.trimmedField(p.visit) : record.field(-1)
             let visit =
                 visitField.isEmpty
                 ? VisitIdentity.key(startSecondOfDay: secondOfDay) : VisitIdentity.key(visitID: visitField)
