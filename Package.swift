@@ -16,7 +16,8 @@ let package = Package(
         .library(name: "Kontinuitet", targets: ["Kontinuitet"]),
     ],
     targets: [
-        .target(name: "StructuralScan"),
+        .target(name: "MemoryHints"),
+        .target(name: "StructuralScan", dependencies: ["MemoryHints"]),
         .target(name: "StructuralScanHaswell", dependencies: ["StructuralScan"], swiftSettings: haswell),
         .target(name: "Kontinuitet", dependencies: ["StructuralScan", "StructuralScanHaswell"]),
         .executableTarget(name: "kontinuitet", dependencies: ["Kontinuitet"]),

@@ -1,3 +1,5 @@
+import MemoryHints
+
 #if arch(x86_64)
     // The SSE2 intrinsics of the toolchain's own Clang (SSE2 is part of every x86-64 processor): `pmovmskb` turns
     // 16 byte comparisons into 16 bits in one instruction, which portable Swift SIMD cannot express.
@@ -40,11 +42,15 @@ public enum StructuralScan {
         var previousStructural: UInt64 = 1 << 63
         var previousClosing: UInt64 = 0
         var at = start
+        // Entries are one past their byte: where the next field starts. `offset` is the entry of the block's
+        // first byte, kept beside `at` rather than computed from it.
+        var offset = UInt32(1)
         var plainToEnd = false
         while at < limit {
             let masks: StructuralMasks
             let inBuffer: UInt64
             if at &+ 64 <= end {
+                kontinuitet_prefetch(base + (at &+ 4096))
                 masks = Reader.masks(base + at, delimiter: delimiter)
                 inBuffer = ~0
             } else {
@@ -65,8 +71,6 @@ public enum StructuralScan {
                 guard notPlain == 0, areCarriageReturnsBeforeLineBreaks(strayAfterClosing, base, at: at, end: end)
                 else { break }
             }
-            // Entries are one past their byte: where the next field starts.
-            let offset = UInt32(truncatingIfNeeded: at &- start &+ 1)
             // Eight positions are written whether or not the block has as many (most have fewer), and two line
             // breaks (most blocks have none or one): the loops then have the same length on every block. A line
             // break's entry is its index among the positions: the structural bytes before it in the block, after
@@ -104,6 +108,7 @@ public enum StructuralScan {
             previousStructural = structural
             previousClosing = closing
             at &+= 64
+            offset &+= 64
             if at >= end { plainToEnd = true }
         }
         // The last record of a buffer that does not end in a line break ends at the buffer's end, unless a quoted
