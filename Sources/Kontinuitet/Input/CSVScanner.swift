@@ -157,10 +157,22 @@ struct RecordFields {
         return UnsafeBufferPointer(start: fieldStart, count: fieldStart.distance(to: fieldEnd))
     }
 
-    /// Field `index` without surrounding blanks.
+    /// Field `index` without surrounding blanks (`IdentifierNormalization.trimmed(field(index))`, with the
+    /// common case, two bytes or more, neither blank nor a quote at either end, answered from one look at each end).
     @inline(__always)
     func trimmedField(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        IdentifierNormalization.trimmed(field(index))
+        guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        let fieldStart = base + Int(entries[index &- 1])
+        let fieldEnd = base + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1)
+        let length = fieldStart.distance(to: fieldEnd)
+        if length >= 2, case let last = (fieldEnd - 1).pointee, last > 0x20 && last != CSVScanner.quote,
+            fieldStart.pointee > 0x20
+        {
+            return UnsafeBufferPointer(start: fieldStart, count: length)
+        }
+        return IdentifierNormalization.trimmed(field(index))
     }
 }
 
@@ -313,6 +325,7 @@ final class CSVFieldSplitter {
     /// Stage two of the one-pass path: the fields of the record at `start` from the index's positions, the index
     /// being built anew unless the record is the one that follows the last split. Nil, having split nothing
     /// reliable, when the record is not plain or does not end within the index's window.
+    @inline(__always)
     private func splitIndexedRecord(
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, delimiter: UInt8
     ) -> RecordBounds? {
@@ -322,14 +335,7 @@ final class CSVFieldSplitter {
         if start != indexedNext || lineBreakCursor == index.lineBreakCount || index.base != UnsafePointer(base)
             || index.end != end || index.delimiter != delimiter
         {
-            index.build(base, start: start, end: end, delimiter: delimiter)
-            positionCursor = 0
-            lineBreakCursor = 0
-            indexedNext = start
-            guard index.lineBreakCount > 0 else {
-                indexedNext = -1
-                return nil
-            }
+            guard rebuildIndex(base, start: start, end: end, delimiter: delimiter) else { return nil }
         }
         // The record's fields are its entries up to its line break's; its content ends before the line break (and
         // a CR before it), and so does its last field. Fields are found when asked for (`field(_:)`).
@@ -350,6 +356,21 @@ final class CSVFieldSplitter {
         return RecordBounds(
             contentEnd: contentEnd, next: next, lines: 1, hasQuotes: true, quotedNewline: false,
             unterminatedQuote: false)
+    }
+
+    /// Builds the index from `start` (once per window, apart from the per-record path); false when no record
+    /// of it is plain.
+    @inline(never)
+    private func rebuildIndex(_ base: UnsafePointer<UInt8>, start: Int, end: Int, delimiter: UInt8) -> Bool {
+        index.build(base, start: start, end: end, delimiter: delimiter)
+        positionCursor = 0
+        lineBreakCursor = 0
+        indexedNext = start
+        guard index.lineBreakCount > 0 else {
+            indexedNext = -1
+            return false
+        }
+        return true
     }
 
     /// The bytes of field `index` of the last record split; an empty buffer when the record has fewer fields.
