@@ -71,38 +71,10 @@ public enum StructuralScan {
                 guard notPlain == 0, areCarriageReturnsBeforeLineBreaks(strayAfterClosing, base, at: at, end: end)
                 else { break }
             }
-            // Eight positions are written whether or not the block has as many (most have fewer), and two line
-            // breaks (most blocks have none or one): the loops then have the same length on every block. A line
-            // break's entry is its index among the positions: the structural bytes before it in the block, after
-            // those of the blocks before.
-            var bits = structural
-            let out = positions + positionCount
-            for k in 0..<8 {
-                out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
-                bits &= bits &- 1
-            }
-            var k = 8
-            while bits != 0 {
-                out[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
-                bits &= bits &- 1
-                k &+= 1
-            }
-            let first = UInt32(truncatingIfNeeded: positionCount)
-            var breakBits = breaks
-            let breakOut = lineBreaks + lineBreakCount
-            breakOut[0] = first &+ lowestIndex(breakBits, among: structural)
-            lineBreakCount &+= breakBits == 0 ? 0 : 1
-            breakBits &= breakBits &- 1
-            breakOut[1] = first &+ lowestIndex(breakBits, among: structural)
-            lineBreakCount &+= breakBits == 0 ? 0 : 1
-            breakBits &= breakBits &- 1
-            k = 2
-            while breakBits != 0 {
-                breakOut[k] = first &+ lowestIndex(breakBits, among: structural)
-                breakBits &= breakBits &- 1
-                k &+= 1
-                lineBreakCount &+= 1
-            }
+            lineBreakCount &+= Reader.writeEntries(
+                structural: structural, breaks: breaks, offset: offset,
+                first: UInt32(truncatingIfNeeded: positionCount), positions: positions + positionCount,
+                lineBreaks: lineBreaks + lineBreakCount)
             positionCount &+= structural.nonzeroBitCount
             inside = UInt64(bitPattern: Int64(bitPattern: quoted) >> 63)
             previousStructural = structural
@@ -125,14 +97,13 @@ public enum StructuralScan {
     /// The number of set bits of `structural` below the lowest set bit of `bits` (all of them when `bits` is 0):
     /// a line break's index among a block's structural bytes.
     @inlinable @inline(__always)
-    static func lowestIndex(_ bits: UInt64, among structural: UInt64) -> UInt32 {
+    public static func lowestIndex(_ bits: UInt64, among structural: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: (structural & ((bits & (0 &- bits)) &- 1)).nonzeroBitCount)
     }
 
     /// True when every set bit of `bits` (byte `at + bit`) is a carriage return right before a line break: a
     /// quoted last field of a CRLF file. Rare enough to look at the bytes.
-    @usableFromInline
-    static func areCarriageReturnsBeforeLineBreaks(
+    public static func areCarriageReturnsBeforeLineBreaks(
         _ bits: UInt64, _ base: UnsafePointer<UInt8>, at: Int, end: Int
     ) -> Bool {
         var bits = bits
@@ -145,8 +116,7 @@ public enum StructuralScan {
     }
 
     /// `StructuralMasks` of the bytes `at..<min(end, at + 64)`, one at a time (the last bytes of a buffer).
-    @usableFromInline
-    static func tailMasks(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> StructuralMasks {
+    public static func tailMasks(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> StructuralMasks {
         var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
         var i = at
         while i < end && i < at + 64 {
@@ -163,16 +133,63 @@ public enum StructuralScan {
     }
 }
 
-/// Finds the delimiters, quotes and line breaks of 64 bytes, and the prefix XOR of the quote bits.
+/// Finds the delimiters, quotes and line breaks of 64 bytes, the prefix XOR of the quote bits, and writes a
+/// block's entries.
 public protocol StructuralMaskReader {
     /// The masks of the 64 bytes at `bytes`.
     static func masks(_ bytes: UnsafePointer<UInt8>, delimiter: UInt8) -> StructuralMasks
     /// Bit `i` of the result is the parity of bits `0...i` of `bits`: set from an opening quote up to the byte
     /// before its closing quote.
     static func prefixXor(_ bits: UInt64) -> UInt64
+    /// Writes a block's entries: to `positions`, `offset` plus the bit index of each set bit of `structural`, in
+    /// order; to `lineBreaks`, `first` plus the index among the set bits of `structural` of each set bit of
+    /// `breaks` (a subset of `structural`). Returns the number of line breaks. May write up to 16 entries past
+    /// the last one of each (unused).
+    static func writeEntries(
+        structural: UInt64, breaks: UInt64, offset: UInt32, first: UInt32, positions: UnsafeMutablePointer<UInt32>,
+        lineBreaks: UnsafeMutablePointer<UInt32>
+    ) -> Int
 }
 
 extension StructuralMaskReader {
+    /// Eight positions are written whether or not the block has as many (most have fewer), and two line breaks
+    /// (most blocks have none or one): the loops then have the same length on every block. A line break's entry is
+    /// its index among the positions: the structural bytes before it in the block, after those of the blocks
+    /// before.
+    @inlinable @inline(__always)
+    public static func writeEntries(
+        structural: UInt64, breaks: UInt64, offset: UInt32, first: UInt32, positions: UnsafeMutablePointer<UInt32>,
+        lineBreaks: UnsafeMutablePointer<UInt32>
+    ) -> Int {
+        var bits = structural
+        for k in 0..<8 {
+            positions[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
+            bits &= bits &- 1
+        }
+        var k = 8
+        while bits != 0 {
+            positions[k] = offset &+ UInt32(truncatingIfNeeded: bits.trailingZeroBitCount)
+            bits &= bits &- 1
+            k &+= 1
+        }
+        var count = 0
+        var breakBits = breaks
+        lineBreaks[0] = first &+ StructuralScan.lowestIndex(breakBits, among: structural)
+        count &+= breakBits == 0 ? 0 : 1
+        breakBits &= breakBits &- 1
+        lineBreaks[1] = first &+ StructuralScan.lowestIndex(breakBits, among: structural)
+        count &+= breakBits == 0 ? 0 : 1
+        breakBits &= breakBits &- 1
+        k = 2
+        while breakBits != 0 {
+            lineBreaks[k] = first &+ StructuralScan.lowestIndex(breakBits, among: structural)
+            breakBits &= breakBits &- 1
+            k &+= 1
+            count &+= 1
+        }
+        return count
+    }
+
     /// The prefix XOR by six shifts.
     @inlinable @inline(__always)
     public static func prefixXor(_ bits: UInt64) -> UInt64 {

@@ -1,4 +1,5 @@
 import StructuralScan
+import StructuralScanAVX512
 import StructuralScanHaswell
 
 /// Stage one of `CSVFieldSplitter.splitRecord`: the delimiters and line breaks outside quoted fields of a window of
@@ -54,7 +55,11 @@ final class StructuralIndex {
         let limit = min(end, start + Self.windowBytes)
         let counts: (positions: Int, lineBreaks: Int)
         #if arch(x86_64)
-            if ProcessorFeatures.hasHaswellFeatures {
+            if ProcessorFeatures.hasAVX512Features {
+                counts = AVX512StructuralScan.index(
+                    base: base, start: start, end: end, limit: limit, delimiter: delimiter, positions: positions,
+                    lineBreaks: lineBreaks)
+            } else if ProcessorFeatures.hasHaswellFeatures {
                 counts = HaswellStructuralScan.index(
                     base: base, start: start, end: end, limit: limit, delimiter: delimiter, positions: positions,
                     lineBreaks: lineBreaks)

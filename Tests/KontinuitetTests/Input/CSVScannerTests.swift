@@ -2,6 +2,7 @@ import XCTest
 
 @testable import Kontinuitet
 @testable import StructuralScan
+@testable import StructuralScanAVX512
 @testable import StructuralScanHaswell
 
 /// The byte-level record scanner and field splitter, checked first against a slow, obvious reference parser.
@@ -139,6 +140,9 @@ final class CSVScannerTests: XCTestCase {
                             if ProcessorFeatures.hasHaswellFeatures {
                                 XCTAssertEqual(AVX2MaskReader.masks(base + at, delimiter: delimiter), expected)
                             }
+                            if ProcessorFeatures.hasAVX512Features {
+                                XCTAssertEqual(AVX512MaskReader.masks(base + at, delimiter: delimiter), expected)
+                            }
                         #endif
                     }
                 }
@@ -235,16 +239,49 @@ final class CSVScannerTests: XCTestCase {
     func testHaswellIndexEqualsBaselineIndex() throws {
         #if arch(x86_64)
             try XCTSkipUnless(ProcessorFeatures.hasHaswellFeatures, "this processor lacks the Haswell features")
-            var generator = SplitMix64(seed: 5)
+            compareWithBaselineIndex(seed: 5) { base, start, end, limit, positions, breaks in
+                HaswellStructuralScan.index(
+                    base: base, start: start, end: end, limit: limit, delimiter: 0x2C, positions: positions,
+                    lineBreaks: breaks)
+            }
+        #endif
+    }
+
+    /// The loop compiled for AVX-512 (run only when this processor has its features) writes the same entries as
+    /// the baseline one, also where a block has more than sixteen delimiters or line breaks (its loop's case).
+    func testAVX512IndexEqualsBaselineIndex() throws {
+        #if arch(x86_64)
+            try XCTSkipUnless(ProcessorFeatures.hasAVX512Features, "this processor lacks the AVX-512 features")
+            compareWithBaselineIndex(seed: 7) { base, start, end, limit, positions, breaks in
+                AVX512StructuralScan.index(
+                    base: base, start: start, end: end, limit: limit, delimiter: 0x2C, positions: positions,
+                    lineBreaks: breaks)
+            }
+        #endif
+    }
+
+    /// Runs `index` and the baseline loop on the same inputs (random bytes, plain records, and a run of short
+    /// records with more than sixteen delimiters and line breaks in a block) and compares what they write.
+    private func compareWithBaselineIndex(
+        seed: UInt64,
+        _ index: (
+            UnsafePointer<UInt8>, Int, Int, Int, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>
+        ) -> (positions: Int, lineBreaks: Int)
+    ) {
+        #if arch(x86_64)
+            var generator = SplitMix64(seed: seed)
             let alphabet: [UInt8] = Array("ab,,;\"\n\r  ".utf8)
             let plain = Array(String(repeating: "abc,\"d,e\",,f\r\n", count: 40).utf8)
+            let dense = Array(String(repeating: ",,\n", count: 200).utf8)
             for round in 0..<400 {
                 let bytes =
                     round % 4 == 0
                     ? plain
-                    : (0..<Int(generator.next() % 700)).map { _ in
-                        alphabet[Int(generator.next() % UInt64(alphabet.count))]
-                    }
+                    : round % 4 == 2 && round % 3 == 0
+                        ? dense
+                        : (0..<Int(generator.next() % 700)).map { _ in
+                            alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                        }
                 bytes.withUnsafeBufferPointer { buffer in
                     guard let base = buffer.baseAddress else { return }
                     // Plain records from their start to their end on every 8th round, else anywhere.
@@ -254,17 +291,15 @@ final class CSVScannerTests: XCTestCase {
                     var baseline = (
                         positions: [UInt32](repeating: 0, count: 800), breaks: [UInt32](repeating: 0, count: 800)
                     )
-                    var haswell = baseline
+                    var other = baseline
                     let a = StructuralScan.index(
                         SSE2MaskReader.self, base: base, start: start, end: buffer.count, limit: limit,
                         delimiter: 0x2C, positions: &baseline.positions, lineBreaks: &baseline.breaks)
-                    let b = HaswellStructuralScan.index(
-                        base: base, start: start, end: buffer.count, limit: limit, delimiter: 0x2C,
-                        positions: &haswell.positions, lineBreaks: &haswell.breaks)
+                    let b = index(base, start, buffer.count, limit, &other.positions, &other.breaks)
                     XCTAssertEqual(a.positions, b.positions, "round \(round)")
                     XCTAssertEqual(a.lineBreaks, b.lineBreaks, "round \(round)")
-                    XCTAssertEqual(baseline.positions[0..<a.positions], haswell.positions[0..<b.positions])
-                    XCTAssertEqual(baseline.breaks[0..<a.lineBreaks], haswell.breaks[0..<b.lineBreaks])
+                    XCTAssertEqual(baseline.positions[0..<a.positions], other.positions[0..<b.positions])
+                    XCTAssertEqual(baseline.breaks[0..<a.lineBreaks], other.breaks[0..<b.lineBreaks])
                     if round % 4 == 0 && start == 0 && limit == buffer.count { XCTAssertEqual(a.lineBreaks, 40) }
                 }
             }
