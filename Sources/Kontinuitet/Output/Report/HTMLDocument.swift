@@ -52,13 +52,13 @@ indirect enum HTMLNode {
         case .text(let text):
             HTMLText.appendEscaped(text, to: &output)
         case .trusted(let markup):
-            output.append(contentsOf: markup.utf8)
+            HTMLText.appendUTF8(markup, to: &output)
         case .element(let name, let attributes, let children):
             output.append(UInt8(ascii: "<"))
-            output.append(contentsOf: name.utf8)
+            HTMLText.appendUTF8(name, to: &output)
             for attribute in attributes {
                 output.append(UInt8(ascii: " "))
-                output.append(contentsOf: attribute.name.utf8)
+                HTMLText.appendUTF8(attribute.name, to: &output)
                 output.append(UInt8(ascii: "="))
                 output.append(UInt8(ascii: "\""))
                 HTMLText.appendEscaped(attribute.value, to: &output)
@@ -73,7 +73,7 @@ indirect enum HTMLNode {
                 for child in children { child.render(into: &output) }
                 output.append(UInt8(ascii: "<"))
                 output.append(UInt8(ascii: "/"))
-                output.append(contentsOf: name.utf8)
+                HTMLText.appendUTF8(name, to: &output)
                 output.append(UInt8(ascii: ">"))
             }
             if kind != .inline { output.append(UInt8(ascii: "\n")) }
@@ -107,6 +107,20 @@ enum HTMLText {
     ///
     /// - Complexity: O(n); text with nothing to escape is appended in one step.
     static func appendEscaped(_ text: String, to output: inout [UInt8]) {
+        // Most text (numbers, coordinates, names) has no byte that needs a look: one pass over its bytes, one copy.
+        let plain =
+            text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes
+                where byte < 0x20 || byte == 0xEF || byte == UInt8(ascii: "&")
+                    || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "'")
+                {
+                    return false
+                }
+                output.append(contentsOf: bytes)
+                return true
+            } ?? false
+        if plain { return }
         let clean = XMLText.removingIllegalCharacters(text)
         let needsEscaping = clean.utf8.contains { byte in
             byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
@@ -125,6 +139,15 @@ enum HTMLText {
             case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
             default: output.append(byte)
             }
+        }
+    }
+
+    /// Appends `text` as UTF-8 in one copy (a native string's bytes are contiguous; the generic append of a
+    /// string's UTF-8 view goes byte by byte).
+    @inline(__always)
+    static func appendUTF8(_ text: String, to output: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+            output.append(contentsOf: text.utf8)
         }
     }
 
