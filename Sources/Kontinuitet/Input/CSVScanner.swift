@@ -141,15 +141,18 @@ struct RecordFields {
     let lastIndex: Int
     let lastEnd: Int
 
+    /// Where field `index` starts and ends, quotes included; nil when the record has fewer fields.
+    @inline(__always)
+    private func bounds(_ index: Int) -> (start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)? {
+        // One unsigned comparison rejects a negative index (an absent column) and one past the last field.
+        guard UInt(bitPattern: index) < UInt(bitPattern: count) else { return nil }
+        return (base + Int(entries[index &- 1]), base + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1))
+    }
+
     /// The bytes of field `index`; an empty buffer when the record has fewer fields.
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        // One unsigned comparison rejects a negative index (an absent column) and one past the last field.
-        guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
-            return UnsafeBufferPointer(start: nil, count: 0)
-        }
-        var fieldStart = base + Int(entries[index &- 1])
-        var fieldEnd = base + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1)
+        guard var (fieldStart, fieldEnd) = bounds(index) else { return UnsafeBufferPointer(start: nil, count: 0) }
         if fieldStart.distance(to: fieldEnd) >= 2 && (fieldEnd - 1).pointee == CSVScanner.quote {
             fieldStart += 1
             fieldEnd -= 1
@@ -161,11 +164,7 @@ struct RecordFields {
     /// common case, two bytes or more, neither blank nor a quote at either end, answered from one look at each end).
     @inline(__always)
     func trimmedField(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        guard UInt(bitPattern: index) < UInt(bitPattern: count) else {
-            return UnsafeBufferPointer(start: nil, count: 0)
-        }
-        let fieldStart = base + Int(entries[index &- 1])
-        let fieldEnd = base + (index == lastIndex ? lastEnd : Int(entries[index]) &- 1)
+        guard let (fieldStart, fieldEnd) = bounds(index) else { return UnsafeBufferPointer(start: nil, count: 0) }
         let length = fieldStart.distance(to: fieldEnd)
         if length >= 2, case let last = (fieldEnd - 1).pointee, last > 0x20 && last != CSVScanner.quote,
             fieldStart.pointee > 0x20

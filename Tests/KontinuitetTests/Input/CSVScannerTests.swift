@@ -239,11 +239,7 @@ final class CSVScannerTests: XCTestCase {
     func testHaswellIndexEqualsBaselineIndex() throws {
         #if arch(x86_64)
             try XCTSkipUnless(ProcessorFeatures.hasHaswellFeatures, "this processor lacks the Haswell features")
-            compareWithBaselineIndex(seed: 5) { base, start, end, limit, positions, breaks in
-                HaswellStructuralScan.index(
-                    base: base, start: start, end: end, limit: limit, delimiter: 0x2C, positions: positions,
-                    lineBreaks: breaks)
-            }
+            compareWithBaselineIndex(seed: 5, HaswellStructuralScan.index)
         #endif
     }
 
@@ -252,11 +248,7 @@ final class CSVScannerTests: XCTestCase {
     func testAVX512IndexEqualsBaselineIndex() throws {
         #if arch(x86_64)
             try XCTSkipUnless(ProcessorFeatures.hasAVX512Features, "this processor lacks the AVX-512 features")
-            compareWithBaselineIndex(seed: 7) { base, start, end, limit, positions, breaks in
-                AVX512StructuralScan.index(
-                    base: base, start: start, end: end, limit: limit, delimiter: 0x2C, positions: positions,
-                    lineBreaks: breaks)
-            }
+            compareWithBaselineIndex(seed: 7, AVX512StructuralScan.index)
         #endif
     }
 
@@ -265,7 +257,8 @@ final class CSVScannerTests: XCTestCase {
     private func compareWithBaselineIndex(
         seed: UInt64,
         _ index: (
-            UnsafePointer<UInt8>, Int, Int, Int, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>
+            _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ limit: Int, _ delimiter: UInt8,
+            _ positions: UnsafeMutablePointer<UInt32>, _ lineBreaks: UnsafeMutablePointer<UInt32>
         ) -> (positions: Int, lineBreaks: Int)
     ) {
         #if arch(x86_64)
@@ -295,7 +288,7 @@ final class CSVScannerTests: XCTestCase {
                     let a = StructuralScan.index(
                         SSE2MaskReader.self, base: base, start: start, end: buffer.count, limit: limit,
                         delimiter: 0x2C, positions: &baseline.positions, lineBreaks: &baseline.breaks)
-                    let b = index(base, start, buffer.count, limit, &other.positions, &other.breaks)
+                    let b = index(base, start, buffer.count, limit, 0x2C, &other.positions, &other.breaks)
                     XCTAssertEqual(a.positions, b.positions, "round \(round)")
                     XCTAssertEqual(a.lineBreaks, b.lineBreaks, "round \(round)")
                     XCTAssertEqual(baseline.positions[0..<a.positions], other.positions[0..<b.positions])
