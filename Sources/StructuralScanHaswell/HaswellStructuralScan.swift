@@ -24,6 +24,8 @@ import StructuralScan
     /// six shifts: the carry-less multiply that would do it in one is a C macro, which Swift does not import.)
     enum AVX2MaskReader: VectorMaskReader {
         typealias Vector = AVX2Vector
+
+        static var hasPopulationCount: Bool { true }
     }
 
     /// 32 bytes in an AVX2 register.
