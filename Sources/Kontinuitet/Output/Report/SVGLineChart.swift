@@ -158,23 +158,35 @@ struct SVGLineChart {
                             "stroke": color, "stroke-width": "2", "stroke-linejoin": "round",
                         ]))
             }
-            // Dense series (days of a year) are read as a line: their points carry data but are not drawn.
+            // Dense series (days of a year) are read as a line: their points carry data but are not drawn. A
+            // yearly curve has hundreds of points: they are written as markup here, exactly as their elements
+            // would render (`<circle …></circle>`, values escaped), not built as a node each.
             let radius = categories.count > 60 ? 0 : 2.4
+            var points: [UInt8] = []
+            func attribute(_ name: String, _ value: String) {
+                points.append(UInt8(ascii: " "))
+                HTMLText.appendUTF8(name, to: &points)
+                points.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+                HTMLText.appendEscaped(value, to: &points)
+                points.append(UInt8(ascii: "\""))
+            }
             for (run, texts) in zip(runs, runTexts) {
                 // A value between two gaps has no line: it is always drawn as a dot.
                 let runRadius = SVG.number(run.count == 1 ? max(radius, 1.8) : radius)
                 for ((index, value), text) in zip(run, texts) {
-                    nodes.append(
-                        .element(
-                            "circle",
-                            [
-                                "class": "point", "data-series": item.name,
-                                "data-label": index < categories.count ? categories[index] : nil,
-                                "data-value": CSVWriter.format(value, places: places), "cx": text.x, "cy": text.y,
-                                "r": runRadius, "fill": color,
-                            ]))
+                    HTMLText.appendUTF8("<circle", to: &points)
+                    attribute("class", "point")
+                    attribute("data-series", item.name)
+                    if index < categories.count { attribute("data-label", categories[index]) }
+                    attribute("data-value", CSVWriter.format(value, places: places))
+                    attribute("cx", text.x)
+                    attribute("cy", text.y)
+                    attribute("r", runRadius)
+                    attribute("fill", color)
+                    HTMLText.appendUTF8("></circle>", to: &points)
                 }
             }
+            if !points.isEmpty { nodes.append(.trusted(String(decoding: points, as: UTF8.self))) }
         }
         return SVG.root(width: width, height: height, title: title, className: "line-chart", nodes)
     }
