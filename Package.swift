@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "StructuralScanHaswell", dependencies: ["StructuralScan"], swiftSettings: haswell),
         .target(name: "StructuralScanAVX512", dependencies: ["StructuralScan"], swiftSettings: avx512),
         .target(
-            name: "Kontinuitet", dependencies: ["StructuralScan", "StructuralScanHaswell", "StructuralScanAVX512"]),
+            name: "Kontinuitet",
+            dependencies: ["MemoryHints", "StructuralScan", "StructuralScanHaswell", "StructuralScanAVX512"]),
         .executableTarget(name: "kontinuitet", dependencies: ["Kontinuitet"]),
         .testTarget(
             name: "KontinuitetTests",

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MemoryHints
 
 /// One counted row reduced to what the per-user computation needs.
 struct CountedRow {
@@ -258,6 +259,7 @@ struct VisitLogScanner {
                 p.provider, p.unit, p.user, p.staff, p.start, p.visit, p.category, p.role, p.sortName,
                 p.birthDate,
             ].max().map { $0 + 1 } ?? 1
+        let keepsEveryDay = storedDays > PeriodWindow.length
         var categoryExcluded = ValueMemo()
         var roleExcluded = ValueMemo()
         var position = start
@@ -333,6 +335,11 @@ struct VisitLogScanner {
                 lastProviderRawID = providerFront.intern(providerField, in: &rawProviders)
                 lastProviderRaw.removeAll()
                 lastProviderRaw.append(providerField)
+            }
+            // A row kept whatever its day (rolling measurement) looks its staff member up: the cache line of the
+            // lookup, a miss on most rows of a year, is asked for now and read after the user's checks.
+            if keepsEveryDay, let staffKey = ShortKey(staffField) {
+                staffCache.prefetch(staffKey, group: Int(lastProviderRawID))
             }
             let userKey = ShortKey(userField)
             var user: Int32 = -1

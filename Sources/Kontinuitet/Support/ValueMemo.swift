@@ -1,3 +1,5 @@
+import MemoryHints
+
 /// A byte string of at most 16 bytes held in two words, so that equality is three integer comparisons.
 ///
 /// From 8 bytes on, the first and the last eight bytes (overlapping when shorter than 16) and the length
@@ -206,6 +208,14 @@ struct ShortKeyCache: ~Copyable {
         if table[index].key == key { return table[index].id }
         if table[index + 1].key == key { return table[index + 1].id }
         return nil
+    }
+
+    /// Asks the processor to load the set of `key` in `group` (a hint: a lookup made later then finds the line in
+    /// the cache).
+    @inline(__always)
+    func prefetch(_ key: ShortKey, group: Int) {
+        let index = set(key, group: group)
+        if index < entries { kontinuitet_prefetch(table + index) }
     }
 
     /// Groups from this one on are not cached, so that a column of odd values cannot make the table huge.
