@@ -249,7 +249,9 @@ struct VisitLogScanner {
         // Day numbers of birth dates by their raw bytes (Int32.min: not a date).
         var birthDayOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
-        var staffCache = ShortKeyCache()
+        // 1 024 entries (32 KB) per provider: a large provider has hundreds of staff in a year, and a row that
+        // misses the cache is looked up by hashing its bytes (a rolling run looks every row's staff up).
+        var staffCache = ShortKeyCache(bits: 10)
         var clock = WallClockReader()
         var outsidePeriod = 0
         let periodEnd = period.endSecond
