@@ -97,13 +97,14 @@ public enum StructuralScan {
     /// The number of set bits of `structural` below the lowest set bit of `bits` (all of them when `bits` is 0):
     /// a line break's index among a block's structural bytes.
     @inlinable @inline(__always)
-    public static func lowestIndex(_ bits: UInt64, among structural: UInt64) -> UInt32 {
+    static func lowestIndex(_ bits: UInt64, among structural: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: (structural & ((bits & (0 &- bits)) &- 1)).nonzeroBitCount)
     }
 
     /// True when every set bit of `bits` (byte `at + bit`) is a carriage return right before a line break: a
     /// quoted last field of a CRLF file. Rare enough to look at the bytes.
-    public static func areCarriageReturnsBeforeLineBreaks(
+    @usableFromInline
+    static func areCarriageReturnsBeforeLineBreaks(
         _ bits: UInt64, _ base: UnsafePointer<UInt8>, at: Int, end: Int
     ) -> Bool {
         var bits = bits
@@ -116,7 +117,8 @@ public enum StructuralScan {
     }
 
     /// `StructuralMasks` of the bytes `at..<min(end, at + 64)`, one at a time (the last bytes of a buffer).
-    public static func tailMasks(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> StructuralMasks {
+    @usableFromInline
+    static func tailMasks(_ base: UnsafePointer<UInt8>, at: Int, end: Int, delimiter: UInt8) -> StructuralMasks {
         var result = StructuralMasks(delimiters: 0, quotes: 0, lineBreaks: 0)
         var i = at
         while i < end && i < at + 64 {

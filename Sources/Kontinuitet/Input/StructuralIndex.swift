@@ -4,7 +4,7 @@ import StructuralScanHaswell
 
 /// Stage one of `CSVFieldSplitter.splitRecord`: the delimiters and line breaks outside quoted fields of a window of
 /// plain records, found 64 bytes at a time with bit operations (the bytes decide a branch only where a block is
-/// not plain) by `StructuralScan.index`, compiled for Haswell when the processor has its features.
+/// not plain) by `StructuralScan.index`, compiled for AVX-512 or for Haswell when the processor has their features.
 ///
 /// A window starts at a record start and runs for at most `windowBytes`. Quoted fields are told apart by a prefix
 /// XOR of the quote bits; the window stops before the first 64-byte block that is not plain (a quote that does
@@ -31,7 +31,7 @@ final class StructuralIndex {
     private(set) var delimiter: UInt8 = 0
 
     init() {
-        // Every byte of a window and its last block may be structural; a block writes up to 8 positions and 2
+        // Every byte of a window and its last block may be structural; a block writes up to 16 positions and 16
         // line breaks beyond its own (unused) before they are counted.
         let capacity = Self.windowBytes + 64 + 16
         positions = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity + 1) + 1

@@ -13,9 +13,9 @@ enum ProcessorFeatures {
     /// processor's flags in `/proc/cpuinfo`; false elsewhere, when the file cannot be read, or when the
     /// environment variable `KONTINUITET_BASELINE_SIMD` is set (to compare the two paths).
     static let hasHaswellFeatures: Bool = {
-        guard ProcessInfo.processInfo.environment["KONTINUITET_BASELINE_SIMD"] == nil,
-            let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        else { return false }
+        guard ProcessInfo.processInfo.environment["KONTINUITET_BASELINE_SIMD"] == nil, let cpuinfo else {
+            return false
+        }
         return hasFlags(haswellFlags, cpuinfo: cpuinfo)
     }()
 
@@ -33,11 +33,13 @@ enum ProcessorFeatures {
     /// True when `StructuralScanAVX512` may run: as `hasHaswellFeatures`, with every one of `avx512Flags`; false
     /// as well when the environment variable `KONTINUITET_NO_AVX512` is set (to compare it with the AVX2 path).
     static let hasAVX512Features: Bool = {
-        guard hasHaswellFeatures, ProcessInfo.processInfo.environment["KONTINUITET_NO_AVX512"] == nil,
-            let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        guard hasHaswellFeatures, ProcessInfo.processInfo.environment["KONTINUITET_NO_AVX512"] == nil, let cpuinfo
         else { return false }
         return hasFlags(avx512Flags, cpuinfo: cpuinfo)
     }()
+
+    /// `/proc/cpuinfo`, read once for both checks; nil where it cannot be read (not Linux).
+    private static let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
 
     /// True when the first `flags` line of `cpuinfo` lists every one of `required`.
     static func hasFlags(_ required: Set<String>, cpuinfo: String) -> Bool {

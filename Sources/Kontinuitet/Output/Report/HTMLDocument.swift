@@ -121,16 +121,7 @@ enum HTMLText {
                 return true
             } ?? false
         if plain { return }
-        let clean = XMLText.removingIllegalCharacters(text)
-        let needsEscaping = clean.utf8.contains { byte in
-            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-        }
-        guard needsEscaping else {
-            output.append(contentsOf: clean.utf8)
-            return
-        }
-        for byte in clean.utf8 {
+        for byte in XMLText.removingIllegalCharacters(text).utf8 {
             switch byte {
             case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)

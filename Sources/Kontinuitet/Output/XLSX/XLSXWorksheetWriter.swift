@@ -157,8 +157,8 @@ struct XLSXWorksheetWriter {
         }
     }
 
-    /// Appends the `<c>` element of one cell; an empty cell is left out.
-    /// Appends one cell, referenced by its column letters and row number.
+    /// Appends the `<c>` element of one cell, referenced by its column letters and row number; an empty cell is
+    /// left out.
     private func appendCell(_ cell: XLSXCell, column: [UInt8], row: [UInt8], bold: Bool, to output: inout [UInt8]) {
         if cell == .empty {
             return
