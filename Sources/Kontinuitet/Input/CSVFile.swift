@@ -40,8 +40,9 @@ public struct CSVFile: @unchecked Sendable {
         try self.init(path: path, mapped: MappedFile(bytes: bytes))
     }
 
-    private init(path: String, mapped: MappedFile) throws {
+    private init(path: String, mapped original: MappedFile) throws {
         self.path = path
+        let mapped = try Self.decoded(original, path: path)
         self.mapped = mapped
         let detected = Self.detect(mapped.buffer)
         guard let detected else { throw InputError.empty(file: path) }
@@ -51,6 +52,35 @@ public struct CSVFile: @unchecked Sendable {
         headerLine = detected.headerLine
         bodyStart = detected.bodyStart
         bodyLine = detected.headerLine + detected.headerLines
+    }
+
+    /// The file's bytes as CSV text: as they are for plain text, else converted into memory (`InputFormat`).
+    private static func decoded(_ mapped: MappedFile, path: String) throws -> MappedFile {
+        switch InputFormat.detect(mapped.buffer) {
+        case .text:
+            return mapped
+        case .carriageReturnText:
+            return MappedFile(bytes: InputFormat.lineFeedText(mapped.buffer))
+        case .utf16LittleEndian:
+            return MappedFile(bytes: InputFormat.utf8Text(fromUTF16: mapped.buffer, bigEndian: false))
+        case .utf16BigEndian:
+            return MappedFile(bytes: InputFormat.utf8Text(fromUTF16: mapped.buffer, bigEndian: true))
+        case .gzip:
+            throw InputError.unsupportedFormat(
+                file: path, name: "gzip-compressed", advice: "unpack it first (gunzip)")
+        case .zip:
+            throw InputError.unsupportedFormat(
+                file: path, name: "a ZIP archive", advice: "unpack it, or save the workbook as CSV (UTF-8)")
+        case .unsupported(let name, let advice):
+            throw InputError.unsupportedFormat(file: path, name: name, advice: advice)
+        }
+    }
+
+    /// True when anything but blanks follows the header (a quick look, not a count of rows).
+    public var hasDataRows: Bool {
+        withBytes { bytes in
+            bytes[min(bodyStart, bytes.count)...].contains { $0 > 0x20 && $0 != delimiter && $0 != CSVScanner.quote }
+        }
     }
 
     /// The number of bytes in the file.
@@ -160,11 +190,13 @@ extension CSVFile {
     ///
     /// - Parameters:
     ///   - body: called with the record's 1-based line number and its fields (valid until `body` returns).
-    ///   - malformed: called for a record that cannot be split (an unterminated quote), as a rejected row.
+    ///   - malformed: called for a record that cannot be split (an unterminated quote) or whose field count does
+    ///     not fit the header (`FieldCountRule`), as a rejected row.
     ///   - blank: called for a row of empty fields (blank lines are skipped silently: they are not rows).
     func forEachRecord(
         _ body: (Int, CSVFieldSplitter) throws -> Void, malformed: (RejectedRow) -> Void, blank: () -> Void
     ) rethrows {
+        let width = FieldCountRule.width(ofHeader: header)
         try withBytes { bytes in
             let scanner = CSVScanner(delimiter: delimiter)
             let splitter = CSVFieldSplitter()
@@ -189,6 +221,16 @@ extension CSVFile {
                 if bounds.contentEnd == recordStart { continue }
                 if splitter.isBlank {
                     blank()
+                    continue
+                }
+                if let problem = FieldCountRule.violation(
+                    count: splitter.count, width: width,
+                    isBlank: { IdentifierNormalization.trimmed(splitter.field($0)).isEmpty })
+                {
+                    malformed(
+                        RejectedRow(
+                            file: path, line: recordLine, reason: "field_count", detail: problem,
+                            row: Self.rawRow(splitter, delimiter: delimiter)))
                     continue
                 }
                 try body(recordLine, splitter)

@@ -4,12 +4,16 @@ public struct ColumnSpec: Sendable, Hashable {
     public let name: String
     /// Every accepted header, canonical name included, as written in SPEC §3.
     public let aliases: [String]
+    /// Headers taken for the column only when no header names it by `aliases` (`personnummer` is the user
+    /// column of a file without a user id column, and an ordinary column of one that has both).
+    public let fallbackAliases: [String]
     /// Whether the importer cannot work without the column.
     public let required: Bool
 
-    public init(_ name: String, aliases: [String] = [], required: Bool = false) {
+    public init(_ name: String, aliases: [String] = [], fallbackAliases: [String] = [], required: Bool = false) {
         self.name = name
         self.aliases = [name] + aliases
+        self.fallbackAliases = fallbackAliases
         self.required = required
     }
 
@@ -41,10 +45,16 @@ public struct ColumnIndex: Sendable {
     ///
     /// - Throws: `InputError.missingColumn` for the first required column not found, and
     ///   `InputError.duplicateColumn` when two header cells name the same known column.
-    public static func resolve(header: [String], specs: [ColumnSpec], file: String, line: Int) throws -> ColumnIndex {
+    ///   `supplied` names required columns whose value the command line gives (`--provider NAME`): they may be
+    ///   absent.
+    public static func resolve(
+        header: [String], specs: [ColumnSpec], file: String, line: Int, supplied: Set<String> = []
+    ) throws -> ColumnIndex {
         var byKey: [String: String] = [:]
+        var fallbackByKey: [String: String] = [:]
         for spec in specs {
             for alias in spec.aliases { byKey[ColumnSpec.matchKey(alias)] = spec.name }
+            for alias in spec.fallbackAliases { fallbackByKey[ColumnSpec.matchKey(alias)] = spec.name }
         }
         var positions: [String: Int] = [:]
         for (position, cell) in header.enumerated() {
@@ -52,7 +62,11 @@ public struct ColumnIndex: Sendable {
             if positions[name] != nil { throw InputError.duplicateColumn(file: file, line: line, column: name) }
             positions[name] = position
         }
-        for spec in specs where spec.required && positions[spec.name] == nil {
+        for (position, cell) in header.enumerated() {
+            guard let name = fallbackByKey[ColumnSpec.matchKey(cell)], positions[name] == nil else { continue }
+            positions[name] = position
+        }
+        for spec in specs where spec.required && positions[spec.name] == nil && !supplied.contains(spec.name) {
             throw InputError.missingColumn(file: file, line: line, column: spec.name, accepted: spec.aliases)
         }
         return ColumnIndex(positions: positions)

@@ -3,7 +3,11 @@
 public enum VisitLogFormat {
     public static let provider = ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true)
     public static let unit = ColumnSpec("unit", aliases: ["enhet"])
-    public static let user = ColumnSpec("user", aliases: ["brukare", "kund", "user_id", "brukar_id"], required: true)
+    public static let user = ColumnSpec(
+        "user", aliases: ["brukare", "kund", "user_id", "brukar_id"],
+        fallbackAliases: ["personnummer", "pnr", "personnr"], required: true)
+    /// The day of a visit when `start` and `end` hold only a time of day (`datum` + `starttid`).
+    public static let date = ColumnSpec("date", aliases: ["datum", "besöksdatum", "dag"])
     public static let staff = ColumnSpec(
         "staff", aliases: ["personal", "medarbetare", "staff_id", "personal_id"], required: true)
     public static let start = ColumnSpec(
@@ -19,7 +23,7 @@ public enum VisitLogFormat {
 
     /// Every column, in the order of SPEC §3.1 and §3.2.
     public static let columns: [ColumnSpec] = [
-        provider, unit, user, staff, start, end, visit, category, staffRole, sortName, birthDate, plannedStart,
+        provider, unit, user, staff, date, start, end, visit, category, staffRole, sortName, birthDate, plannedStart,
         plannedEnd,
     ]
 }

@@ -15,6 +15,10 @@ public struct MeasureOptions: Sendable {
     public var rolling = false
     /// With `rolling`, keep every user's windows too (`--per-user`).
     public var rollingPerUser = false
+    /// The provider of files without a provider column (`--provider NAME`).
+    public var defaultProvider: String?
+    /// The unit of files without a unit column (`--unit NAME`).
+    public var defaultUnit: String?
     /// The smallest chunk a file is cut into for parallel scanning (tests make it tiny to exercise the cuts).
     var minimumChunkBytes = 1 << 20
 
@@ -111,7 +115,8 @@ public enum VisitLogMeasurement {
     {
         let files = try csvFiles.map { file -> (CSVFile, ColumnIndex) in
             let columns = try ColumnIndex.resolve(
-                header: file.header, specs: VisitLogFormat.columns, file: file.path, line: file.headerLine)
+                header: file.header, specs: VisitLogFormat.columns, file: file.path, line: file.headerLine,
+                supplied: options.defaultProvider == nil ? [] : ["provider"])
             return (file, columns)
         }
         let (period, periodSource) = try choosePeriod(files: files, options: options)
@@ -120,12 +125,14 @@ public enum VisitLogMeasurement {
         var chunkResults: [[ChunkScan]] = []
         for (file, columns) in files {
             let started = Date()
-            let scanner =
+            var scanner =
                 options.rolling
                 ? VisitLogScanner(
                     file: file, columns: columns, period: period, storedFirstDay: period.firstDay - rollingReach,
                     storedDays: 2 * rollingReach)
                 : VisitLogScanner(file: file, columns: columns, period: period)
+            scanner.defaultProvider = Array((options.defaultProvider ?? "").utf8)
+            scanner.defaultUnit = Array((options.defaultUnit ?? "").utf8)
             chunkResults.append(
                 scanFile(scanner, threads: options.threads, minimumChunkBytes: options.minimumChunkBytes))
             let seconds = Date().timeIntervalSince(started)
@@ -150,18 +157,22 @@ public enum VisitLogMeasurement {
         var years: [Int: Int] = [:]
         for (file, columns) in files {
             guard let startColumn = columns["start"] else { continue }
-            for year in sampleYears(file, startColumn: startColumn) { years[year, default: 0] += 1 }
+            for year in sampleYears(file, startColumn: startColumn, dateColumn: columns["date"]) {
+                years[year, default: 0] += 1
+            }
         }
         guard let best = years.max(by: { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }) else {
+            if files.allSatisfy({ !$0.0.hasDataRows }) { throw InputError.noDataRows(files: files.map(\.0.path)) }
             throw InputError.cannotDetermineYear(files: files.map(\.0.path))
         }
         return (PeriodWindow.kolada(year: best.key), "ISO weeks 36–37 of \(best.key), the year of most rows")
     }
 
     /// The years of up to 257 rows spread evenly over the file.
-    static func sampleYears(_ file: CSVFile, startColumn: Int) -> [Int] {
+    static func sampleYears(_ file: CSVFile, startColumn: Int, dateColumn: Int? = nil) -> [Int] {
         file.withBytes { bytes in
             var years: [Int] = []
+            var scratch = ByteScratch(capacity: 32)
             let scanner = CSVScanner(delimiter: file.delimiter)
             let fields = CSVFieldSplitter()
             let body = bytes.count - file.bodyStart
@@ -175,7 +186,11 @@ public enum VisitLogMeasurement {
                 }
                 guard position < bytes.count else { break }
                 fields.splitRecord(bytes, start: position, scanner: scanner)
-                if let wall = TimestampParser.wallClockSeconds(fields.field(startColumn)) {
+                let time = fields.field(startColumn)
+                let start =
+                    dateColumn.map { TimestampParser.parse(date: fields.field($0), time: time, scratch: &scratch) }
+                    ?? TimestampParser.parse(time)
+                if let wall = start?.wall {
                     years.append(CivilDate(dayNumber: Stockholm.floorDiv(wall, 86_400)).year)
                 }
             }

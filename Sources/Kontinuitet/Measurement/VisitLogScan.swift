@@ -112,6 +112,10 @@ public struct RowAccounting: Sendable, Equatable {
     public var rejected = 0
     /// Rows of empty fields that were skipped (not counted as read).
     public var blank = 0
+    /// The first and last local day (day numbers) of a row with a readable start, in or out of the period: what
+    /// the data covers, for the message of a run that measures nobody.
+    public var earliestDay = Int.max
+    public var latestDay = Int.min
 
     /// The sum of every excluded row.
     public var excludedTotal: Int { excluded.values.reduce(0, +) }
@@ -123,6 +127,8 @@ public struct RowAccounting: Sendable, Equatable {
         used += other.used
         rejected += other.rejected
         blank += other.blank
+        earliestDay = min(earliestDay, other.earliestDay)
+        latestDay = max(latestDay, other.latestDay)
         for (rule, count) in other.excluded { excluded[rule, default: 0] += count }
     }
 }
@@ -169,6 +175,10 @@ struct VisitLogScanner {
     /// period, or (rolling measurement) a wide range around it. Accounting is always against the period.
     let storedFirstDay: Int
     let storedDays: Int
+    /// The provider of a file without a provider column (`--provider NAME`), as UTF-8; empty: none.
+    var defaultProvider: [UInt8] = []
+    /// The unit of a file without a unit column (`--unit NAME`), as UTF-8; empty: none.
+    var defaultUnit: [UInt8] = []
 
     /// A scanner that keeps the counted rows of the period only.
     init(file: CSVFile, columns: ColumnIndex, period: PeriodWindow) {
@@ -188,7 +198,7 @@ struct VisitLogScanner {
 
     private struct Positions {
         var provider = -1, unit = -1, user = -1, staff = -1, start = -1, visit = -1, category = -1, role = -1
-        var sortName = -1, birthDate = -1
+        var sortName = -1, birthDate = -1, date = -1
     }
 
     @inline(__always)
@@ -216,6 +226,15 @@ struct VisitLogScanner {
         p.role = columns["staff_role"] ?? -1
         p.sortName = columns["sort_name"] ?? -1
         p.birthDate = columns["birth_date"] ?? -1
+        p.date = columns["date"] ?? -1
+        // The provider and unit the command line gives a file without those columns, and the bytes a date column
+        // and a time column are joined in.
+        var providerConstant = ByteScratch(capacity: max(1, defaultProvider.count))
+        defaultProvider.withUnsafeBufferPointer { providerConstant.append($0) }
+        var unitConstant = ByteScratch(capacity: max(1, defaultUnit.count))
+        defaultUnit.withUnsafeBufferPointer { unitConstant.append($0) }
+        let hasUnit = p.unit >= 0 || !defaultUnit.isEmpty
+        var dateScratch = ByteScratch(capacity: 32)
 
         let scanner = CSVScanner(delimiter: file.delimiter)
         let fields = CSVFieldSplitter()
@@ -255,12 +274,7 @@ struct VisitLogScanner {
         var clock = WallClockReader()
         var outsidePeriod = 0
         let periodEnd = period.endSecond
-        // Only the fields up to the last column used are split.
-        let fieldLimit =
-            [
-                p.provider, p.unit, p.user, p.staff, p.start, p.visit, p.category, p.role, p.sortName,
-                p.birthDate,
-            ].max().map { $0 + 1 } ?? 1
+        let headerWidth = FieldCountRule.width(ofHeader: file.header)
         let keepsEveryDay = storedDays > PeriodWindow.length
         var categoryExcluded = ValueMemo()
         var roleExcluded = ValueMemo()
@@ -276,7 +290,7 @@ struct VisitLogScanner {
                 file.populatePages(from: position, to: min(end, position + (1 << 22)))
             }
             let recordStart = position
-            let bounds = fields.splitRecord(bytes, start: position, scanner: scanner, limit: fieldLimit)
+            let bounds = fields.splitRecord(bytes, start: position, scanner: scanner)
             let record = fields.current
             let recordLine = line
             position = bounds.next
@@ -291,7 +305,7 @@ struct VisitLogScanner {
                 continue
             }
             if bounds.contentEnd == recordStart { continue }
-            let providerField = record.trimmedField(p.provider)
+            let providerField = p.provider >= 0 ? record.trimmedField(p.provider) : providerConstant.bytes
             let userField = record.trimmedField(p.user)
             let staffField = record.trimmedField(p.staff)
             let startField = record.trimmedField(p.start)
@@ -306,6 +320,13 @@ struct VisitLogScanner {
                 }
             }
             out.accounting.read += 1
+            if record.count != headerWidth,
+                let problem = FieldCountRule.violation(
+                    count: record.count, width: headerWidth, isBlank: { record.trimmedField($0).isEmpty })
+            {
+                out.reject(bytes, "field_count", problem, recordStart, bounds.contentEnd, recordLine)
+                continue
+            }
             if providerField.isEmpty {
                 out.reject(
                     bytes, "missing_provider", "column 'provider' is empty", recordStart, bounds.contentEnd, recordLine)
@@ -325,7 +346,12 @@ struct VisitLogScanner {
                     bytes, "missing_start", "column 'start' is empty", recordStart, bounds.contentEnd, recordLine)
                 continue
             }
-            guard let wall = clock.wallClockSeconds(startField) else {
+            let parsedWall =
+                p.date < 0
+                ? clock.wallClockSeconds(startField)
+                : TimestampParser.parse(date: record.trimmedField(p.date), time: startField, scratch: &dateScratch)?
+                    .wall
+            guard let wall = parsedWall else {
                 out.reject(
                     bytes, "bad_start", "column 'start' is not a timestamp YYYY-MM-DD HH:MM", recordStart,
                     bounds.contentEnd, recordLine)
@@ -441,11 +467,11 @@ struct VisitLogScanner {
                 state.pointee.birthDay = birthDay
                 if let newBirthKey { state.pointee.setBirthKey(newBirthKey) }
             }
-            if p.unit >= 0, case let unitRank = PeriodWindow.unitRank(ofStart: wall, periodEnd: periodEnd),
+            if hasUnit, case let unitRank = PeriodWindow.unitRank(ofStart: wall, periodEnd: periodEnd),
                 unitRank >= state.pointee.unitRank
             {
                 // The unit at the end of the period; the raw bytes are looked up only when they change.
-                let unitField = record.field(p.unit)
+                let unitField = p.unit >= 0 ? record.field(p.unit) : unitConstant.bytes
                 let known = state.pointee.unitRaw
                 if known < 0 || !unitOfRaw.isKey(known, unitField) {
                     state.pointee.unitRaw =
@@ -466,6 +492,8 @@ struct VisitLogScanner {
 
             // Rule 1: the period.
             let dayNumber = Stockholm.floorDiv(wall, 86_400)
+            if dayNumber < out.accounting.earliestDay { out.accounting.earliestDay = dayNumber }
+            if dayNumber > out.accounting.latestDay { out.accounting.latestDay = dayNumber }
             let inPeriod = period.dayIndex(ofDay: dayNumber) != nil
             let storedDay = dayNumber - storedFirstDay
             if inPeriod {

@@ -190,12 +190,14 @@ public enum TimestampParser {
             hour = hour * 10 + h1
             i += 1
         }
-        guard i + 2 < n, b[i] == 0x3A, let mi0 = digit(i + 1), let mi1 = digit(i + 2)
+        // `HH:MM`, or the Swedish `HH.MM`; seconds follow with the same separator.
+        let separator = i < n && b[i] == 0x2E ? UInt8(0x2E) : UInt8(0x3A)
+        guard i + 2 < n, b[i] == separator, let mi0 = digit(i + 1), let mi1 = digit(i + 2)
         else { return nil }
         let minute = mi0 * 10 + mi1
         i += 3
         var second = 0
-        if i < n && b[i] == 0x3A {
+        if i < n && b[i] == separator {
             guard i + 2 < n, let s0 = digit(i + 1), let s1 = digit(i + 2) else { return nil }
             second = s0 * 10 + s1
             i += 3
@@ -232,6 +234,23 @@ public enum TimestampParser {
         }
         let utc = wall - offset
         return Parsed(wall: Stockholm.wallClock(fromUTC: utc), utc: utc)
+    }
+
+    /// A timestamp written as a date column and a time column side by side (`datum` + `starttid`): the date
+    /// `YYYY-MM-DD` and a time of day `HH:MM[:SS]` or `HH.MM`, read as `parse` reads "date time". A `time` that is
+    /// already a whole timestamp is read as it is. `scratch` holds the joined bytes.
+    static func parse(
+        date: UnsafeBufferPointer<UInt8>, time: UnsafeBufferPointer<UInt8>, scratch: inout ByteScratch
+    ) -> Parsed? {
+        let time = IdentifierNormalization.trimmed(time)
+        if time.count >= 15 { return parse(time) }
+        let date = IdentifierNormalization.trimmed(date)
+        guard date.count == 10, !time.isEmpty else { return nil }
+        scratch.removeAll()
+        scratch.append(date)
+        scratch.append(0x20)
+        scratch.append(time)
+        return parse(scratch.bytes)
     }
 
     /// String convenience for tests and small inputs.

@@ -93,6 +93,8 @@ public struct TimeAccounting: Sendable, Equatable {
     public var allocatedRead = 0
     public var allocatedUsed = 0
     public var allocatedRejected = 0
+    public var registerRead = 0
+    public var registerRejected = 0
 
     public var reconciles: Bool {
         performedRead == performedUsed + performedFlagged + performedRejected
@@ -134,7 +136,11 @@ public enum TimeReport {
         performed: [String], allocated: [String], register: ProviderRegister?, options: TimeReportOptions
     ) throws -> TimeReportResult {
         var accounting = TimeAccounting()
-        var rejected: [RejectedRow] = []
+        // The register's unusable rows are rejected rows of the run like any other (a provider would otherwise
+        // lose its ceiling without a word).
+        var rejected: [RejectedRow] = register?.rejected ?? []
+        accounting.registerRead = register?.rowsRead ?? 0
+        accounting.registerRejected = register?.rejected.count ?? 0
         var rows: [Row] = []
         var intervals: [Interval] = []
         var staffIDs = ByteInterner(capacity: 1024)
@@ -155,6 +161,14 @@ public enum TimeReport {
             func field(_ fields: CSVFieldSplitter, _ name: String) -> String {
                 columns[name].map { fields.string($0) } ?? ""
             }
+            // A timestamp column, joined with the date column when the file has one (`datum` + `starttid`).
+            var dateScratch = ByteScratch(capacity: 32)
+            func timestamp(_ fields: CSVFieldSplitter, _ name: String) -> TimestampParser.Parsed? {
+                guard let column = columns[name] else { return nil }
+                guard let dateColumn = columns["date"] else { return TimestampParser.parse(fields.field(column)) }
+                return TimestampParser.parse(
+                    date: fields.field(dateColumn), time: fields.field(column), scratch: &dateScratch)
+            }
             file.forEachRecord(
                 { line, fields in
                     accounting.performedRead += 1
@@ -172,21 +186,29 @@ public enum TimeReport {
                     {
                         return reject("missing_\(name)", "column '\(name)' is empty")
                     }
-                    guard let checkIn = TimestampParser.parse(field(fields, "start")) else {
+                    if field(fields, "start").isEmpty {
+                        return reject("missing_start", "column 'start' (check-in) is empty")
+                    }
+                    guard let checkIn = timestamp(fields, "start") else {
                         return reject("bad_start", "column 'start' (check-in) is not a timestamp YYYY-MM-DD HH:MM")
                     }
                     let endText = field(fields, "end")
                     var checkOut: TimestampParser.Parsed?
                     if !endText.isEmpty {
-                        guard let parsed = TimestampParser.parse(endText) else {
+                        guard var parsed = timestamp(fields, "end") else {
                             return reject("bad_end", "column 'end' (check-out) is not a timestamp YYYY-MM-DD HH:MM")
+                        }
+                        // With a date column, a check-out earlier in the day than the check-in is the next day.
+                        if columns["date"] != nil && parsed.wall < checkIn.wall {
+                            parsed.wall += 86_400
+                            parsed.utc = parsed.utc.map { $0 + 86_400 }
                         }
                         checkOut = parsed
                     }
                     let plannedText = field(fields, "planned_start")
                     var planned: TimestampParser.Parsed?
                     if !plannedText.isEmpty {
-                        guard let parsed = TimestampParser.parse(plannedText) else {
+                        guard let parsed = timestamp(fields, "planned_start") else {
                             return reject("bad_planned_start", "column 'planned_start' is not a timestamp")
                         }
                         planned = parsed
