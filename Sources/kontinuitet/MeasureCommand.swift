@@ -13,6 +13,8 @@ enum MeasureCommand: Command {
         OptionSpec("--visits", .multiple(valueName: "FILE"), help: "visit logs or performed-time exports (CSV)"),
         OptionSpec("--performed", .multiple(valueName: "FILE"), help: "Phoniro-style performed-time exports (CSV)"),
         OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--provider", .single(valueName: "NAME"), help: "the provider of files without a provider column"),
+        OptionSpec("--unit", .single(valueName: "NAME"), help: "the unit of files without a unit column"),
         OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the 14-day period"),
         OptionSpec("--year", .single(valueName: "YYYY"), help: "measurement year (period: ISO weeks 36–37)"),
         OptionSpec(
@@ -32,7 +34,9 @@ enum MeasureCommand: Command {
     ]
     static let details = """
         The default period is Monday of ISO week 36 to Sunday of ISO week 37 of the year most rows fall in.
-        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict.
+        Files may be given as - (standard input); CSV in any common dialect (docs/method.md, "Reading the files").
+        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict,
+        4 no result (no user measured: the message says why).
         The rules and every choice made where the method is silent: docs/method.md.
         report.html is for publishing: providers with fewer measured users than --min-users show "för få"
         instead of their figures. The CSV files always hold every figure (they are for the analyst).
@@ -64,15 +68,34 @@ enum MeasureCommand: Command {
         outputOptions.keyPath = arguments.value("--key")
         outputOptions.minUsersForReport =
             try arguments.integer("--min-users", in: 0...1_000_000) ?? outputOptions.minUsersForReport
+        options.defaultProvider = arguments.value("--provider")
+        options.defaultUnit = arguments.value("--unit")
         let quiet = arguments.flag("--quiet")
         let progress = Console.progress(name, quiet: quiet)
 
-        let result = try VisitLogMeasurement.run(paths: paths, options: options, progress: progress)
+        // The output directory is checked before any input is read.
         let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        let result = try VisitLogMeasurement.run(paths: paths, options: options, progress: progress)
         let written = try MeasureOutputs.write(result, to: directory, options: outputOptions)
         if !quiet {
             Console.error(MeasureOutputs.summary(result))
             Console.error("wrote \(written.count) files to \(directory.path)")
+        }
+        if outputOptions.keepIDs {
+            Console.error("kontinuitet measure: --keep-ids: no Kolada form written (forms are for sending)")
+        }
+        let noResult = MeasureDiagnosis.noResult(result)
+        // Per provider only when others have a result: when nobody is measured, the one message says why.
+        let providers = noResult == nil ? MeasureDiagnosis.providersWithoutResult(result) : []
+        for line in MeasureDiagnosis.filesWithoutRows(result) + providers.prefix(20) {
+            Console.error("kontinuitet measure: \(line)")
+        }
+        if providers.count > 20 {
+            Console.error("kontinuitet measure: … and \(providers.count - 20) more providers without a measured user")
+        }
+        if let message = noResult {
+            Console.error("kontinuitet measure: \(message)")
+            return .noResult
         }
         if arguments.flag("--strict") && result.accounting.rejected > 0 {
             Console.error(

@@ -22,13 +22,16 @@ enum TimeReportCommand: Command {
     static let details = """
         Outputs: provider_months.csv, user_months.csv, provider_days.csv, anomalies.csv, capacity_warnings.csv,
         report.html, rejected.csv and key.csv. The rules: docs/time-report.md.
-        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict.
+        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict,
+        4 no result (no row of performed time).
         """
 
     static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
         var options = TimeReportOptions()
         options.plannedToleranceMinutes =
             try arguments.integer("--planned-tolerance", in: 0...10_000) ?? options.plannedToleranceMinutes
+        // The output directory is checked before any input is read.
+        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
         let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
         let result = try TimeReport.run(
             performed: arguments.values("--performed"), allocated: arguments.values("--allocated"),
@@ -36,7 +39,6 @@ enum TimeReportCommand: Command {
         var outputOptions = TimeReportOutputOptions()
         outputOptions.keepIDs = arguments.flag("--keep-ids")
         outputOptions.keyPath = arguments.value("--key")
-        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
         let written = try TimeReportOutputs.write(result, to: directory, options: outputOptions)
         if arguments.flag("--quiet") {
             for warning in result.warnings { Console.error("VARNING kapacitetstak: \(warning.message)") }
@@ -44,7 +46,16 @@ enum TimeReportCommand: Command {
             Console.error(TimeReportOutputs.summary(result))
             Console.error("wrote \(written.count) files to \(directory.path)")
         }
-        let rejected = result.accounting.performedRejected + result.accounting.allocatedRejected
+        if result.accounting.performedUsed == 0 {
+            let a = result.accounting
+            Console.error(
+                "kontinuitet time-report: no result: no row of performed time (\(a.performedRead) rows read, "
+                    + "\(a.performedFlagged) without a usable check-out, \(a.performedRejected) rejected)")
+            return .noResult
+        }
+        let rejected =
+            result.accounting.performedRejected + result.accounting.allocatedRejected
+            + result.accounting.registerRejected
         if arguments.flag("--strict") && rejected > 0 {
             Console.error("kontinuitet time-report: \(rejected) rows rejected (--strict); see rejected.csv")
             return .rejectedRowsUnderStrict

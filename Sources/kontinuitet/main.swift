@@ -14,8 +14,12 @@ func usage() -> String {
         "USAGE: kontinuitet <command> [options]", "", "COMMANDS:",
     ]
     for command in Commands.all {
-        let first = command.summary.split(separator: ".").first.map(String.init) ?? command.summary
-        lines.append("  \(command.name.padding(toLength: 14, withPad: " ", startingAt: 0))\(first).")
+        // The whole summary, wrapped under the command's name (a summary's first dot may be a file name's).
+        let wrapped = Console.wrap(command.summary, width: 100)
+        for (index, line) in wrapped.enumerated() {
+            let name = index == 0 ? command.name : ""
+            lines.append("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0))\(line)")
+        }
     }
     lines += ["", "Run 'kontinuitet <command> --help' for the options of a command."]
     return lines.joined(separator: "\n")
@@ -50,6 +54,9 @@ func main() -> ExitStatus {
     } catch let error as UsageError {
         Console.error("kontinuitet \(name): \(error)\nRun 'kontinuitet \(name) --help' for usage.")
         return .usage
+    } catch let error as InputError where error.isNoResult {
+        Console.error("kontinuitet \(name): \(error)")
+        return .noResult
     } catch let error as InputError {
         Console.error("kontinuitet \(name): \(error)")
         return .badInput

@@ -48,16 +48,17 @@ final class CommandLineTests: XCTestCase {
     func testStrictTurnsRejectedRowsIntoExitThreeWithoutLeakingIDs() throws {
         let directory = CommandRunner.temporaryDirectory()
         let path = directory + "/visits.csv"
-        try "provider,user,staff,start\nP1,19400101-1234,s1,2018-09-03 08:00\nP1,19400101-1234,s1,igår\n".write(
+        // 28 rows that measure the user (two visits on each of the 14 days) and one that is rejected.
+        try (CommandRunner.measurableLog(user: "19400101-1234") + "P1,19400101-1234,s1,igår\n").write(
             toFile: path, atomically: false, encoding: .utf8)
         let lenient = try CommandRunner.run(["measure", "--visits", path, "--out", directory + "/a"])
         XCTAssertEqual(lenient.status, 0)
-        XCTAssertTrue(lenient.stderr.contains("rows read 2 = used 1 + excluded 0 + rejected 1"), lenient.stderr)
+        XCTAssertTrue(lenient.stderr.contains("rows read 29 = used 28 + excluded 0 + rejected 1"), lenient.stderr)
         let strict = try CommandRunner.run(["measure", "--visits", path, "--out", directory + "/b", "--strict"])
         XCTAssertEqual(strict.status, 3)
         XCTAssertFalse(strict.stderr.contains("19400101"))
         XCTAssertFalse(strict.stderr.contains("igår"))
         let rejected = try String(contentsOfFile: directory + "/b/rejected.csv", encoding: .utf8)
-        XCTAssertTrue(rejected.contains("visits.csv,3,bad_start"), rejected)
+        XCTAssertTrue(rejected.contains("visits.csv,30,bad_start"), rejected)
     }
 }

@@ -43,6 +43,17 @@ struct CommandRunner {
     }
 
     /// A fresh temporary directory.
+    /// A visit log (`provider,user,staff,start`) in which `user` of provider `P1` is measured: two visits, by
+    /// staff `s1` and `s2`, on each of the 14 days of the 2018 period (3–16 September), so 2 distinct staff.
+    static func measurableLog(user: String, provider: String = "P1", header: Bool = true) -> String {
+        var text = header ? "provider,user,staff,start\n" : ""
+        for day in 3...16 {
+            let date = "2018-09-" + (day < 10 ? "0\(day)" : "\(day)")
+            text += "\(provider),\(user),s1,\(date) 08:00\n\(provider),\(user),s2,\(date) 17:00\n"
+        }
+        return text
+    }
+
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "kontinuitet-e2e-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -1,6 +1,7 @@
 /// A usage error: the command line itself is wrong. The CLI prints it with the command's usage and exits 1.
 public enum UsageError: Error, CustomStringConvertible, Equatable {
-    case unknownOption(String)
+    /// An option the command does not have, with the closest one it does have when one is close.
+    case unknownOption(String, suggestion: String? = nil)
     case missingValue(option: String)
     case missingRequired(option: String)
     case invalidValue(option: String, value: String, expected: String)
@@ -9,7 +10,8 @@ public enum UsageError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .unknownOption(let option): return "unknown option '\(option)'"
+        case .unknownOption(let option, let suggestion):
+            return "unknown option '\(option)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         case .missingValue(let option): return "option '\(option)' needs a value"
         case .missingRequired(let option): return "option '\(option)' is required"
         case .invalidValue(let option, let value, let expected):
@@ -96,7 +98,9 @@ public struct ParsedArguments: Sendable {
                 inlineValue = String(argument[argument.index(after: equals)...])
                 argument = String(argument[..<equals])
             }
-            guard let spec = byName[argument] else { throw UsageError.unknownOption(argument) }
+            guard let spec = byName[argument] else {
+                throw UsageError.unknownOption(argument, suggestion: closest(to: argument, among: options.map(\.name)))
+            }
             switch spec.kind {
             case .flag:
                 if inlineValue != nil { throw UsageError.unexpectedArgument(arguments[index - 1]) }
@@ -131,6 +135,33 @@ public struct ParsedArguments: Sendable {
             }
         }
         return parsed
+    }
+
+    /// The option closest to a misspelt `name` (`--visit` → `--visits`): the one with the fewest single-character
+    /// edits, when at most two or a third of the name, or one that the name is a prefix of; nil when none is close.
+    static func closest(to name: String, among candidates: [String]) -> String? {
+        let prefixed = candidates.filter { $0.hasPrefix(name) && name.count > 3 }
+        if prefixed.count == 1 { return prefixed[0] }
+        let scored = candidates.map { ($0, editDistance(name, $0)) }
+        guard let best = scored.min(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }) else { return nil }
+        return best.1 <= max(2, name.count / 3) ? best.0 : nil
+    }
+
+    /// The Levenshtein distance between two strings, by characters.
+    ///
+    /// - Complexity: O(a × b).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 
     /// The help text of a command: usage line, description, and one line per option.

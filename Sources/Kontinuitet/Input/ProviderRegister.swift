@@ -50,6 +50,13 @@ public struct ProviderRegister: Sendable {
     public var entries: [Entry]
     /// Rows that could not be read, with the reason.
     public var rejected: [RejectedRow]
+    /// Data rows read (entries + rejected).
+    public var rowsRead: Int { entries.count + rejected.count }
+
+    /// The summary line of the register's rows for stderr.
+    public var summary: String {
+        "register \(path): rows read \(rowsRead) = used \(entries.count) + rejected \(rejected.count)"
+    }
 
     /// Reads a register file.
     ///
@@ -95,6 +102,14 @@ public struct ProviderRegister: Sendable {
             }
             if let badDate {
                 reject("bad_\(badDate)", "column '\(badDate)' is not a date YYYY-MM-DD")
+                continue
+            }
+            if let from = dates[0], let to = dates[1], to < from {
+                reject("bad_validity", "column 'valid_to' is before 'valid_from'")
+                continue
+            }
+            if !row[columns["merged_into"]].isEmpty && !row[columns["renamed_to"]].isEmpty {
+                reject("bad_change", "both 'merged_into' and 'renamed_to' are given; a row says one change")
                 continue
             }
             entries.append(

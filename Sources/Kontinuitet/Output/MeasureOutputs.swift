@@ -103,9 +103,12 @@ public enum MeasureOutputs {
         }
         // The forms are built and staged in parallel (the workbooks are the costly part); the CSV forms are kept
         // for the disclosure check, in provider order.
+        // A provider with no sampled user gets no form (an empty form must not be sent); with --keep-ids no
+        // provider does (forms are for sending, and ids are not).
         let forms = ResultSlots<Result<[UInt8], any Error>>(count: result.providers.count)
         let formRows = result.providers.map { sampledByProvider[$0.provider] ?? [] }
         Parallel.forEach(count: result.providers.count, threads: result.options.threads) { p in
+            guard !options.keepIDs && !formRows[p].isEmpty else { return }
             forms.set(
                 p,
                 Result {

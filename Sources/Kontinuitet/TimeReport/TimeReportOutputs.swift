@@ -138,6 +138,11 @@ public enum TimeReportOutputs {
                 + (a.reconciles ? "" : "  [DOES NOT RECONCILE]"),
             "allocated rows read \(a.allocatedRead) = used \(a.allocatedUsed) + rejected \(a.allocatedRejected)",
         ]
+        if a.registerRead > 0 {
+            lines.append(
+                "register rows read \(a.registerRead) = used \(a.registerRead - a.registerRejected) + rejected "
+                    + "\(a.registerRejected)")
+        }
         var byKind: [String] = []
         for kind in PerformedAnomaly.allCases {
             byKind.append("\(kind.rawValue) \(result.anomalies.filter { $0.kind == kind }.count)")
