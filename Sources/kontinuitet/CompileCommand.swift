@@ -14,14 +14,18 @@ enum CompileCommand: Command {
         OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
         OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the period"),
         OptionSpec("--year", .single(valueName: "YYYY"), help: "measurement year (period: ISO weeks 36–37)"),
+        OptionSpec("--trend", .flag, help: "compile the forms of every year side by side (trend.csv)"),
         OptionSpec("--municipality", .single(valueName: "CODE"), help: "municipality code for kolada.json (1480)"),
         OptionSpec("--min-users", .single(valueName: "N"), help: "report shows 'för få' below N users (5)"),
         OptionSpec("--strict", .flag, help: "exit 3 when any form row is rejected"),
         OptionSpec("--quiet", .flag, help: "no summary on stderr"),
     ]
     static let details = """
-        Outputs: results.csv/.xlsx, feedback.csv, missing_forms.csv, kolada.json, report.html, rejected.csv.
+        Outputs: results.csv/.xlsx, feedback.csv, missing_forms.csv, kolada.json, report.html, rejected.csv;
+        with --trend also trend.csv. Rows of another period than the compile's are rejected (other_period).
         The rules (levels, unit changes, missing forms): docs/compile-validate.md.
+        Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict,
+        4 no result (no form row compiled).
         """
 
     static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
@@ -29,14 +33,22 @@ enum CompileCommand: Command {
         options.periodStart = try arguments.date("--period-start")
         options.year = try arguments.integer("--year", in: 1900...2200)
         options.municipality = arguments.value("--municipality") ?? options.municipality
+        options.trend = arguments.flag("--trend")
+        // The output directory is checked before any input is read.
+        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
         let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
         let result = try Compile.run(forms: arguments.values("--forms"), register: register, options: options)
-        let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
         let minUsers = try arguments.integer("--min-users", in: 0...1_000_000) ?? 5
         let written = try CompileOutputs.write(result, to: directory, minUsersForReport: minUsers)
         if !arguments.flag("--quiet") {
             Console.error(CompileOutputs.summary(result))
             Console.error("wrote \(written.count) files to \(directory.path)")
+        }
+        if result.rowsUsed == 0 {
+            Console.error(
+                "kontinuitet compile: no result: no form row could be compiled (\(result.rowsRead) rows read, "
+                    + "\(result.rejectedRows.count) rejected); see rejected.csv")
+            return .noResult
         }
         if arguments.flag("--strict") && !result.rejectedRows.isEmpty {
             Console.error(

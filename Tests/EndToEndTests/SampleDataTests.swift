@@ -103,7 +103,7 @@ final class CompileSampleTests: XCTestCase {
         let result = try CommandRunner.run(
             ["compile", "--forms"] + forms + ["--providers", "sample-data/providers.csv", "--out", out])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("missing forms: Omsorg Öst AB"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("missing forms (1):\n  \"Omsorg Öst AB\""), result.stderr)
         CommandRunner.assertSameFiles(
             expected: CommandRunner.packageRoot.path + "/sample-data/expected/compile", actual: out)
     }
@@ -118,8 +118,10 @@ final class CompileSampleTests: XCTestCase {
             .write(toFile: bad, atomically: false, encoding: .utf8)
         let result = try CommandRunner.run(["validate", "--forms", bad, "--providers", "sample-data/providers.csv"])
         XCTAssertEqual(result.status, 3)
-        XCTAssertTrue(result.stdout.contains("\(bad):3: error:"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("\(bad):4: error: column 2 looks like a personnummer"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\(bad):3: fel:"), result.stdout)
+        // Named by the form's own header, in Swedish.
+        XCTAssertTrue(
+            result.stdout.contains("\(bad):4: fel: 'löpnummer' ser ut som ett personnummer"), result.stdout)
         XCTAssertTrue(result.stdout.contains("[unknown_provider]"), result.stdout)
         XCTAssertFalse(result.stdout.contains("400101"))
     }

@@ -5,6 +5,9 @@ public struct CompileOptions: Sendable {
     public var year: Int?
     /// The municipality code for `kolada.json` (Göteborg: 1480).
     public var municipality = "1480"
+    /// Compile the forms of every period side by side, one figure per level and year (`--trend`), instead of
+    /// rejecting the rows of other periods.
+    public var trend = false
     public init() {}
 }
 
@@ -27,6 +30,13 @@ public struct LevelResult: Sendable, Equatable {
     /// Sampled users (rows of the forms), the figures over them and the distribution per `StaffCountBin`.
     public var summary: ProviderSummary
     public var bins: [Int]
+    /// The ids renamed or merged into this provider or unit by the end of the period, as the forms wrote them
+    /// resolved to the register (sorted).
+    public var mergedFrom: [String] = []
+    /// More users than the method's cap (150) for one provider: the form was not sampled as the method says.
+    public var overCap = false
+    /// The year of the period (set on every level; the trend has one level row per year).
+    public var year: Int?
 }
 
 /// One provider compared with its group and the city (`feedback.csv`).
@@ -67,18 +77,36 @@ public struct CompileResult: Sendable {
     public var rowsUsed: Int
     public var forms: [String]
     public var municipality: String
+    /// With `--trend`: every level of every period, oldest first (the levels above are the latest period's).
+    public var trend: [LevelResult] = []
+    /// The register's rows: read, and rejected (included in `rejectedRows`).
+    public var registerRowsRead = 0
+    public var registerRowsRejected = 0
 }
 
-/// `kontinuitet compile`: the city's, districts', provider types' and providers' results from the forms.
+/// `kontinuitet compile`: the city's, districts', provider types' and providers' results from the forms
+/// (docs/compile-validate.md).
+///
+/// Results do not depend on the order of the files or of their rows: providers and units are keyed by the
+/// register's id, levels are sorted by key, a löpnummer given twice for a provider counts once when both rows
+/// agree and not at all when they disagree, and every attribute taken from rows is their most common value.
 public enum Compile {
-    private struct UsedRow {
-        var provider: String
-        var providerStatus: UnitChanges.Resolution.Status
-        var unit: String
-        var unitStatus: UnitChanges.Resolution.Status
+    /// A form row that passed the row checks, before duplicates are settled.
+    struct CandidateRow {
+        var file: String
+        var line: Int
+        var cells: [String]
+        /// The provider and unit as the register resolves them.
+        var provider: UnitChanges.Resolution
+        var unit: UnitChanges.Resolution
+        /// The provider and unit as written (for `merged_from`), resolved to the register's id when it knows it.
+        var writtenProvider: String
+        var writtenUnit: String
+        var user: String
+        var staff: Int
         var providerType: String
         var district: String
-        var staff: Int
+        var period: PeriodWindow?
     }
 
     /// Reads the forms (and the register) and computes every level.
@@ -89,11 +117,18 @@ public enum Compile {
     {
         let forms = try paths.map { try KoladaForm.load(path: $0) }
         let period = choosePeriod(forms: forms, options: options)
-        let periodEnd = period?.end
-        var rejected: [RejectedRow] = forms.flatMap(\.malformed)
-        var rowsRead = rejected.count
-        var used: [UsedRow] = []
-        var seen: Set<String> = []
+        var rejected: [RejectedRow] = (register?.rejected ?? []) + forms.flatMap(\.malformed)
+        var rowsRead = forms.reduce(0) { $0 + $1.malformed.count }
+        var candidates: [CandidateRow] = []
+        var resolvers: [Int: RegisterResolver] = [:]
+        func resolver(_ window: PeriodWindow?) -> RegisterResolver? {
+            guard let register else { return nil }
+            let key = window?.firstDay ?? Int.min
+            if let known = resolvers[key] { return known }
+            let made = RegisterResolver(register: register, periodEnd: window?.end)
+            resolvers[key] = made
+            return made
+        }
         for form in forms {
             for row in form.rows {
                 rowsRead += 1
@@ -117,124 +152,110 @@ public enum Compile {
                         "column 'staff_count' is not a whole number from 1 to \(FormValidation.maximumStaff)")
                     continue
                 }
-                guard seen.insert("\(row.provider.lowercased())\u{1F}\(row.user)").inserted else {
-                    reject("duplicate_user", "the löpnummer appears earlier for the same provider")
-                    continue
-                }
-                var provider = UnitChanges.Resolution(id: row.provider, status: .active)
-                var unit = UnitChanges.Resolution(id: row.unit, status: .active)
-                if let register {
-                    provider = UnitChanges.resolve(row.provider, register: register, periodEnd: periodEnd)
-                    if !row.unit.isEmpty {
-                        unit = UnitChanges.resolve(row.unit, register: register, periodEnd: periodEnd)
+                var rowPeriod = period
+                if !row.periodStart.isEmpty {
+                    guard let start = CivilDate(parsing: row.periodStart) else {
+                        reject("bad_period", "column 'period_start' is not a date YYYY-MM-DD")
+                        continue
+                    }
+                    if options.trend {
+                        rowPeriod = PeriodWindow(start: start)
+                    } else if let period, start != period.start {
+                        reject("other_period", "the row is for the period starting \(start), not \(period.start)")
+                        continue
                     }
                 }
-                let registered = register.flatMap { Compile.entry(for: provider.id, in: $0, at: periodEnd) }
-                used.append(
-                    UsedRow(
-                        provider: provider.id, providerStatus: provider.status, unit: unit.id, unitStatus: unit.status,
-                        providerType: row.providerType.isEmpty ? (registered?.providerType ?? "") : row.providerType,
-                        district: row.district.isEmpty ? (registered?.district ?? "") : row.district, staff: staff))
+                var unitsAndProviders = resolver(rowPeriod)
+                let provider =
+                    unitsAndProviders?.resolve(row.provider)
+                    ?? UnitChanges.Resolution(id: row.provider, status: .active)
+                let unit =
+                    row.unit.isEmpty
+                    ? UnitChanges.Resolution(id: "", status: .active)
+                    : unitsAndProviders?.resolve(row.unit) ?? UnitChanges.Resolution(id: row.unit, status: .active)
+                if let unitsAndProviders { resolvers[rowPeriod?.firstDay ?? Int.min] = unitsAndProviders }
+                candidates.append(
+                    CandidateRow(
+                        file: form.path, line: row.line, cells: row.cells, provider: provider, unit: unit,
+                        writtenProvider: unitsAndProviders?.registeredID(row.provider) ?? row.provider,
+                        writtenUnit: row.unit.isEmpty ? "" : unitsAndProviders?.registeredID(row.unit) ?? row.unit,
+                        user: row.user.trimmingBlanks, staff: staff, providerType: row.providerType,
+                        district: row.district, period: rowPeriod))
             }
         }
+        let (used, duplicates) = settleDuplicates(candidates)
+        rejected += duplicates
+        rejected.sort { ($0.file, $0.line) < ($1.file, $1.line) }
 
+        var byPeriod: [Int: [CandidateRow]] = [:]
+        for row in used { byPeriod[row.period?.firstDay ?? Int.min, default: []].append(row) }
+        var trend: [LevelResult] = []
         var levels: [LevelResult] = []
-        func level(
-            _ kind: LevelResult.Level, _ key: String, _ rows: [UsedRow], name: String = "", status: String = "active",
-            district: String = "", type: String = ""
-        ) -> LevelResult {
-            let counts = rows.map(\.staff)
-            var bins = [Int](repeating: 0, count: StaffCountBin.allCases.count)
-            for count in counts { bins[StaffCountBin(staffCount: count).rawValue] += 1 }
-            return LevelResult(
-                level: kind, key: key, name: name, status: status, district: district, providerType: type,
-                summary: ProviderSummary(staffCounts: counts), bins: bins)
-        }
-        func sortedKeys(_ keys: some Sequence<String>) -> [String] {
-            Set(keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        }
-        levels.append(level(.city, options.municipality, used, name: "Hela staden"))
-        for type in sortedKeys(used.map(\.providerType).filter { !$0.isEmpty }) {
-            levels.append(level(.providerType, type, used.filter { $0.providerType == type }, type: type))
-        }
-        let municipal = used.filter { $0.providerType == "kommunal" }
-        for district in sortedKeys(municipal.map(\.district).filter { !$0.isEmpty }) {
-            levels.append(
-                level(
-                    .district, district, municipal.filter { $0.district == district }, district: district,
-                    type: "kommunal"))
-        }
-        var providerLevels: [LevelResult] = []
-        for provider in sortedKeys(used.map(\.provider)) {
-            let rows = used.filter { $0.provider == provider }
-            let registered = register.flatMap { Compile.entry(for: provider, in: $0, at: periodEnd) }
-            let status = rows.contains { $0.providerStatus == .closed } ? "closed" : rows[0].providerStatus.rawValue
-            providerLevels.append(
-                level(
-                    .provider, provider, rows, name: registered?.name ?? "", status: status, district: rows[0].district,
-                    type: rows[0].providerType))
-        }
-        levels += providerLevels
-        for provider in sortedKeys(used.map(\.provider)) {
-            let rows = used.filter { $0.provider == provider && !$0.unit.isEmpty }
-            for unit in sortedKeys(rows.map(\.unit)) {
-                let unitRows = rows.filter { $0.unit == unit }
-                levels.append(
-                    level(
-                        .unit, provider + " / " + unit, unitRows, name: unit, status: unitRows[0].unitStatus.rawValue,
-                        district: unitRows[0].district, type: unitRows[0].providerType))
-            }
-        }
-
-        // Registered providers that should have sent a form and did not.
         var missing: [LevelResult] = []
-        if let register {
-            let reported = Set(used.map { $0.provider.lowercased() })
-            for entry in register.entries where !entry.providerType.isEmpty {
-                let validAtEnd =
-                    periodEnd.map { end in
-                        (entry.validFrom.map { $0 <= end } ?? true) && (entry.validTo.map { $0 > end } ?? true)
-                    } ?? (entry.validTo == nil)
-                guard validAtEnd, !reported.contains(entry.provider.lowercased()),
-                    !reported.contains(entry.name.lowercased())
-                else { continue }
-                missing.append(
-                    level(
-                        .provider, entry.provider, [], name: entry.name, status: "missing", district: entry.district,
-                        type: entry.providerType))
+        let latest = options.trend ? byPeriod.keys.max() : (period?.firstDay ?? Int.min)
+        for key in byPeriod.keys.sorted() {
+            let window = key == Int.min ? nil : PeriodWindow(start: CivilDate(dayNumber: key))
+            let compiled = CompileLevels.levels(
+                byPeriod[key] ?? [], period: window, resolver: resolver(window), municipality: options.municipality)
+            if options.trend { trend += compiled.levels }
+            if key == latest {
+                levels = compiled.levels
+                missing = compiled.missing
             }
         }
-
-        let city = levels.first { $0.level == .city }?.summary.mean
-        let groups = Dictionary(
-            levels.filter { $0.level == .providerType }.map { ($0.key, $0.summary.mean) },
-            uniquingKeysWith: { a, _ in a })
-        let feedback = providerLevels.map { p in
-            FeedbackRow(
-                provider: p.key, name: p.name, providerType: p.providerType, district: p.district,
-                users: p.summary.count, mean: p.summary.mean, groupMean: groups[p.providerType] ?? nil, cityMean: city)
+        if levels.isEmpty {
+            let compiled = CompileLevels.levels(
+                [], period: period, resolver: resolver(period), municipality: options.municipality)
+            levels = compiled.levels
+            missing = compiled.missing
         }
+        let shownPeriod = latest.flatMap { $0 == Int.min ? nil : PeriodWindow(start: CivilDate(dayNumber: $0)) }
         return CompileResult(
-            period: period, levels: levels, feedback: feedback, missing: missing, rejectedRows: rejected,
-            rowsRead: rowsRead, rowsUsed: used.count, forms: paths, municipality: options.municipality)
+            period: options.trend ? shownPeriod : period, levels: levels,
+            feedback: CompileLevels.feedback(levels), missing: missing, rejectedRows: rejected, rowsRead: rowsRead,
+            rowsUsed: used.count, forms: paths, municipality: options.municipality, trend: trend,
+            registerRowsRead: register?.rowsRead ?? 0, registerRowsRejected: register?.rejected.count ?? 0)
     }
 
-    /// The register entry of a provider valid at the end of the period (else its latest entry).
-    static func entry(for provider: String, in register: ProviderRegister, at end: CivilDate?) -> ProviderRegister
-        .Entry?
-    {
-        let entries = register.entries(for: provider)
-        if let end,
-            let valid = entries.first(where: {
-                ($0.validFrom.map { $0 <= end } ?? true) && ($0.validTo.map { $0 >= end } ?? true)
-            })
-        {
-            return valid
+    /// The rows of one provider, löpnummer and period given more than once: when every copy has the same staff
+    /// count the user counts once and the other copies are rejected (`duplicate_user`); when they disagree none
+    /// counts (`conflicting_duplicate`), as no order of the files can say which is right.
+    static func settleDuplicates(_ rows: [CandidateRow]) -> (used: [CandidateRow], rejected: [RejectedRow]) {
+        var groups: [String: [Int]] = [:]
+        for (index, row) in rows.enumerated() {
+            let key = [
+                String(row.period?.firstDay ?? Int.min), RegisterKey.fold(row.provider.id), row.user,
+            ].joined(separator: "\u{1F}")
+            groups[key, default: []].append(index)
         }
-        return entries.last
+        var used: [CandidateRow] = []
+        var rejected: [RejectedRow] = []
+        for indices in groups.values {
+            let copies = indices.map { rows[$0] }.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+            guard copies.count > 1 else {
+                used.append(copies[0])
+                continue
+            }
+            let agree = Set(copies.map(\.staff)).count == 1
+            if agree { used.append(copies[0]) }
+            for copy in agree ? Array(copies.dropFirst()) : copies {
+                rejected.append(
+                    RejectedRow(
+                        file: copy.file, line: copy.line, reason: agree ? "duplicate_user" : "conflicting_duplicate",
+                        detail: agree
+                            ? "the löpnummer appears \(copies.count) times for the provider with the same count; "
+                                + "counted once"
+                            : "the löpnummer appears \(copies.count) times for the provider with different counts; "
+                                + "not counted",
+                        row: copy.cells.joined(separator: ",")))
+            }
+        }
+        used.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        return (used, rejected)
     }
 
-    /// The period: `--period-start`, else `--year`, else the forms' most common `period_start`.
+    /// The period: `--period-start`, else `--year`, else the forms' most common `period_start` (the latest of
+    /// equally common ones; with `--trend`, the latest).
     static func choosePeriod(forms: [KoladaForm], options: CompileOptions) -> PeriodWindow? {
         if let start = options.periodStart { return PeriodWindow(start: start) }
         if let year = options.year { return PeriodWindow.kolada(year: year) }
@@ -244,7 +265,8 @@ public enum Compile {
                 if let date = CivilDate(parsing: row.periodStart) { counts[date, default: 0] += 1 }
             }
         }
-        return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map {
+        if options.trend { return counts.keys.max().map { PeriodWindow(start: $0) } }
+        return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.map {
             PeriodWindow(start: $0.key)
         }
     }

@@ -14,7 +14,10 @@ public enum CompileOutputs {
     public static let resultsHeader = [
         "level", "key", "name", "status", "provider_type", "district", "users", "mean_staff", "median_staff",
         "min_staff", "max_staff", "share_over_20", "bin_1_5", "bin_6_10", "bin_11_15", "bin_16_20", "bin_21_25",
-        "bin_over_25",
+        "bin_over_25", "merged_from", "over_cap",
+    ]
+    public static let trendHeader = [
+        "level", "key", "name", "year", "users", "mean_staff", "median_staff", "share_over_20",
     ]
 
     @discardableResult
@@ -39,7 +42,8 @@ public enum CompileOutputs {
                     s.mean.map { .decimal($0, places: 2) } ?? .empty,
                     s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty, s.min.map { .integer($0) } ?? .empty,
                     s.max.map { .integer($0) } ?? .empty, s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
-                ] + level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) })
+                ] + level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) }
+                    + [.text(level.mergedFrom.joined(separator: "; ")), .raw(level.overCap ? "true" : "false")])
             var cells: [XLSXCell] = [
                 .text(level.level.rawValue), .text(level.key), .text(level.name), .text(level.status),
                 .text(level.providerType), .text(level.district), .integer(s.count),
@@ -51,6 +55,7 @@ public enum CompileOutputs {
             cells.append(
                 s.shareOver20.flatMap { Double(CSVWriter.format($0, places: 3)) }.map { .number($0) } ?? .empty)
             cells += level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) }
+            cells += [.text(level.mergedFrom.joined(separator: "; ")), .text(level.overCap ? "true" : "false")]
             sheet.append(cells)
         }
         try stage("results.csv", results.bytes)
@@ -80,6 +85,20 @@ public enum CompileOutputs {
             missing.row([.text(m.key), .text(m.name), .text(m.providerType), .text(m.district)])
         }
         try stage("missing_forms.csv", missing.bytes)
+        if !result.trend.isEmpty {
+            var trend = CSVWriter(header: trendHeader)
+            for level in result.trend {
+                let s = level.summary
+                trend.row([
+                    .raw(level.level.rawValue), .text(level.key), .text(level.name),
+                    level.year.map { .integer($0) } ?? .empty, .integer(s.count),
+                    s.mean.map { .decimal($0, places: 2) } ?? .empty,
+                    s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty,
+                    s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
+                ])
+            }
+            try stage("trend.csv", trend.bytes)
+        }
         try stage("kolada.json", koladaJSON(result))
         try stage("report.html", Array(CompileReport(result: result, minimumUsers: minUsersForReport).render().utf8))
         try stage("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
@@ -91,25 +110,32 @@ public enum CompileOutputs {
     /// "municipality", "period", "values": [{"gender", "count", "status", "value"}]}]}` for U21401 (mean), U21402
     /// (median) and U21436 (share over 20, in per cent). `gender` is "T" (total), `count` the number of users.
     static func koladaJSON(_ result: CompileResult) throws -> [UInt8] {
-        guard let city = result.levels.first(where: { $0.level == .city }) else { return Array("{}\n".utf8) }
-        let s = city.summary
+        // One data object per KPI and year: the period's, or with --trend every year's.
+        let cities = (result.trend.isEmpty ? result.levels : result.trend).filter { $0.level == .city }
+        guard !cities.isEmpty else { return Array("{}\n".utf8) }
         func number(_ value: Double?, _ places: Int) -> Any {
             value.flatMap { Double(CSVWriter.format($0, places: places)) } ?? NSNull()
         }
-        let figures: [(String, Any)] = [
-            ("U21401", number(s.mean, 2)), ("U21402", number(s.median, 1)),
-            ("U21436", number(s.shareOver20.map { $0 * 100 }, 1)),
-        ]
         var values: [[String: Any]] = []
-        for (kpi, value) in figures {
-            var entry: [String: Any] = [
-                "kpi": kpi, "municipality": result.municipality,
-                "values": [
-                    ["gender": "T", "count": s.count, "status": s.count == 0 ? "missing" : NSNull(), "value": value]
-                ],
+        for city in cities {
+            let s = city.summary
+            let figures: [(String, Any)] = [
+                ("U21401", number(s.mean, 2)), ("U21402", number(s.median, 1)),
+                ("U21436", number(s.shareOver20.map { $0 * 100 }, 1)),
             ]
-            entry["period"] = result.period.map { $0.start.year } ?? NSNull()
-            values.append(entry)
+            for (kpi, value) in figures {
+                var entry: [String: Any] = [
+                    "kpi": kpi, "municipality": result.municipality,
+                    "values": [
+                        [
+                            "gender": "T", "count": s.count, "status": s.count == 0 ? "missing" : NSNull(),
+                            "value": value,
+                        ]
+                    ],
+                ]
+                entry["period"] = (city.year ?? result.period.map { $0.start.year }) ?? NSNull()
+                values.append(entry)
+            }
         }
         let object: [String: Any] = ["count": values.count, "values": values]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -120,14 +146,34 @@ public enum CompileOutputs {
     public static func summary(_ result: CompileResult) -> String {
         var lines = [
             "forms \(result.forms.count): rows read \(result.rowsRead) = used \(result.rowsUsed) + rejected "
-                + "\(result.rejectedRows.count)"
+                + "\(result.rejectedRows.count - result.registerRowsRejected)"
         ]
         if let period = result.period { lines.append("period: \(period.start) – \(period.end)") }
         if let city = result.levels.first(where: { $0.level == .city }), let mean = city.summary.mean {
             lines.append("city: \(city.summary.count) users, mean \(CSVWriter.format(mean, places: 2))")
         }
-        if !result.missing.isEmpty {
-            lines.append("missing forms: " + result.missing.map(\.key).joined(separator: ", "))
+        if result.registerRowsRead > 0 {
+            lines.append(
+                "register rows read \(result.registerRowsRead) = used "
+                    + "\(result.registerRowsRead - result.registerRowsRejected) + rejected \(result.registerRowsRejected)"
+            )
+        }
+        var reasons: [String: Int] = [:]
+        for row in result.rejectedRows { reasons[row.reason, default: 0] += 1 }
+        if !reasons.isEmpty {
+            lines.append(
+                "rejected by reason: "
+                    + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        for level in result.levels where level.overCap {
+            lines.append(
+                "over the cap: \"\(level.key)\" has \(level.summary.count) users, more than the method's "
+                    + "\(FormValidation.sampleCap): its form was not sampled as the method says")
+        }
+        // One per line: provider names may hold commas.
+        if !result.missing.isEmpty { lines.append("missing forms (\(result.missing.count)):") }
+        for missing in result.missing {
+            lines.append("  \"\(missing.key)\"" + (missing.name.isEmpty ? "" : " (\(missing.name))"))
         }
         return lines.joined(separator: "\n")
     }

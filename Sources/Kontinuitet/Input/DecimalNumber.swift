@@ -25,4 +25,14 @@ public enum DecimalNumber {
         }
         return Double(cleaned)
     }
+
+    /// The whole number `text` writes (`12`, `12,0`, `12.00`), or nil when it is not one; at most 15 digits,
+    /// so an absurd value cannot overflow.
+    public static func wholeNumber(_ text: String) -> Int? {
+        let trimmed = text.trimmingBlanks
+        guard trimmed.count <= 20, let value = parse(trimmed), value == value.rounded(), abs(value) < 1e15 else {
+            return nil
+        }
+        return Int(value)
+    }
 }

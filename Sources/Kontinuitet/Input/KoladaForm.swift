@@ -18,8 +18,8 @@ public struct KoladaForm: Sendable {
         /// Every cell of the row, for the checks for personal data.
         public var cells: [String]
 
-        /// The staff count when it is a whole number.
-        public var staffCount: Int? { Int(staffCountText.trimmingBlanks) }
+        /// The staff count when it is a whole number (`12`, `12,0` and `12.0` alike).
+        public var staffCount: Int? { DecimalNumber.wholeNumber(staffCountText) }
     }
 
     public static let columns: [ColumnSpec] = [

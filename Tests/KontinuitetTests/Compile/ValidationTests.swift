@@ -34,7 +34,7 @@ final class ValidationTests: XCTestCase {
         let form = "provider,user,staff_count\nP,1,10\nP,2,10\nP,1,11\nP,3,9\nP,4,9\nP,5,9\n"
         let found = try problems(form)
         XCTAssertEqual(codes(found), ["4:duplicate_user"])
-        XCTAssertTrue(found[0].message.contains("line 2"))
+        XCTAssertTrue(found[0].message.contains("rad 2"), found[0].message)
     }
 
     func testMoreThan150Users() throws {
