@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the fuzzers do with one input: the same calls for libFuzzer (scripts/fuzz/run), the seeded mutation
 /// driver and the regression tests of inputs that once crashed.
 public enum FuzzHarness {
@@ -15,6 +17,27 @@ public enum FuzzHarness {
         _ = try? VisitLogMeasurement.run(files: [file], options: options)
         options.periodStart = nil
         _ = try? VisitLogMeasurement.run(files: [file], options: options)
+        readAsEveryOtherInput(bytes)
+    }
+
+    /// The readers that take paths: the bytes written to one file and read as a form (validate and compile), a
+    /// provider register, a performed-time export and an allocated-time report.
+    static func readAsEveryOtherInput(_ bytes: [UInt8]) {
+        let path = "/tmp/kontinuitet-fuzz-\(getpid()).csv"
+        guard let handle = fopen(path, "wb") else { return }
+        defer {
+            fclose(handle)
+            unlink(path)
+        }
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+        fflush(handle)
+        let register = try? ProviderRegister.load(path: path)
+        let period = PeriodWindow.kolada(year: 2018)
+        _ = try? FormValidation.validate(forms: [path], register: register, period: period)
+        var compileOptions = CompileOptions()
+        compileOptions.trend = bytes.count % 2 == 0
+        _ = try? Compile.run(forms: [path], register: register, options: compileOptions)
+        _ = try? TimeReport.run(performed: [path], allocated: [path], register: register, options: TimeReportOptions())
     }
 
     /// A differential check: the one-pass record splitter must give the careful scanner's bounds and fields.
