@@ -63,7 +63,8 @@ final class TimeReportSampleTests: XCTestCase {
         ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(
-            result.stderr.contains("performed rows read 471 = used 469 + flagged without time 1 + rejected 1"),
+            result.stderr.contains(
+                "performed rows read 471 = used 469 + flagged without time 1 + duplicates 0 + rejected 1"),
             result.stderr)
         XCTAssertTrue(result.stderr.contains("Trygg Omsorg 2018-10"), "the ceiling warning is printed")
         CommandRunner.assertSameFiles(

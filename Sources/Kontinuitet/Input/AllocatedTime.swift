@@ -53,10 +53,22 @@ public struct AllocatedTime: Sendable {
                     guard let allocated = DecimalNumber.parse(value("allocated_hours")), allocated >= 0 else {
                         return reject("bad_allocated_hours", "column 'allocated_hours' is not a number of hours")
                     }
+                    // One user cannot be given more hours than the month has.
+                    let monthHours = Self.hours(inMonth: month)
+                    guard allocated <= monthHours else {
+                        return reject(
+                            "implausible_allocated_hours",
+                            "column 'allocated_hours' is more than the \(Int(monthHours)) hours of the month")
+                    }
                     var granted: Double?
                     if !value("granted_hours").isEmpty {
                         guard let number = DecimalNumber.parse(value("granted_hours")), number >= 0 else {
                             return reject("bad_granted_hours", "column 'granted_hours' is not a number of hours")
+                        }
+                        guard number <= monthHours else {
+                            return reject(
+                                "implausible_granted_hours",
+                                "column 'granted_hours' is more than the \(Int(monthHours)) hours of the month")
                         }
                         granted = number
                     }
@@ -71,6 +83,12 @@ public struct AllocatedTime: Sendable {
                 }, blank: {})
         }
         return result
+    }
+
+    /// The hours of a `YYYY-MM` month (24 × its days).
+    static func hours(inMonth month: String) -> Double {
+        guard let first = CivilDate(parsing: month + "-01") else { return 31 * 24 }
+        return Double(24 * CivilDate.daysInMonth(year: first.year, month: first.month))
     }
 
     /// `YYYY-MM` from `YYYY-MM`, `YYYYMM` or `YYYY-MM-DD` (any day of the month).

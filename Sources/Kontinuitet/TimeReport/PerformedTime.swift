@@ -19,6 +19,9 @@ public enum PerformedTimeRule {
 
     /// The longest plausible single visit; longer ones are counted but flagged.
     public static let longestPlausibleSeconds = 12 * 3_600
+    /// The longest visit whose time counts at all: a longer one (a placeholder check-out such as
+    /// `9999-12-31 23:59`, a year typed 2081) counts no time and is flagged.
+    public static let longestCountedSeconds = 24 * 3_600
 
     /// Splits the interval `[checkIn, checkOut)` at every local midnight between them: each part is the local
     /// day it falls on and its real elapsed seconds. The parts sum to `elapsedSeconds`. Per-day and per-month
@@ -57,9 +60,13 @@ public enum PerformedAnomaly: String, CaseIterable, Sendable {
     case overlappingVisits = "overlapping_visits"
     /// Check-in further from the planned start than the tolerance: counted, flagged.
     case farFromPlanned = "far_from_planned"
+    /// Longer than 24 hours: no time counts, flagged.
+    case over24Hours = "over_24_hours"
+    /// The same provider, user, staff, check-in and check-out as another row: counted once, both flagged.
+    case duplicateRow = "duplicate_row"
 
     /// True for the anomalies that leave the row without performed time.
-    public var dropsTime: Bool { self == .missingCheckOut || self == .checkOutBeforeCheckIn }
+    public var dropsTime: Bool { self == .missingCheckOut || self == .checkOutBeforeCheckIn || self == .over24Hours }
 
     /// Swedish description for people.
     public var swedish: String {
@@ -69,6 +76,8 @@ public enum PerformedAnomaly: String, CaseIterable, Sendable {
         case .over12Hours: return "besök längre än 12 timmar"
         case .overlappingVisits: return "samma medarbetare incheckad hos två brukare samtidigt"
         case .farFromPlanned: return "incheckning långt från planerad tid"
+        case .over24Hours: return "besök längre än 24 timmar (räknas inte)"
+        case .duplicateRow: return "samma rad två gånger (räknas en gång)"
         }
     }
 }

@@ -18,6 +18,8 @@ public struct ProviderMonth: Sendable, Equatable {
     public var visits: Int
     public var visitsWithoutCheckOut: Int
     public var capacityHours: Double?
+    /// Anomalies of the provider's rows in the month, by kind (the month of the row's check-in).
+    public var anomalyCounts: [PerformedAnomaly: Int] = [:]
 
     public var performedHours: Double { Double(performedSeconds) / 3_600 }
     /// Performed / allocated; nil without allocated time.
@@ -26,6 +28,35 @@ public struct ProviderMonth: Sendable, Equatable {
     public var executionRate: Double? { (grantedHours ?? 0) > 0 ? performedHours / (grantedHours ?? 1) : nil }
     /// Performed hours as a share of the capacity ceiling.
     public var capacityShare: Double? { (capacityHours ?? 0) > 0 ? performedHours / (capacityHours ?? 1) : nil }
+    /// The ceiling as exact integers (`CapacityRule`), nil without one.
+    public var ceiling: CapacityRule? { capacityHours.flatMap(CapacityRule.init(hours:)) }
+}
+
+/// The capacity-ceiling thresholds in exact arithmetic (docs/time-report.md, "Capacity"): performed time in whole
+/// seconds against the ceiling in hundredths of an hour, so a provider at exactly 90 % is warned (8.1 h of 9 h is
+/// 0.8999999999999999 in floating point).
+public struct CapacityRule: Sendable, Equatable {
+    /// The ceiling in hundredths of an hour.
+    public let centiHours: Int
+    /// The ceiling in seconds (36 seconds per hundredth).
+    public var seconds: Int { centiHours * 36 }
+
+    /// A ceiling of `hours` (rounded to hundredths); nil when not positive or absurd.
+    public init?(hours: Double) {
+        guard hours > 0, hours < 1e9 else { return nil }
+        centiHours = Int((hours * 100).rounded())
+        guard centiHours > 0 else { return nil }
+    }
+
+    /// True when `performedSeconds` is at least `percent` % of the ceiling.
+    public func isReached(_ performedSeconds: Int, percent: Int) -> Bool {
+        performedSeconds * 100 >= seconds * percent
+    }
+
+    /// The share in per cent, rounded half up (104.8 % is 105 %).
+    public func percent(_ performedSeconds: Int) -> Int {
+        (performedSeconds * 200 + seconds) / (2 * seconds)
+    }
 }
 
 /// One user-month of `user_months.csv`.
@@ -64,6 +95,12 @@ public struct CapacityWarning: Sendable, Equatable {
         case nearCeiling = "near_ceiling"
         /// ≥ 100 %: the ceiling is reached.
         case ceilingReached = "ceiling_reached"
+        /// The month so far, projected to its end, reaches 90 % (the last, incomplete month of the data).
+        case forecastNearCeiling = "forecast_near_ceiling"
+        /// The month so far, projected to its end, reaches the ceiling; `forecastDay` says about when.
+        case forecastCeilingReached = "forecast_ceiling_reached"
+        /// Under 90 % again after a month at or above it: the provider can take new users.
+        case backUnderCeiling = "back_under_ceiling"
     }
 
     public var provider: String
@@ -71,14 +108,27 @@ public struct CapacityWarning: Sendable, Equatable {
     public var performedHours: Double
     public var capacityHours: Double
     public var level: Level
+    /// The share of the ceiling in per cent, rounded half up (projected for a forecast).
+    public var percent: Int = 0
+    /// For a forecast that reaches the ceiling: the day of the month it is reached at the month's pace so far.
+    public var forecastDay: Int?
 
     /// The message for stderr and the report (Swedish; provider names only, never a user).
     public var message: String {
-        let share = Int((performedHours / capacityHours * 100).rounded(.down))
-        let text = level == .ceilingReached ? "kapacitetstaket är nått" : "nära kapacitetstaket (minst 90 %)"
         let performed = ReportFormat.decimal(csv: CSVWriter.format(performedHours, places: 1))
         let capacity = ReportFormat.decimal(csv: CSVWriter.format(capacityHours, places: 1))
-        return "\(provider) \(month): \(performed) h utförd tid av \(capacity) h kapacitetstak (\(share) %) – \(text)"
+        let head = "\(provider) \(month): \(performed) h utförd tid av \(capacity) h kapacitetstak"
+        switch level {
+        case .ceilingReached: return "\(head) (\(percent) %) – kapacitetstaket är nått"
+        case .nearCeiling: return "\(head) (\(percent) %) – nära kapacitetstaket (minst 90 %)"
+        case .forecastCeilingReached:
+            let day = forecastDay.map { " omkring den \($0):e" } ?? ""
+            return "\(head) hittills – prognos: taket nås\(day) (\(percent) % vid månadens slut)"
+        case .forecastNearCeiling:
+            return "\(head) hittills – prognos: \(percent) % av taket vid månadens slut (minst 90 %)"
+        case .backUnderCeiling:
+            return "\(head) (\(percent) %) – under 90 % igen: kan ta emot nya brukare"
+        }
     }
 }
 
@@ -90,6 +140,8 @@ public struct TimeAccounting: Sendable, Equatable {
     /// Rows counted as visits without time: no check-out, or check-out before check-in.
     public var performedFlagged = 0
     public var performedRejected = 0
+    /// Rows that repeat an earlier row (same provider, user, staff, check-in and check-out): counted once.
+    public var performedDuplicate = 0
     public var allocatedRead = 0
     public var allocatedUsed = 0
     public var allocatedRejected = 0
@@ -97,7 +149,7 @@ public struct TimeAccounting: Sendable, Equatable {
     public var registerRejected = 0
 
     public var reconciles: Bool {
-        performedRead == performedUsed + performedFlagged + performedRejected
+        performedRead == performedUsed + performedFlagged + performedDuplicate + performedRejected
             && allocatedRead == allocatedUsed + allocatedRejected
     }
 }
@@ -113,11 +165,16 @@ public struct TimeReportResult: Sendable {
     public var rejectedRows: [RejectedRow]
     /// Users in order of first appearance (performed, then allocated), for löpnummer.
     public var usersInOrder: [(provider: String, user: String)]
+    /// Whether an allocated-time report was given: without one, allocated hours are unknown, not zero.
+    public var allocatedGiven = false
+    /// Providers with performed time and no known capacity ceiling (no register, or none in it).
+    public var providersWithoutCeiling: [String] = []
 }
 
 /// `kontinuitet time-report`: performed time against allocated time and the capacity ceiling.
 public enum TimeReport {
     private struct Interval {
+        var provider: Int32
         var staff: Int32
         var user: Int32
         var start: Int
@@ -128,6 +185,8 @@ public enum TimeReport {
     private struct Row {
         var file: String
         var line: Int
+        var provider: String
+        var month: String
         var anomalies: [PerformedAnomaly] = []
     }
 
@@ -144,6 +203,16 @@ public enum TimeReport {
         var rows: [Row] = []
         var intervals: [Interval] = []
         var staffIDs = ByteInterner(capacity: 1024)
+        var providerIDs: [String: Int32] = [:]
+        // The first line of every (provider, user, staff, check-in, check-out): a repeat counts once.
+        var firstOfRow: [String: Int] = [:]
+        var normalized = ByteScratch(capacity: 64)
+        /// A field as measure reads it: trimmed of blanks and no-break spaces, `foldCase` for staff ids.
+        func identifier(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool) -> String {
+            normalized.removeAll()
+            IdentifierNormalization.appendNormalized(bytes, foldCase: foldCase, to: &normalized)
+            return TextDecoding.string(normalized.bytes)
+        }
         var userKeys: [String: Int32] = [:]
         var usersInOrder: [(provider: String, user: String)] = []
         var userMonthSeconds: [String: [String: Int]] = [:]  // "provider\u{1F}user" -> month -> seconds
@@ -179,9 +248,12 @@ public enum TimeReport {
                                 file: path, line: line, reason: reason, detail: detail,
                                 row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
                     }
-                    let provider = field(fields, "provider")
-                    let user = field(fields, "user")
-                    let staff = field(fields, "staff")
+                    func raw(_ name: String) -> UnsafeBufferPointer<UInt8> {
+                        columns[name].map { fields.field($0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+                    }
+                    let provider = identifier(raw("provider"), foldCase: false)
+                    let user = identifier(raw("user"), foldCase: false)
+                    let staff = identifier(raw("staff"), foldCase: true)
                     for (name, value) in [("provider", provider), ("user", user), ("staff", staff)] where value.isEmpty
                     {
                         return reject("missing_\(name)", "column '\(name)' is empty")
@@ -223,9 +295,24 @@ public enum TimeReport {
                         userKeys[userKey] = userID
                         usersInOrder.append((provider, user))
                     }
-                    var row = Row(file: path, line: line)
                     let checkInDay = Stockholm.floorDiv(checkIn.wall, 86_400)
                     let month = monthKey(day: checkInDay)
+                    var row = Row(file: path, line: line, provider: provider, month: month)
+                    // The same row twice (overlapping exports): counted once, both lines reported.
+                    let rowKey = [
+                        provider, user, staff, String(checkIn.utcSeconds()),
+                        checkOut.map { String($0.utcSeconds()) } ?? "-",
+                    ].joined(separator: "\u{1F}")
+                    if let first = firstOfRow[rowKey] {
+                        accounting.performedDuplicate += 1
+                        if !rows[first].anomalies.contains(.duplicateRow) {
+                            rows[first].anomalies.append(.duplicateRow)
+                        }
+                        row.anomalies.append(.duplicateRow)
+                        rows.append(row)
+                        return
+                    }
+                    firstOfRow[rowKey] = rows.count
                     let visitID = field(fields, "visit")
                     let visitKey = userKey + "\u{1F}" + (visitID.isEmpty ? String(checkIn.wall / 60) : "id:" + visitID)
                     providerMonthVisits[provider, default: [:]][month, default: []].insert(visitKey)
@@ -249,6 +336,13 @@ public enum TimeReport {
                         rows.append(row)
                         return
                     }
+                    // Over 24 hours (a placeholder check-out such as 9999-12-31, a mistyped year): no time.
+                    guard seconds <= PerformedTimeRule.longestCountedSeconds else {
+                        row.anomalies.append(.over24Hours)
+                        accounting.performedFlagged += 1
+                        rows.append(row)
+                        return
+                    }
                     if seconds > PerformedTimeRule.longestPlausibleSeconds { row.anomalies.append(.over12Hours) }
                     accounting.performedUsed += 1
                     for part in PerformedTimeRule.partsByDay(checkIn: checkIn, checkOut: checkOut) {
@@ -257,12 +351,15 @@ public enum TimeReport {
                         providerMonthSeconds[provider, default: [:]][partMonth, default: 0] += part.seconds
                         providerDaySeconds[provider, default: [:]][part.day, default: 0] += part.seconds
                     }
-                    var staffKey = Array(staff.trimmingBlanks.lowercased().utf8)
+                    var staffKey = Array(staff.utf8)
                     let staffID = staffKey.withUnsafeMutableBufferPointer { staffIDs.intern(UnsafeBufferPointer($0)) }
+                    let providerID = providerIDs[provider] ?? Int32(providerIDs.count)
+                    providerIDs[provider] = providerID
                     let start = checkIn.utcSeconds()
                     intervals.append(
                         Interval(
-                            staff: staffID, user: userID, start: start, end: start + seconds, row: Int32(rows.count)))
+                            provider: providerID, staff: staffID, user: userID, start: start, end: start + seconds,
+                            row: Int32(rows.count)))
                     rows.append(row)
                 },
                 malformed: { row in
@@ -272,13 +369,14 @@ public enum TimeReport {
                 }, blank: {})
         }
 
-        // The same staff member at two users at once: flag both rows.
-        intervals.sort { ($0.staff, $0.start) < ($1.staff, $1.start) }
+        // The same staff member at two users at once, within one provider (staff ids are each provider's own):
+        // flag both rows.
+        intervals.sort { ($0.provider, $0.staff, $0.start) < ($1.provider, $1.staff, $1.start) }
         var overlapping = Set<Int32>()
         for i in intervals.indices {
             var j = i + 1
             while j < intervals.count && intervals[j].staff == intervals[i].staff
-                && intervals[j].start < intervals[i].end
+                && intervals[j].provider == intervals[i].provider && intervals[j].start < intervals[i].end
             {
                 if intervals[j].user != intervals[i].user {
                     overlapping.insert(intervals[i].row)
@@ -297,7 +395,9 @@ public enum TimeReport {
             accounting.allocatedRejected = report.rejected.count
             accounting.allocatedUsed = report.entries.count
             rejected += report.rejected
-            for entry in report.entries {
+            for var entry in report.entries {
+                entry.provider = entry.provider.trimmingBlanks
+                entry.user = entry.user.trimmingBlanks
                 let userKey = entry.provider + "\u{1F}" + entry.user
                 if userKeys[userKey] == nil {
                     userKeys[userKey] = Int32(usersInOrder.count)
@@ -331,8 +431,16 @@ public enum TimeReport {
             }
         }
 
+        var anomalyCounts: [String: [String: [PerformedAnomaly: Int]]] = [:]
+        for row in rows {
+            for kind in row.anomalies {
+                anomalyCounts[row.provider, default: [:]][row.month, default: [:]][kind, default: 0] += 1
+            }
+        }
         var providerMonths: [ProviderMonth] = []
         var warnings: [CapacityWarning] = []
+        var withoutCeiling: [String] = []
+        let lastDataDay = providerDayVisits.values.compactMap { $0.keys.max() }.max()
         let providers = Set(providerMonthSeconds.keys).union(providerAllocated.keys).union(providerMonthVisits.keys)
         for provider in providers.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let months = Set((providerMonthSeconds[provider] ?? [:]).keys)
@@ -347,15 +455,16 @@ public enum TimeReport {
                     provider: provider, month: month, allocatedHours: allocation?.allocated ?? 0,
                     grantedHours: allocation?.granted, performedSeconds: providerMonthSeconds[provider]?[month] ?? 0,
                     visits: providerMonthVisits[provider]?[month]?.count ?? 0,
-                    visitsWithoutCheckOut: providerMonthOpen[provider]?[month] ?? 0, capacityHours: capacity)
+                    visitsWithoutCheckOut: providerMonthOpen[provider]?[month] ?? 0, capacityHours: capacity,
+                    anomalyCounts: anomalyCounts[provider]?[month] ?? [:])
                 providerMonths.append(figure)
-                if let capacity, let share = figure.capacityShare, share >= 0.9 {
-                    warnings.append(
-                        CapacityWarning(
-                            provider: provider, month: month, performedHours: figure.performedHours,
-                            capacityHours: capacity, level: share >= 1 ? .ceilingReached : .nearCeiling))
-                }
             }
+            let figures = providerMonths.filter { $0.provider == provider }
+            if figures.contains(where: { $0.performedSeconds > 0 }) && !figures.contains(where: { $0.ceiling != nil }) {
+                withoutCeiling.append(provider)
+            }
+            // The data's last day, across providers: an export ends on one day for all.
+            warnings += CapacityForecast.warnings(figures, lastDataDay: lastDataDay)
         }
         var providerDays: [ProviderDay] = []
         for provider in Set(providerDayVisits.keys).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
@@ -376,7 +485,8 @@ public enum TimeReport {
         }
         return TimeReportResult(
             providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays, anomalies: anomalies,
-            warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder)
+            warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder,
+            allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling)
     }
 
     /// `YYYY-MM` of a day number.

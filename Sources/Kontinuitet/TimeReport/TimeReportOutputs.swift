@@ -21,11 +21,12 @@ public struct TimeReportOutputOptions: Sendable {
 /// | `rejected.csv` | no (0600) | rows that could not be read |
 /// | `key.csv` | no (0600) | löpnummer → user id |
 public enum TimeReportOutputs {
-    public static let providerMonthsHeader = [
-        "provider", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
-        "performed_allocated_ratio", "execution_rate", "visits", "visits_without_check_out", "capacity_hours",
-        "capacity_share",
-    ]
+    public static let providerMonthsHeader =
+        [
+            "provider", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
+            "performed_allocated_ratio", "execution_rate", "visits", "visits_without_check_out", "capacity_hours",
+            "capacity_share",
+        ] + PerformedAnomaly.allCases.map(\.rawValue)
     public static let userMonthsHeader = [
         "provider", "user", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
         "difference_hours",
@@ -59,13 +60,18 @@ public enum TimeReportOutputs {
         }
 
         var providerMonths = CSVWriter(header: providerMonthsHeader)
+        // Without an allocated-time report, allocated hours are unknown: empty, not 0.
+        let allocated = { (hours: Double) -> CSVWriter.Cell in
+            result.allocatedGiven ? .decimal(hours, places: 2) : .empty
+        }
         for m in result.providerMonths {
-            providerMonths.row([
-                .text(m.provider), .raw(m.month), .decimal(m.allocatedHours, places: 2), decimal(m.grantedHours, 2),
-                .decimal(m.performedHours, places: 2), minutes(m.performedSeconds),
-                decimal(m.performedAllocatedRatio, 3), decimal(m.executionRate, 3), .integer(m.visits),
-                .integer(m.visitsWithoutCheckOut), decimal(m.capacityHours, 2), decimal(m.capacityShare, 3),
-            ])
+            providerMonths.row(
+                [
+                    .text(m.provider), .raw(m.month), allocated(m.allocatedHours), decimal(m.grantedHours, 2),
+                    .decimal(m.performedHours, places: 2), minutes(m.performedSeconds),
+                    decimal(m.performedAllocatedRatio, 3), decimal(m.executionRate, 3), .integer(m.visits),
+                    .integer(m.visitsWithoutCheckOut), decimal(m.capacityHours, 2), decimal(m.capacityShare, 3),
+                ] + PerformedAnomaly.allCases.map { .integer(m.anomalyCounts[$0] ?? 0) })
         }
         try share("provider_months.csv", providerMonths.bytes)
 
@@ -87,9 +93,8 @@ public enum TimeReportOutputs {
             let m = result.userMonths[index]
             userMonths.row([
                 .text(m.provider), .text(shown[m.provider + "\u{1F}" + m.user] ?? ""), .raw(m.month),
-                .decimal(m.allocatedHours, places: 2), decimal(m.grantedHours, 2),
-                .decimal(m.performedHours, places: 2),
-                minutes(m.performedSeconds), .decimal(m.differenceHours, places: 2),
+                allocated(m.allocatedHours), decimal(m.grantedHours, 2), .decimal(m.performedHours, places: 2),
+                minutes(m.performedSeconds), result.allocatedGiven ? .decimal(m.differenceHours, places: 2) : .empty,
             ])
         }
         try share("user_months.csv", userMonths.bytes)
@@ -106,12 +111,14 @@ public enum TimeReportOutputs {
         }
         try share("anomalies.csv", anomalies.bytes)
 
-        var warnings = CSVWriter(header: ["provider", "month", "performed_hours", "capacity_hours", "share", "level"])
+        var warnings = CSVWriter(header: [
+            "provider", "month", "performed_hours", "capacity_hours", "percent", "level", "forecast_day",
+        ])
         for w in result.warnings {
             warnings.row([
                 .text(w.provider), .raw(w.month), .decimal(w.performedHours, places: 2),
-                .decimal(w.capacityHours, places: 2), .decimal(w.performedHours / w.capacityHours, places: 3),
-                .raw(w.level.rawValue),
+                .decimal(w.capacityHours, places: 2), .integer(w.percent), .raw(w.level.rawValue),
+                w.forecastDay.map { .integer($0) } ?? .empty,
             ])
         }
         try share("capacity_warnings.csv", warnings.bytes)
@@ -134,7 +141,7 @@ public enum TimeReportOutputs {
         let a = result.accounting
         var lines = [
             "performed rows read \(a.performedRead) = used \(a.performedUsed) + flagged without time "
-                + "\(a.performedFlagged) + rejected \(a.performedRejected)"
+                + "\(a.performedFlagged) + duplicates \(a.performedDuplicate) + rejected \(a.performedRejected)"
                 + (a.reconciles ? "" : "  [DOES NOT RECONCILE]"),
             "allocated rows read \(a.allocatedRead) = used \(a.allocatedUsed) + rejected \(a.allocatedRejected)",
         ]
@@ -149,6 +156,13 @@ public enum TimeReportOutputs {
         }
         lines.append("anomalies: " + byKind.joined(separator: ", "))
         lines.append("provider-months \(result.providerMonths.count), user-months \(result.userMonths.count)")
+        if !result.allocatedGiven {
+            lines.append("no allocated-time report given (--allocated): allocated hours empty")
+        }
+        if !result.providersWithoutCeiling.isEmpty {
+            lines.append("providers without a known capacity ceiling (\(result.providersWithoutCeiling.count)):")
+            for provider in result.providersWithoutCeiling { lines.append("  \"\(provider)\"") }
+        }
         for warning in result.warnings { lines.append("VARNING kapacitetstak: \(warning.message)") }
         return lines.joined(separator: "\n")
     }

@@ -154,11 +154,12 @@ final class TimeReportTests: XCTestCase {
 
     func testCapacityWarningsAt90And100Percent() throws {
         // P1 performs 9 h in September against a 10-hour ceiling: 90 % (early warning). P2: 2 h of 2 h: reached.
-        // P3: 1 h of 10 h: no warning.
+        // P3: 1 h of 10 h: no warning. The data runs to 30 September (P3's visit without time), so September is
+        // complete and not forecast.
         let result = try report(
             [
                 "P1;A;s1;2018-09-03 08:00;2018-09-03 17:00;v1;", "P2;B;s2;2018-09-03 08:00;2018-09-03 10:00;v2;",
-                "P3;C;s3;2018-09-03 08:00;2018-09-03 09:00;v3;",
+                "P3;C;s3;2018-09-03 08:00;2018-09-03 09:00;v3;", "P3;C;s3;2018-09-30 08:00;2018-09-30 08:00;v4;",
             ],
             register: [
                 "provider;name;provider_type;district;capacity_hours;valid_from;valid_to",
