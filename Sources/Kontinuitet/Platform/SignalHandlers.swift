@@ -92,7 +92,10 @@ private enum CrashMessages {
 private func handleFatalSignal(
     _ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
 ) {
-    if signal == SIGBUS, let info, let (message, length) = MappedRegions.message(containing: faultAddress(info)) {
+    // A SIGBUS the kernel raised (si_code > 0; one sent with kill() has no address) inside a mapped input file.
+    if signal == SIGBUS, let info, info.pointee.si_code > 0,
+        let (message, length) = MappedRegions.message(containing: faultAddress(info))
+    {
         writeToStandardError(message, length)
         _exit(SignalHandlers.changedFileStatus)
     }
