@@ -70,7 +70,7 @@ final class MappedFile: @unchecked Sendable {
 
     /// Owns a copy of `bytes`.
     init(bytes: [UInt8]) {
-        let heap = bytes.withUnsafeBytes { raw in (try? HeapBytes(copying: raw)) ?? HeapBytes() }
+        let heap = bytes.withUnsafeBytes { raw in HeapBytes(copying: raw) }
         base = UnsafePointer(heap.base)
         count = heap.count
         storage = .heap(heap)

@@ -53,7 +53,7 @@ public final class OutputDirectory: @unchecked Sendable {
     init(path: String, mayExchange: Bool) throws {
         let normal = Path.normalized(path)
         self.path = normal
-        newDirectoryMode = 0o777 & ~FileSystem.fileCreationMask()
+        newDirectoryMode = Self.newDirectoryMode
         let existing: FileStatus?
         do {
             existing = try FileSystem.statusIfPresent(normal)
@@ -94,6 +94,10 @@ public final class OutputDirectory: @unchecked Sendable {
         }
         (staging, stagingIsInside) = (inside, true)
     }
+
+    /// 0o777 less the umask, read once (reading the umask sets it for a moment, which no other thread should see
+    /// while it creates a file; the first output directory is made before the work starts).
+    private static let newDirectoryMode: UInt32 = 0o777 & ~FileSystem.fileCreationMask()
 
     /// The name prefix of a staging directory inside the output directory.
     static let insidePrefix = ".kontinuitet-new-"

@@ -3,8 +3,8 @@
 ///
 /// A run removes a file of an earlier run only when the file is in the previous manifest, is one of the command's
 /// outputs (`commit(replacing:)`), and was not written again: a file the user put there, even under `forms/`, is
-/// never in the manifest and so never removed. A directory without a manifest (written by an older version)
-/// loses nothing.
+/// never in the manifest and so never removed. A directory without a manifest (written by an older version), or
+/// with one that is not a regular file, loses nothing.
 enum OutputManifest {
     /// The manifest's name in the output directory.
     static let fileName = ".kontinuitet-files"
@@ -13,7 +13,11 @@ enum OutputManifest {
     /// Lines that are not relative paths inside the directory (absolute, with `..`) are ignored, so a damaged
     /// manifest cannot make a run remove a file elsewhere.
     static func read(in directory: String) -> Set<String> {
-        guard let bytes = try? HeapBytes.contents(ofFile: Path.join(directory, fileName)) else { return [] }
+        let path = Path.join(directory, fileName)
+        // Only a regular file: a FIFO put there would hold the run forever.
+        guard (try? FileSystem.status(path, followingLinks: false))?.kind == .regular,
+            let bytes = try? HeapBytes.contents(ofFile: path)
+        else { return [] }
         var paths: Set<String> = []
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let path = String(decoding: line, as: UTF8.self)

@@ -23,9 +23,9 @@ final class HeapBytes {
     /// An empty buffer.
     init() {}
 
-    /// A copy of `bytes`.
-    init(copying bytes: UnsafeRawBufferPointer) throws(PlatformError) {
-        try reserve(bytes.count, path: "")
+    /// A copy of `bytes`; traps when there is no memory for it, as an array would.
+    init(copying bytes: UnsafeRawBufferPointer) {
+        guard (try? reserve(bytes.count, path: "")) != nil else { fatalError("no memory for \(bytes.count) bytes") }
         if let source = bytes.baseAddress, let base, bytes.count > 0 {
             UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: bytes.count)
         }

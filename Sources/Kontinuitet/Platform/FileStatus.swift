@@ -52,8 +52,8 @@ struct FileStatus: Equatable {
     init(_ info: stat) {
         kind = FileKind(mode: UInt32(info.st_mode))
         size = Int(info.st_size)
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
         permissions = UInt32(info.st_mode) & 0o7777
     }
 

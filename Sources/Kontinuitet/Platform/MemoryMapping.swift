@@ -54,7 +54,8 @@ enum MemoryMapping {
 
     /// Maps the first `count` bytes of the open file `file` read-only and private (`mmap`); `count` must be > 0.
     static func mapReadOnly(_ file: FileDescriptor, count: Int) throws(PlatformError) -> UnsafeRawPointer {
-        guard let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, file.rawValue, 0), address != MAP_FAILED else {
+        let failed = UnsafeMutableRawPointer(bitPattern: -1)
+        guard let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, file.rawValue, 0), address != failed else {
             throw lastSystemError("mmap", path: file.path)
         }
         return UnsafeRawPointer(address)

@@ -66,6 +66,18 @@ final class OutputDirectoryTests: XCTestCase {
         XCTAssertEqual(directory.read("out/.kontinuitet-files"), "key.csv\nusers.csv\n")
     }
 
+    /// A manifest that is not a regular file is not read (a FIFO would hold the run forever), and is replaced.
+    func testAManifestThatIsAFIFOIsIgnored() throws {
+        for mayExchange in [true, false] {
+            let directory = TemporaryDirectory()
+            directory.file("out/forms/old.csv", "x\n")
+            try FileSystem.makeFIFO(directory.path + "/out/.kontinuitet-files")
+            try run(directory.path + "/out", mayExchange: mayExchange, files: ["forms/a.csv"])
+            XCTAssertEqual(directory.read("out/forms/old.csv"), "x\n")
+            XCTAssertEqual(directory.read("out/.kontinuitet-files"), "forms/a.csv\n")
+        }
+    }
+
     func testAnExistingFileIsRefusedAtOnce() throws {
         let directory = TemporaryDirectory()
         let file = directory.file("results", "a file\n")
