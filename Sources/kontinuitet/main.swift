@@ -26,6 +26,7 @@ func usage() -> String {
 }
 
 func main() -> ExitStatus {
+    CrashGuard.install()
     var arguments = Array(CommandLine.arguments.dropFirst())
     guard let name = arguments.first else {
         Console.error(usage())

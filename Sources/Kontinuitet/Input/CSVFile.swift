@@ -27,12 +27,7 @@ public struct CSVFile: @unchecked Sendable {
     ///
     /// - Throws: `InputError.fileNotFound`, `.unreadable` or `.empty`.
     public static func open(_ path: String) throws -> CSVFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError.fileNotFound(file: path)
-        }
-        if isDirectory.boolValue { throw InputError.unreadable(file: path, reason: "it is a directory") }
-        return try CSVFile(path: path, mapped: MappedFile(path: path))
+        try CSVFile(path: path, mapped: MappedFile(path: path))
     }
 
     /// Reads a CSV file from bytes already in memory (tests and standard input use this).

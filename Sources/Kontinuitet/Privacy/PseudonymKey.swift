@@ -51,7 +51,7 @@ public struct PseudonymKey: Sendable {
     /// The key of an output run: the existing file at `explicitPath` (`--key`) or `DIR/key.csv` if there is one,
     /// else an empty key.
     static func openForOutputs(explicitPath: String?, directory: OutputDirectory) throws -> PseudonymKey {
-        let path = explicitPath ?? (directory.path as NSString).appendingPathComponent("key.csv")
+        let path = explicitPath ?? Path.join(directory.path, "key.csv")
         return FileManager.default.fileExists(atPath: path) ? try load(path: path) : PseudonymKey()
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the processor can run beyond the baseline of its architecture, checked once.
 enum ProcessorFeatures {
     /// The `/proc/cpuinfo` flags of what `-target-cpu haswell` lets the compiler use in integer and vector code
@@ -13,7 +11,7 @@ enum ProcessorFeatures {
     /// processor's flags in `/proc/cpuinfo`; false elsewhere, when the file cannot be read, or when the
     /// environment variable `KONTINUITET_BASELINE_SIMD` is set (to compare the two paths).
     static let hasHaswellFeatures: Bool = {
-        guard ProcessInfo.processInfo.environment["KONTINUITET_BASELINE_SIMD"] == nil, let cpuinfo else {
+        guard Environment.value("KONTINUITET_BASELINE_SIMD") == nil, let cpuinfo else {
             return false
         }
         return hasFlags(haswellFlags, cpuinfo: cpuinfo)
@@ -33,13 +31,13 @@ enum ProcessorFeatures {
     /// True when `StructuralScanAVX512` may run: as `hasHaswellFeatures`, with every one of `avx512Flags`; false
     /// as well when the environment variable `KONTINUITET_NO_AVX512` is set (to compare it with the AVX2 path).
     static let hasAVX512Features: Bool = {
-        guard hasHaswellFeatures, ProcessInfo.processInfo.environment["KONTINUITET_NO_AVX512"] == nil, let cpuinfo
+        guard hasHaswellFeatures, Environment.value("KONTINUITET_NO_AVX512") == nil, let cpuinfo
         else { return false }
         return hasFlags(avx512Flags, cpuinfo: cpuinfo)
     }()
 
     /// `/proc/cpuinfo`, read once for both checks; nil where it cannot be read (not Linux).
-    private static let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+    private static var cpuinfo: String? { ProcessorInformation.cpuinfo }
 
     /// True when the first `flags` line of `cpuinfo` lists every one of `required`.
     static func hasFlags(_ required: Set<String>, cpuinfo: String) -> Bool {

@@ -539,7 +539,7 @@ struct MeasureReport {
                 + [.count(a.rejected), .count(a.blank)]
         }
         var rows = result.files.map { file in
-            HTMLTable.Row(cells: cells((file.path as NSString).lastPathComponent, file.accounting))
+            HTMLTable.Row(cells: cells(Path.lastComponent(file.path), file.accounting))
         }
         rows.append(HTMLTable.Row(cells: cells("Totalt", result.accounting), kind: .total))
         let table = HTMLTable(caption: nil, columns: columns, groups: groups, rows: rows, className: "reconciliation")
