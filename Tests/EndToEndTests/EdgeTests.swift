@@ -214,7 +214,7 @@ final class EdgeTests: XCTestCase {
         let file = try write("x", "a-file", in: directory)
         let out = try CommandRunner.run(["measure", "--visits", directory + "/missing.csv", "--out", file])
         XCTAssertEqual(out.status, 2)
-        XCTAssertTrue(out.stderr.contains("\(file): cannot write (it exists and is not a directory)"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("\(file): the output directory is an existing file"), out.stderr)
     }
 }
 
