@@ -12,6 +12,7 @@ enum CompileCommand: Command {
         OptionSpec("--forms", .multiple(valueName: "FILE"), required: true, help: "Kolada forms (CSV)"),
         OptionSpec("--providers", .single(valueName: "FILE"), help: "provider register (types, districts, changes)"),
         OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
         OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the period"),
         OptionSpec("--year", .single(valueName: "YYYY"), help: "measurement year (period: ISO weeks 36–37)"),
         OptionSpec("--trend", .flag, help: "compile the forms of every year side by side (trend.csv)"),
@@ -72,6 +73,7 @@ enum ValidateCommand: Command {
         OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "the period the forms must be for"),
         OptionSpec("--year", .single(valueName: "YYYY"), help: "the measurement year (ISO weeks 36–37)"),
         OptionSpec("--out", .single(valueName: "DIR"), help: "also write validation.csv there"),
+        OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
     ]
     static let details = """
         Errors: more than 150 users, a löpnummer twice, a staff count missing/not whole/zero/over 60, a provider \

@@ -13,6 +13,7 @@ enum MeasureCommand: Command {
         OptionSpec("--visits", .multiple(valueName: "FILE"), help: "visit logs or performed-time exports (CSV)"),
         OptionSpec("--performed", .multiple(valueName: "FILE"), help: "Phoniro-style performed-time exports (CSV)"),
         OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
         OptionSpec("--provider", .single(valueName: "NAME"), help: "the provider of files without a provider column"),
         OptionSpec("--unit", .single(valueName: "NAME"), help: "the unit of files without a unit column"),
         OptionSpec("--period-start", .single(valueName: "YYYY-MM-DD"), help: "first day of the 14-day period"),

@@ -13,6 +13,7 @@ enum TimeReportCommand: Command {
         OptionSpec("--allocated", .multiple(valueName: "FILE"), help: "allocated-time reports (fördelad tid, CSV)"),
         OptionSpec("--providers", .single(valueName: "FILE"), help: "provider register (capacity ceilings)"),
         OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
         OptionSpec("--planned-tolerance", .single(valueName: "MIN"), help: "flag check-ins further from plan (60)"),
         OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
         OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),

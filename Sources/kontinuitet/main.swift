@@ -51,7 +51,8 @@ func main() -> ExitStatus {
             Console.out(command.help)
             return .success
         }
-        return try command.run(parsed)
+        // Every importer of the run reads the worksheet --sheet names (each command has the option).
+        return try InputOptions.$sheet.withValue(parsed.value("--sheet")) { try command.run(parsed) }
     } catch let error as UsageError {
         Console.error("kontinuitet \(name): \(error)\nRun 'kontinuitet \(name) --help' for usage.")
         return .usage
