@@ -11,7 +11,10 @@ struct CompileReport {
     func render() -> String {
         HTMLDocument(
             title: "Personalkontinuitet – sammanställning",
-            body: [header(), levelsSection(), chartSection(), feedbackSection(), missingSection(), footer()]
+            body: [
+                header(), levelsSection(), unitsSection(), trendSection(), chartSection(), feedbackSection(),
+                missingSection(), footer(),
+            ].compactMap { $0 }
         ).render()
     }
 
@@ -60,7 +63,10 @@ struct CompileReport {
         ]
         let rows = (result.levels.filter { $0.level != .unit } + result.missing).map { level -> HTMLTable.Row in
             let label = level.level == .city ? "Hela staden" : (level.name.isEmpty ? level.key : level.name)
-            let status = statusNames[level.status] ?? level.status
+            var status = statusNames[level.status] ?? level.status
+            if level.overCap {
+                status += (status.isEmpty ? "" : ", ") + "fler än \(FormValidation.sampleCap) brukare"
+            }
             return HTMLTable.Row(
                 cells: [.text(Self.levelName(level.level)), .text(label + (status.isEmpty ? "" : " (\(status))"))]
                     + figureCells(level.summary),
@@ -79,6 +85,80 @@ struct CompileReport {
                 .note(
                     "Alla medelvärden är viktade per brukare: medelvärdet över alla brukare i nivån, inte "
                         + "medelvärdet av utförarnas medelvärden. Stadsdel avser hemtjänst i kommunal regi."),
+            ])
+    }
+
+    /// The units of every provider, as they are at the end of the period, with the units renamed or merged into
+    /// them (quality reports are written per unit).
+    private func unitsSection() -> HTMLNode? {
+        let units = result.levels.filter { $0.level == .unit }
+        guard !units.isEmpty else { return nil }
+        let rows = units.map { unit -> HTMLTable.Row in
+            let provider = String(unit.key.prefix(while: { $0 != "/" })).trimmingBlanks
+            var change = unit.status == "closed" ? "nedlagd" : ""
+            if !unit.mergedFrom.isEmpty {
+                change = "tidigare: " + unit.mergedFrom.joined(separator: ", ")
+            }
+            return HTMLTable.Row(cells: [.text(provider), .text(unit.name), .text(change)] + figureCells(unit.summary))
+        }
+        let table = HTMLTable(
+            caption: nil,
+            columns: [
+                .text("Utförare"), .text("Enhet"), .text("Ändring"), .number("Brukare"), .number("Medelvärde"),
+                .number("Median"), .number("Lägst"), .number("Högst"), .number("Andel över 20"),
+            ], rows: rows)
+        return HTMLNode.section(
+            "Resultat per enhet", id: "enheter",
+            [
+                table.node(),
+                .note(
+                    "Enheterna som de är vid mätperiodens slut. En enhet som bytt namn eller slagits samman med en "
+                        + "annan före periodens sista dag redovisas under den nya enheten; \"tidigare\" visar de "
+                        + "enheter som ingår."),
+            ])
+    }
+
+    /// With `--trend`: the figure per year as a line, for the city, each provider type, district and provider.
+    private func trendSection() -> HTMLNode? {
+        let years = Array(Set(result.trend.compactMap(\.year))).sorted()
+        guard years.count > 1 else { return nil }
+        func series(_ level: LevelResult.Level) -> [SVGLineChart.Series] {
+            let keys = Array(Set(result.trend.filter { $0.level == level }.map(\.key))).sorted()
+            return keys.map { key in
+                let levels = result.trend.filter { $0.level == level && $0.key == key }
+                let name = level == .city ? "Hela staden" : (levels.first { !$0.name.isEmpty }?.name ?? key)
+                return SVGLineChart.Series(
+                    name: name,
+                    values: years.map { year in
+                        levels.first { $0.year == year && $0.summary.count >= minimumUsers }?.summary.mean
+                    })
+            }
+        }
+        var charts: [HTMLNode] = []
+        for (level, title) in [
+            (LevelResult.Level.city, "Staden"), (.providerType, "Utförartyp"), (.district, "Stadsdel (kommunal regi)"),
+            (.provider, "Utförare"),
+        ] {
+            let lines = series(level)
+            guard !lines.isEmpty else { continue }
+            // Several small charts rather than one with fifty lines: at most eight lines in each.
+            for start in stride(from: 0, to: lines.count, by: 8) {
+                let part = Array(lines[start..<min(lines.count, start + 8)])
+                let chart = SVGLineChart(
+                    categories: years.map(String.init), series: part, axisTitle: "Medelvärde, antal personal",
+                    title: "\(title): medelvärde per år")
+                let caption = lines.count > 8 ? "\(title) (\(start / 8 + 1))" : title
+                charts.append(
+                    .element(
+                        "figure", ["class": "trend"], [.element("figcaption", text: caption), chart.node()]))
+            }
+        }
+        return HTMLNode.section(
+            "Utveckling över åren", id: "trend",
+            charts + [
+                .note(
+                    "Varje år sammanställt för sig, som om det vore ensamt (samma regler). Ett år med färre än "
+                        + "\(minimumUsers) brukare visas inte.")
             ])
     }
 

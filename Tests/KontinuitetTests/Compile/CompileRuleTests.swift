@@ -120,6 +120,32 @@ final class CompileRuleTests: XCTestCase {
         XCTAssertTrue(trend.rejectedRows.isEmpty)
     }
 
+    func testTheReportShowsTheUnitsWithTheirChangesAndTheTrend() throws {
+        let forms = [
+            (
+                "2017.csv",
+                "provider,unit,user,staff_count,period_start\n"
+                    + (1...5).map { "P,E1,\($0),10,2017-09-04" }.joined(
+                        separator: "\n") + "\n"
+            ),
+            (
+                "2018.csv",
+                "provider,unit,user,staff_count,period_start\n"
+                    + (1...5).map { "P,E1,\($0),12,2018-09-03" }.joined(
+                        separator: "\n") + "\n"
+            ),
+        ]
+        let register = "P,,privat,,,2010-01-01,,,\nE1,,,,,2010-01-01,2018-09-10,E3,\nE3,,,,,2010-01-01,,,\n"
+        let html = CompileReport(result: try compile(forms, register: register, year: nil, trend: true)).render()
+        // 2018: E1 was merged into E3 on 10 September, so the unit row is E3 with E1 listed.
+        XCTAssertTrue(html.contains("Resultat per enhet"), html)
+        XCTAssertTrue(html.contains("tidigare: E1"), html)
+        // Two years: the trend is drawn, the city's line through 10 (2017) and 12 (2018).
+        XCTAssertTrue(html.contains("Utveckling över åren"), html)
+        let one = CompileReport(result: try compile([forms[1]], register: register)).render()
+        XCTAssertFalse(one.contains("Utveckling över åren"), "one year has no trend")
+    }
+
     func testWholeNumbersWithADecimalCommaOrPointAreAccepted() throws {
         let result = try compile([("a.csv", "provider;user;staff_count\nP;1;12,0\nP;2;12.0\nP;3;12,5\n")])
         XCTAssertEqual(result.rowsUsed, 2)
