@@ -19,6 +19,7 @@ public struct MeasureOutputOptions: Sendable {
 /// |---|---|---|
 /// | `users.csv` | yes | one row per user found in the input |
 /// | `providers.csv` | yes | the Kolada figures per provider |
+/// | `units.csv` | yes | the same figures per unit (enhet) of each provider |
 /// | `forms/<provider>.csv`, `.xlsx` | yes | the Kolada form to send: one row per sampled user |
 /// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
 /// | `report.html` | yes (for publishing) | tables and SVG charts; small providers shown as "för få" |
@@ -31,6 +32,11 @@ public enum MeasureOutputs {
     public static let providersHeader = [
         "provider", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff", "max_staff",
         "share_over_20",
+    ]
+    /// `units.csv`: the columns of `providers.csv` with the unit after the provider.
+    public static let unitsHeader = [
+        "provider", "unit", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff",
+        "max_staff", "share_over_20",
     ]
     /// The Kolada form is read by people and sent as is, so its headers are Swedish; `compile` reads them through
     /// the aliases of SPEC §3.3 (`löpnummer` = user, `antal personal` = staff_count).
@@ -95,6 +101,8 @@ public enum MeasureOutputs {
 
         try share("providers.csv", providersCSV(result.providers))
         written.append("providers.csv")
+        try share("units.csv", unitsCSV(result.units))
+        written.append("units.csv")
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
         var sampledByProvider: [String: [Int]] = [:]
@@ -162,7 +170,7 @@ public enum MeasureOutputs {
     }
 
     private static let ownFiles: Set<String> = [
-        "users.csv", "providers.csv", "excluded.csv", "report.html", "rejected.csv", "user_indices.csv",
+        "users.csv", "providers.csv", "units.csv", "excluded.csv", "report.html", "rejected.csv", "user_indices.csv",
         "provider_indices.csv", "rolling_providers.csv", "rolling_months.csv", "rolling_users.csv",
     ]
 
@@ -171,16 +179,34 @@ public enum MeasureOutputs {
     static func providersCSV(_ providers: [ProviderMeasurement]) -> [UInt8] {
         var writer = CSVWriter(header: providersHeader)
         for provider in providers {
-            let s = provider.summary
-            writer.row([
-                .text(provider.provider), .integer(provider.measuredUsers), .integer(provider.sampledUsers),
-                s.mean.map { .decimal($0, places: 2) } ?? .empty,
-                s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty,
-                s.min.map { .integer($0) } ?? .empty, s.max.map { .integer($0) } ?? .empty,
-                s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
-            ])
+            writer.row(
+                [.text(provider.provider)]
+                    + figureCells(
+                        measuredUsers: provider.measuredUsers, sampledUsers: provider.sampledUsers,
+                        summary: provider.summary))
         }
         return writer.bytes
+    }
+
+    /// `units.csv`: per provider and unit, the figures of `providers.csv` over the unit's users.
+    static func unitsCSV(_ units: [UnitMeasurement]) -> [UInt8] {
+        var writer = CSVWriter(header: unitsHeader)
+        for unit in units {
+            writer.row(
+                [.text(unit.provider), .text(unit.unit)]
+                    + figureCells(
+                        measuredUsers: unit.measuredUsers, sampledUsers: unit.sampledUsers, summary: unit.summary))
+        }
+        return writer.bytes
+    }
+
+    /// The figure columns shared by `providers.csv` and `units.csv`, from `measured_users` on.
+    static func figureCells(measuredUsers: Int, sampledUsers: Int, summary s: ProviderSummary) -> [CSVWriter.Cell] {
+        [
+            .integer(measuredUsers), .integer(sampledUsers), s.mean.map { .decimal($0, places: 2) } ?? .empty,
+            s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty, s.min.map { .integer($0) } ?? .empty,
+            s.max.map { .integer($0) } ?? .empty, s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
+        ]
     }
 
     /// The Kolada form as a workbook: sheet "Personalkontinuitet" with the same cells as the form CSV, and sheet
