@@ -23,6 +23,7 @@ public struct MeasureOutputOptions: Sendable {
 /// | `forms/<provider>.csv`, `.xlsx` | yes | the Kolada form to send: one row per sampled user |
 /// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
 /// | `report.html` | yes (for publishing) | tables and SVG charts; small providers shown as "för få" |
+/// | `charts/<name>.svg` | yes | each chart of the report as a standalone SVG file (for Word) |
 /// | `rejected.csv` | no (mode 0600) | malformed rows with file, line, reason and the raw row |
 /// | `key.csv` | no (mode 0600) | löpnummer → user id (not written with `--keep-ids`) |
 public enum MeasureOutputs {
@@ -74,11 +75,11 @@ public enum MeasureOutputs {
 
         // The report (charts of every provider, a yearly curve each when rolling) is rendered on another thread
         // while the files below are built.
-        let reportPage = ResultSlots<String>(count: 1)
+        let reportPage = ResultSlots<RenderedReport>(count: 1)
         let rendering = DispatchGroup()
         let minimumUsers = options.minUsersForReport
         DispatchQueue.global().async(group: rendering) {
-            reportPage.set(0, MeasureReport(result: result, minimumUsers: minimumUsers).render())
+            reportPage.set(0, MeasureReport(result: result, minimumUsers: minimumUsers).rendered())
         }
 
         var written: [String] = []
@@ -146,8 +147,13 @@ public enum MeasureOutputs {
         try share("excluded.csv", excludedCSV(result))
         written.append("excluded.csv")
         rendering.wait()
-        try directory.write("report.html", text: reportPage.take(0) ?? "")
+        let report = reportPage.take(0)
+        try directory.write("report.html", text: report?.page ?? "")
         written.append("report.html")
+        for chart in report?.chartFiles ?? [] {
+            try share(chart.path, chart.bytes)
+            written.append(chart.path)
+        }
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")
         if !options.keepIDs, let staged = try key.save(explicitPath: options.keyPath, directory: directory) {
@@ -163,10 +169,11 @@ public enum MeasureOutputs {
     }
 
     /// The files `measure` owns in its output directory: a copy from an earlier run that this run does not write
-    /// again (the form of a provider no longer in the input, a rolling file after a run without `--rolling`) is
-    /// removed rather than left beside the new results. The key file and the analyst's own files are kept.
+    /// again (the form or chart of a provider no longer in the input, a rolling file after a run without
+    /// `--rolling`) is removed rather than left beside the new results. The key file and the analyst's own files
+    /// are kept.
     static func isOwnOutput(_ relative: String) -> Bool {
-        relative.hasPrefix("forms/") || ownFiles.contains(relative)
+        relative.hasPrefix("forms/") || relative.hasPrefix("charts/") || ownFiles.contains(relative)
     }
 
     private static let ownFiles: Set<String> = [
