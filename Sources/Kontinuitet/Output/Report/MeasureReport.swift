@@ -62,7 +62,7 @@ struct MeasureReport {
 
     // MARK: - Figures
 
-    /// A provider's (or the city's) figures as the report shows them.
+    /// A provider's (or all providers' together) figures as the report shows them.
     struct Figures {
         var name: String
         var measuredUsers: Int

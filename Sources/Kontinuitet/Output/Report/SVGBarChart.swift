@@ -34,7 +34,7 @@ struct SVGBarChart {
     var sizingBars: [Bar]?
 
     /// The most bars a chart holds so that it fits on an A4 page below its heading (21 units a bar, 680 units
-    /// = 180 mm: 36 bars are about 200 mm).
+    /// = 180 mm: 36 bars and the axis are about 220 mm of the 267 mm a page holds).
     static let maximumBarsPerPage = 36
 
     static let fontSize = 11.0
