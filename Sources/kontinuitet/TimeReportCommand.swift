@@ -40,6 +40,10 @@ enum TimeReportCommand: Command {
         var outputOptions = TimeReportOutputOptions()
         outputOptions.keepIDs = arguments.flag("--keep-ids")
         outputOptions.keyPath = arguments.value("--key")
+        // The report names its input files.
+        outputOptions.performedFiles = arguments.values("--performed")
+        outputOptions.allocatedFiles = arguments.values("--allocated")
+        outputOptions.registerFile = arguments.value("--providers")
         let written = try TimeReportOutputs.write(result, to: directory, options: outputOptions)
         if arguments.flag("--quiet") {
             for warning in result.warnings { Console.error("VARNING kapacitetstak: \(warning.message)") }

@@ -23,11 +23,24 @@ struct CommandRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    /// Runs `kontinuitet` with `arguments` in the package root.
+    /// The instant every run's reports give as the day they were made (`SOURCE_DATE_EPOCH`, 2018-10-01 00:00 UTC,
+    /// "1 oktober 2018"), the same as `scripts/update-expected` sets, so that the pages match the expected outputs
+    /// on any day.
+    static let sourceDateEpoch = "1538352000"
+
+    /// The environment of every run: this process's, with `SOURCE_DATE_EPOCH` set.
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch
+        return environment
+    }
+
+    /// Runs `kontinuitet` with `arguments` in the package root, with `SOURCE_DATE_EPOCH` set.
     static func run(_ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = environment
         process.currentDirectoryURL = packageRoot
         let out = Pipe()
         let err = Pipe()

@@ -19,9 +19,11 @@ public struct MeasureOutputOptions: Sendable {
 /// |---|---|---|
 /// | `users.csv` | yes | one row per user found in the input |
 /// | `providers.csv` | yes | the Kolada figures per provider |
+/// | `units.csv` | yes | the same figures per unit (enhet) of each provider |
 /// | `forms/<provider>.csv`, `.xlsx` | yes | the Kolada form to send: one row per sampled user |
 /// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
 /// | `report.html` | yes (for publishing) | tables and SVG charts; small providers shown as "för få" |
+/// | `charts/<name>.svg` | yes | each chart of the report as a standalone SVG file (for Word) |
 /// | `rejected.csv` | no (mode 0600) | malformed rows with file, line, reason and the raw row |
 /// | `key.csv` | no (mode 0600) | löpnummer → user id (not written with `--keep-ids`) |
 public enum MeasureOutputs {
@@ -31,6 +33,11 @@ public enum MeasureOutputs {
     public static let providersHeader = [
         "provider", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff", "max_staff",
         "share_over_20",
+    ]
+    /// `units.csv`: the columns of `providers.csv` with the unit after the provider.
+    public static let unitsHeader = [
+        "provider", "unit", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff",
+        "max_staff", "share_over_20",
     ]
     /// The Kolada form is read by people and sent as is, so its headers are Swedish; `compile` reads them through
     /// the aliases of SPEC §3.3 (`löpnummer` = user, `antal personal` = staff_count).
@@ -68,11 +75,11 @@ public enum MeasureOutputs {
 
         // The report (charts of every provider, a yearly curve each when rolling) is rendered on another thread
         // while the files below are built.
-        let reportPage = ResultSlots<String>(count: 1)
+        let reportPage = ResultSlots<RenderedReport>(count: 1)
         let rendering = DispatchGroup()
         let minimumUsers = options.minUsersForReport
         DispatchQueue.global().async(group: rendering) {
-            reportPage.set(0, MeasureReport(result: result, minimumUsers: minimumUsers).render())
+            reportPage.set(0, MeasureReport(result: result, minimumUsers: minimumUsers).rendered())
         }
 
         var written: [String] = []
@@ -95,6 +102,8 @@ public enum MeasureOutputs {
 
         try share("providers.csv", providersCSV(result.providers))
         written.append("providers.csv")
+        try share("units.csv", unitsCSV(result.units))
+        written.append("units.csv")
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
         var sampledByProvider: [String: [Int]] = [:]
@@ -141,8 +150,13 @@ public enum MeasureOutputs {
         try share("excluded.csv", excludedCSV(result))
         written.append("excluded.csv")
         rendering.wait()
-        try directory.write("report.html", text: reportPage.take(0) ?? "")
+        let report = reportPage.take(0)
+        try directory.write("report.html", text: report?.page ?? "")
         written.append("report.html")
+        for chart in report?.chartFiles ?? [] {
+            try share(chart.path, chart.bytes)
+            written.append(chart.path)
+        }
         try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")
         if !options.keepIDs, let staged = try key.save(explicitPath: options.keyPath, directory: directory) {
@@ -158,14 +172,15 @@ public enum MeasureOutputs {
     }
 
     /// The files `measure` owns in its output directory: a copy from an earlier run that this run does not write
-    /// again (the form of a provider no longer in the input, a rolling file after a run without `--rolling`) is
-    /// removed rather than left beside the new results. The key file and the analyst's own files are kept.
+    /// again (the form or chart of a provider no longer in the input, a rolling file after a run without
+    /// `--rolling`) is removed rather than left beside the new results. The key file and the analyst's own files
+    /// are kept.
     static func isOwnOutput(_ relative: String) -> Bool {
-        relative.hasPrefix("forms/") || ownFiles.contains(relative)
+        relative.hasPrefix("forms/") || relative.hasPrefix("charts/") || ownFiles.contains(relative)
     }
 
     private static let ownFiles: Set<String> = [
-        "users.csv", "providers.csv", "excluded.csv", "report.html", "rejected.csv", "user_indices.csv",
+        "users.csv", "providers.csv", "units.csv", "excluded.csv", "report.html", "rejected.csv", "user_indices.csv",
         "provider_indices.csv", "rolling_providers.csv", "rolling_months.csv", "rolling_users.csv",
     ]
 
@@ -174,16 +189,34 @@ public enum MeasureOutputs {
     static func providersCSV(_ providers: [ProviderMeasurement]) -> [UInt8] {
         var writer = CSVWriter(header: providersHeader)
         for provider in providers {
-            let s = provider.summary
-            writer.row([
-                .text(provider.provider), .integer(provider.measuredUsers), .integer(provider.sampledUsers),
-                s.mean.map { .decimal($0, places: 2) } ?? .empty,
-                s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty,
-                s.min.map { .integer($0) } ?? .empty, s.max.map { .integer($0) } ?? .empty,
-                s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
-            ])
+            writer.row(
+                [.text(provider.provider)]
+                    + figureCells(
+                        measuredUsers: provider.measuredUsers, sampledUsers: provider.sampledUsers,
+                        summary: provider.summary))
         }
         return writer.bytes
+    }
+
+    /// `units.csv`: per provider and unit, the figures of `providers.csv` over the unit's users.
+    static func unitsCSV(_ units: [UnitMeasurement]) -> [UInt8] {
+        var writer = CSVWriter(header: unitsHeader)
+        for unit in units {
+            writer.row(
+                [.text(unit.provider), .text(unit.unit)]
+                    + figureCells(
+                        measuredUsers: unit.measuredUsers, sampledUsers: unit.sampledUsers, summary: unit.summary))
+        }
+        return writer.bytes
+    }
+
+    /// The figure columns shared by `providers.csv` and `units.csv`, from `measured_users` on.
+    static func figureCells(measuredUsers: Int, sampledUsers: Int, summary s: ProviderSummary) -> [CSVWriter.Cell] {
+        [
+            .integer(measuredUsers), .integer(sampledUsers), s.mean.map { .decimal($0, places: 2) } ?? .empty,
+            s.median.map { .raw(CSVWriter.formatMedian($0)) } ?? .empty, s.min.map { .integer($0) } ?? .empty,
+            s.max.map { .integer($0) } ?? .empty, s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
+        ]
     }
 
     /// The Kolada form as a workbook: sheet "Personalkontinuitet" with the same cells as the form CSV, and sheet

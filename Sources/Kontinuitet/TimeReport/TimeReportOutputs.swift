@@ -5,6 +5,11 @@ public struct TimeReportOutputOptions: Sendable {
     public var keepIDs = false
     /// The löpnummer key file; nil means `key.csv` in the output directory.
     public var keyPath: String?
+    /// The input files, which the report names (file names only): performed-time exports, allocated-time
+    /// reports, and the provider register.
+    public var performedFiles: [String] = []
+    public var allocatedFiles: [String] = []
+    public var registerFile: String?
     public init() {}
 }
 
@@ -18,6 +23,7 @@ public struct TimeReportOutputOptions: Sendable {
 /// | `anomalies.csv` | yes | file, line and kind of every anomaly (no ids) |
 /// | `capacity_warnings.csv` | yes | provider-months at or above 90 % of the ceiling |
 /// | `report.html` | yes | the figures and charts |
+/// | `charts/<name>.svg` | yes | the report's chart as a standalone SVG file (for Word) |
 /// | `rejected.csv` | no (0600) | rows that could not be read |
 /// | `key.csv` | no (0600) | löpnummer → user id |
 public enum TimeReportOutputs {
@@ -122,7 +128,15 @@ public enum TimeReportOutputs {
             ])
         }
         try share("capacity_warnings.csv", warnings.bytes)
-        try share("report.html", Array(TimeReportPage(result: result).render().utf8))
+        let inputs =
+            options.performedFiles.map { ($0, "utförd tid") } + options.allocatedFiles.map { ($0, "fördelad tid") }
+            + (options.registerFile.map { [($0, "utförarregister")] } ?? [])
+        let report = TimeReportPage(
+            result: result,
+            provenance: ReportProvenance(inputPaths: inputs.map(\.0), kinds: inputs.map(\.1))
+        ).rendered()
+        try share("report.html", Array(report.page.utf8))
+        for chart in report.chartFiles { try share(chart.path, chart.bytes) }
 
         try directory.write("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
         written.append("rejected.csv")

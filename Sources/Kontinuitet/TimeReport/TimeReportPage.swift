@@ -1,41 +1,127 @@
 /// The report page of `kontinuitet time-report` (`report.html`): performed against allocated time per provider
 /// and month, the capacity ceiling, and the reconciliation of rows. Swedish, self-contained, no user data.
+///
+/// The page says only what its input holds: without allocated time there is no "Fördelad tid" line and no
+/// allocated columns, and the page says that none was given; columns with no value in any row (granted time,
+/// the ceiling without a register) are left out. The sums are over the providers in the input, "alla utförare i
+/// underlaget", never the city. The chart is also rendered as a standalone SVG file (`rendered()`).
 struct TimeReportPage {
     var result: TimeReportResult
+    /// When, by what and from which files the report is made.
+    var provenance: ReportProvenance
 
-    func render() -> String { document().render() }
+    /// - Parameter provenance: nil means made now (or at `SOURCE_DATE_EPOCH`), with no input files named.
+    init(result: TimeReportResult, provenance: ReportProvenance? = nil) {
+        self.result = result
+        self.provenance = provenance ?? ReportProvenance(inputPaths: [])
+    }
+
+    /// Whether any allocated time was read (`--allocated` with at least one row).
+    var hasAllocated: Bool { result.accounting.allocatedRead > 0 }
+    /// Whether any provider-month has granted time.
+    var hasGranted: Bool { result.providerMonths.contains { $0.grantedHours != nil } }
+    /// Whether any provider-month has a capacity ceiling (from the register).
+    var hasCapacity: Bool { result.providerMonths.contains { $0.capacityHours != nil } }
+    /// The months of the input in order, as `YYYY-MM`.
+    var months: [String] { Set(result.providerMonths.map(\.month)).sorted() }
+    /// Whether the input holds more than one provider.
+    var comparesProviders: Bool { Set(result.providerMonths.map(\.provider)).count > 1 }
+
+    func render() -> String { rendered().page }
+
+    /// The page and its chart as a standalone file.
+    func rendered() -> RenderedReport {
+        var charts: [ReportChart] = []
+        let page = document(charts: &charts).render()
+        return RenderedReport(page: page, charts: charts)
+    }
 
     func document() -> HTMLDocument {
+        var charts: [ReportChart] = []
+        return document(charts: &charts)
+    }
+
+    func document(charts: inout [ReportChart]) -> HTMLDocument {
         HTMLDocument(
             title: "Utförd och fördelad tid",
-            body: [header(), warningsSection(), chartSection(), tableSection(), reconciliationSection(), footer()])
+            body: [
+                header(), methodSection(), warningsSection(), chartSection(charts: &charts), tableSection(),
+                reconciliationSection(), footer(),
+            ])
     }
 
     private func header() -> HTMLNode {
-        let months = Set(result.providerMonths.map(\.month)).sorted()
-        let span = months.isEmpty ? "" : " Månader: \(months.first ?? "") – \(months.last ?? "")."
+        let months = self.months
+        let span =
+            months.first.map { first in
+                " Månader: \(ReportFormat.monthRange(csv: first, months.last ?? first))."
+            } ?? ""
+        let what =
+            hasAllocated
+            ? "Utförd tid (in- och utcheckning hos brukaren) mot fördelad och beviljad tid per utförare och månad"
+            : "Utförd tid (in- och utcheckning hos brukaren) per utförare och månad"
         return .element(
             "header", ["class": "report"],
             [
                 .element("p", ["class": "kicker"], text: "Hemtjänst · Tidsuppföljning"),
-                .element("h1", text: "Utförd och fördelad tid"),
+                .element("h1", text: hasAllocated ? "Utförd och fördelad tid" : "Utförd tid"),
                 .element(
                     "p", ["class": "lead"],
-                    text: "Utförd tid (in- och utcheckning hos brukaren) mot fördelad och beviljad tid per utförare "
-                        + "och månad, och kapacitetstaket.\(span)"),
+                    text: "\(what)\(hasCapacity ? ", och kapacitetstaket" : "").\(span)"),
+                provenance.madeLine(command: "time-report"),
             ])
     }
 
+    /// The rules in words, for a reader who has nothing but the page.
+    private func methodSection() -> HTMLNode {
+        var text =
+            "Utförd tid är tiden mellan in- och utcheckning hos brukaren, räknad i verkliga minuter (rätt även när "
+            + "klockan ställs om till och från sommartid). Ett besök över midnatt eller ett månadsskifte delas vid "
+            + "gränsen. Vid dubbelbemanning räknas båda medarbetarnas tid. Ett besök utan utcheckning räknas som "
+            + "besök men utan tid."
+        if hasAllocated {
+            text +=
+                " Fördelad och beviljad tid kommer från rapporten över fördelad tid. Utförandegrad är utförd tid "
+                + "som andel av beviljad tid."
+        } else {
+            text += " Ingen fördelad tid ingick i underlaget, så rapporten visar bara utförd tid."
+        }
+        if hasCapacity {
+            text +=
+                " Kapacitetstaket är utförarens tak i timmar per månad enligt utförarregistret; en varning ges när "
+                + "utförd tid en månad når 90\u{00A0}% av taket."
+        }
+        return HTMLNode.section("Så har tiden räknats", id: "metod", [.element("p", ["class": "method"], text: text)])
+    }
+
     private func warningsSection() -> HTMLNode {
-        let items: [HTMLNode] =
-            result.warnings.isEmpty
-            ? [.element("p", text: "Ingen utförare har nått 90 % av sitt kapacitetstak någon månad.")]
-            : [.element("ul", [:], result.warnings.map { .element("li", text: $0.message) })]
+        let items: [HTMLNode]
+        if !hasCapacity {
+            items = [.element("p", text: "Inget kapacitetstak ingick i underlaget (inget utförarregister med tak).")]
+        } else if result.warnings.isEmpty {
+            items = [.element("p", text: "Ingen utförare har nått 90\u{00A0}% av sitt kapacitetstak någon månad.")]
+        } else {
+            items = [.element("ul", [:], result.warnings.map { .element("li", text: Self.warningText($0)) })]
+        }
         return HTMLNode.section("Kapacitetstak", id: "kapacitet", items)
     }
 
-    private func chartSection() -> HTMLNode {
-        let months = Set(result.providerMonths.map(\.month)).sorted()
+    /// A warning as the page writes it: the message of stderr (`CapacityWarning.message`) with the month in
+    /// Swedish and a no-break space before every unit, as everywhere on the page.
+    static func warningText(_ warning: CapacityWarning) -> String {
+        let space = ReportFormat.noBreakSpace
+        // Whole per cent, rounded down, as the message has it: 91 % is 91 % until it is 92 %.
+        let share = Int((warning.performedHours / warning.capacityHours * 100).rounded(.down))
+        let performed = ReportFormat.decimal(csv: CSVWriter.format(warning.performedHours, places: 1))
+        let capacity = ReportFormat.decimal(csv: CSVWriter.format(warning.capacityHours, places: 1))
+        let level =
+            warning.level == .ceilingReached ? "kapacitetstaket är nått" : "nära kapacitetstaket (minst 90\(space)%)"
+        return "\(warning.provider), \(ReportFormat.month(csv: warning.month)): \(performed)\(space)h utförd tid av "
+            + "\(capacity)\(space)h kapacitetstak (\(ReportFormat.integer(share))\(space)%) – \(level)"
+    }
+
+    private func chartSection(charts: inout [ReportChart]) -> HTMLNode {
+        let months = self.months
         var allocated: [Double?] = []
         var performed: [Double?] = []
         for month in months {
@@ -43,18 +129,25 @@ struct TimeReportPage {
             allocated.append(rows.reduce(0) { $0 + $1.allocatedHours })
             performed.append(rows.reduce(0) { $0 + $1.performedHours })
         }
-        let chart = SVGLineChart(
-            categories: months,
-            series: [
-                SVGLineChart.Series(name: "Fördelad tid", values: allocated),
-                SVGLineChart.Series(name: "Utförd tid", values: performed),
-            ], axisTitle: "Timmar", title: "Fördelad och utförd tid per månad, alla utförare")
-        return HTMLNode.section(
-            "Fördelad och utförd tid per månad", id: "manader",
-            [
-                chart.node(),
-                .note("Summan över alla utförare. Tabellen nedan visar varje utförare."),
-            ])
+        var series = [SVGLineChart.Series(name: "Utförd tid", values: performed)]
+        if hasAllocated { series.insert(SVGLineChart.Series(name: "Fördelad tid", values: allocated), at: 0) }
+        let whose = comparesProviders ? "alla utförare i underlaget" : "utföraren"
+        let heading = hasAllocated ? "Fördelad och utförd tid per månad" : "Utförd tid per månad"
+        let categories = months.map { month -> String in
+            guard let (year, number) = ReportFormat.yearAndMonth(month) else { return month }
+            return "\(ReportFormat.shortMonthNames[number - 1]) \(year)"
+        }
+        let chart = ReportChart(
+            name: "tid-per-manad", heading: "\(heading), \(whose)",
+            svg: SVGLineChart(
+                categories: categories, series: series, axisTitle: "Timmar", title: "\(heading), \(whose)",
+                tickFormat: { ReportFormat.axis($0) }
+            ).node())
+        charts.append(chart)
+        var note = comparesProviders ? "Summan över alla utförare i underlaget." : "Utförarens timmar."
+        note += " Tabellen nedan visar varje utförare och månad."
+        if !hasAllocated { note += " Ingen fördelad tid gavs, så ingen linje för fördelad tid ritas." }
+        return HTMLNode.section(heading, id: "manader", [.element("figure", [:], [chart.node]), .note(note)])
     }
 
     private func tableSection() -> HTMLNode {
@@ -64,29 +157,32 @@ struct TimeReportPage {
         func percent(_ value: Double?) -> HTMLTable.Cell {
             value.map { .percent(fractionCSV: CSVWriter.format($0, places: 3)) } ?? .empty
         }
-        let rows = result.providerMonths.map { m in
-            HTMLTable.Row(cells: [
-                .text(m.provider), .text(m.month), decimal(m.allocatedHours, 2), decimal(m.grantedHours, 2),
-                decimal(m.performedHours, 2), percent(m.performedAllocatedRatio), percent(m.executionRate),
-                .count(m.visits), .count(m.visitsWithoutCheckOut), decimal(m.capacityHours, 2),
-                percent(m.capacityShare),
-            ])
+        // Each column with the cell of a provider-month; columns the input has no values for are left out.
+        var columns: [(column: HTMLTable.Column, cell: (ProviderMonth) -> HTMLTable.Cell)] = [
+            (.text("Utförare"), { .text($0.provider) }),
+            (.text("Månad"), { .label(shown: ReportFormat.month(csv: $0.month), csv: $0.month) }),
+        ]
+        if hasAllocated { columns.append((.number("Fördelad tid, h"), { decimal($0.allocatedHours, 2) })) }
+        if hasGranted { columns.append((.number("Beviljad tid, h"), { decimal($0.grantedHours, 2) })) }
+        columns.append((.number("Utförd tid, h"), { decimal($0.performedHours, 2) }))
+        if hasAllocated { columns.append((.number("Utförd / fördelad"), { percent($0.performedAllocatedRatio) })) }
+        if hasGranted { columns.append((.number("Utförande\u{00AD}grad"), { percent($0.executionRate) })) }
+        columns.append((.number("Besök"), { .count($0.visits) }))
+        columns.append((.number("Utan utcheckning"), { .count($0.visitsWithoutCheckOut) }))
+        if hasCapacity {
+            columns.append((.number("Kapacitets\u{00AD}tak, h"), { decimal($0.capacityHours, 2) }))
+            columns.append((.number("Andel av taket"), { percent($0.capacityShare) }))
         }
-        let table = HTMLTable(
-            caption: nil,
-            columns: [
-                .text("Utförare"), .text("Månad"), .number("Fördelad tid, h"), .number("Beviljad tid, h"),
-                .number("Utförd tid, h"), .number("Utförd/fördelad"), .number("Utförandegrad"), .number("Besök"),
-                .number("Utan utcheckning"), .number("Kapacitetstak, h"), .number("Andel av taket"),
-            ], rows: rows)
+        let rows = result.providerMonths.map { month in HTMLTable.Row(cells: columns.map { $0.cell(month) }) }
+        let table = HTMLTable(caption: nil, columns: columns.map(\.column), rows: rows, className: "months")
         return HTMLNode.section(
             "Per utförare och månad", id: "tabell",
             [
                 table.node(),
                 .note(
-                    "Utförd tid är verklig tid mellan in- och utcheckning (rätt över sommartidsbytet); ett besök "
-                        + "över midnatt eller ett månadsskifte delas vid gränsen. Dubbelbemanning räknar båda "
-                        + "medarbetarnas tid. Utförandegrad: utförd tid som andel av beviljad tid."),
+                    "Utförd tid är verklig tid mellan in- och utcheckning; ett besök över midnatt eller ett "
+                        + "månadsskifte delas vid gränsen. Dubbelbemanning räknar båda medarbetarnas tid."
+                        + (hasGranted ? " Utförandegrad: utförd tid som andel av beviljad tid." : "")),
             ])
     }
 
@@ -102,16 +198,20 @@ struct TimeReportPage {
             + "\(ReportFormat.integer(a.performedRead)) = \(ReportFormat.integer(a.performedUsed)) + "
             + "\(ReportFormat.integer(a.performedFlagged)) + \(ReportFormat.integer(a.performedRejected))."
             + (a.reconciles ? " Ingen rad har fallit bort." : " Varning: raderna stämmer inte.")
+        let allocated =
+            hasAllocated
+            ? "Rader med fördelad tid: \(ReportFormat.integer(a.allocatedRead)) inlästa, "
+                + "\(ReportFormat.integer(a.allocatedUsed)) använda, "
+                + "\(ReportFormat.integer(a.allocatedRejected)) avvisade."
+            : "Inga rader med fördelad tid ingick."
         return HTMLNode.section(
             "Avstämning av rader och avvikelser", id: "avstamning",
             [
                 .element("p", text: check),
+                .element("p", text: allocated),
                 .element(
-                    "p",
-                    text: "Rader med fördelad tid: \(ReportFormat.integer(a.allocatedRead)) inlästa, "
-                        + "\(ReportFormat.integer(a.allocatedUsed)) använda, "
-                        + "\(ReportFormat.integer(a.allocatedRejected)) avvisade."),
-                .element("p", text: "Avvikelser (listade med fil och rad i anomalies.csv):"),
+                    "p", ["class": "keep-with-next"],
+                    text: "Avvikelser (den som gjort rapporten har en lista med fil och rad för var och en):"),
                 .element("ul", [:], kinds),
             ])
     }
@@ -120,11 +220,8 @@ struct TimeReportPage {
         .element(
             "footer", ["class": "report note"],
             [
-                .element(
-                    "p",
-                    text: "Skapad av kontinuitet time-report. Siffrorna är desamma som i provider_months.csv. "
-                        + "Rapporten innehåller inga uppgifter om enskilda brukare."),
-                .element("p", text: "Reglerna i detalj: docs/time-report.md."),
+                provenance.footerParagraph(command: "time-report"),
+                .element("p", text: "Rapporten innehåller inga uppgifter om enskilda brukare."),
             ])
     }
 }

@@ -19,15 +19,15 @@ struct VisitLogBuilder {
 
     /// Two visits (08:00 and 17:00) on every day of the period, by staff taken in turn from `staff`.
     mutating func regularUser(
-        provider: String = "P1", user: String, staff: [String], name: String = "",
+        provider: String = "P1", unit: String = "U1", user: String, staff: [String], name: String = "",
         birth: String = "", skipDay: Int? = nil
     ) {
         var next = 0
         for day in 0..<14 where day != skipDay {
             for time in ["08:00", "17:00"] {
                 row(
-                    provider: provider, user: user, staff: staff[next % staff.count], day: day, time: time,
-                    name: name, birth: birth)
+                    provider: provider, unit: unit, user: user, staff: staff[next % staff.count], day: day,
+                    time: time, name: name, birth: birth)
                 next += 1
             }
         }

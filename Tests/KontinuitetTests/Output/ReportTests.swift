@@ -112,7 +112,8 @@ final class ReportTests: XCTestCase {
         // The bar chart draws the same value as its reference line.
         let line = try XCTUnwrap(page.descendants(class: "reference-line").first)
         XCTAssertEqual(line.attributes["data-value"], "10.31")
-        XCTAssertTrue(page.descendants(class: "reference-label").contains { $0.text == "Hela staden 10,31" })
+        XCTAssertTrue(
+            page.descendants(class: "reference-label").contains { $0.text == "Alla utförare i underlaget 10,31" })
     }
 
     // MARK: - Small-number protection
@@ -206,6 +207,9 @@ final class ReportTests: XCTestCase {
         var log = VisitLogBuilder()
         // Quoted in the CSV because the name holds quotes.
         log.regularUser(provider: "\"<b>\"\"Omsorg\"\" & 'Vård'</b>\"", user: "A", staff: ["s1", "s2"])
+        // A second provider (3 staff, after the first's 2), so that there is a comparison chart whose first bar carries
+        // the name.
+        log.regularUser(provider: "Andra", user: "B", staff: ["s1", "s2", "s3"])
         let report = MeasureReport(result: try log.measure(), minimumUsers: 1).render()
         XCTAssertFalse(report.contains("<b>"))
         XCTAssertTrue(report.contains("&lt;b&gt;&quot;Omsorg&quot; &amp; &#39;Vård&#39;&lt;/b&gt;"))

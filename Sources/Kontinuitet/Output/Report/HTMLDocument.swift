@@ -152,7 +152,13 @@ enum HTMLText {
 /// A self-contained report page: Swedish, one file, inline CSS, no scripts and nothing fetched from elsewhere.
 ///
 /// The style sheet lays the page out for A4 portrait: the content is at most 180 mm wide, body text 10 pt and
-/// table text 9 pt, sections and figures are not split across printed pages where that can be avoided.
+/// table text 9 pt (9.5 and 8 pt in print). Printed, nothing is wider than the page: charts are SVG scaled to the
+/// column, table cells wrap (row headings, the names, anywhere; other cells at spaces and soft hyphens, breaking a
+/// word only when it cannot fit at all), and only figures and short
+/// labels (`td.num`, `td.nowrap`: months) are kept on one line. A heading is never the last thing on a page
+/// (`break-after: avoid`), and a figure, a histogram panel, a unit's table with its heading and a table row are
+/// never split (`break-inside: avoid`), nor a table of up to `HTMLTable.keepTogetherRows` rows; the note under a
+/// table or figure stays with it. `scripts/check-print` checks width and headings on the sample reports.
 struct HTMLDocument {
     /// The page title (the browser tab and the printed header).
     var title: String
@@ -204,34 +210,43 @@ struct HTMLDocument {
           break-after: avoid; page-break-after: avoid;
         }
         h3 { font-size: 10.5pt; margin: 4mm 0 1.5mm; break-after: avoid; page-break-after: avoid; }
+        h1, h2, h3 { overflow-wrap: break-word; }
         p { margin: 0 0 2mm; }
         .lead { font-size: 10.5pt; color: var(--muted); margin: 0; }
+        .made { color: var(--muted); font-size: 8.5pt; margin: 1.5mm 0 0; }
         .note { color: var(--muted); font-size: 8.5pt; }
         section { break-inside: auto; }
         figure { margin: 2mm 0 4mm; break-inside: avoid; page-break-inside: avoid; }
         figcaption { color: var(--muted); font-size: 8.5pt; margin-top: 1mm; }
-        svg { display: block; width: 100%; height: auto; overflow: visible; }
+        svg { display: block; width: 100%; max-width: 100%; height: auto; overflow: visible; }
         svg text { font-family: inherit; fill: var(--ink); }
-        svg text.halo { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
         .key-figures {
-          display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; margin: 0 0 2mm;
+          display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 3mm; margin: 0 0 2mm;
           break-inside: avoid; page-break-inside: avoid;
         }
         .key-figure { border: 1px solid var(--rule); border-top: 3px solid var(--accent); padding: 2mm 3mm; }
         .key-figure .label { display: block; color: var(--muted); font-size: 8pt; line-height: 1.25; min-height: 2.5em; }
         .key-figure .value { display: block; font-size: 17pt; font-weight: 700; line-height: 1.2; margin-top: 1mm; }
-        table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9pt; }
+        table { width: 100%; max-width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9pt; }
+        thead { display: table-header-group; }
         caption { text-align: left; font-weight: 700; padding-bottom: 1mm; }
         th, td { padding: 1.1mm 2mm; border-bottom: 1px solid var(--rule); vertical-align: bottom; }
         thead th { text-align: left; font-weight: 600; color: var(--muted); font-size: 8pt; border-bottom: 1.5px solid var(--ink); }
         thead th.group { text-align: center; border-bottom: 1px solid var(--rule); }
         thead th.spacer { border-bottom: none; }
         th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
-        td.num { white-space: nowrap; }
-        thead th.num { hyphens: manual; }
+        td.num, td.nowrap { white-space: nowrap; }
+        thead th { overflow-wrap: break-word; hyphens: manual; }
+        tbody th, tfoot th { overflow-wrap: anywhere; }
+        tbody td, tfoot td { overflow-wrap: break-word; }
         tbody th, tfoot th { text-align: left; font-weight: 400; }
         table.providers tbody th, table.providers tfoot th { width: 30%; }
+        table.units tbody th { width: 30%; }
         tr { break-inside: avoid; page-break-inside: avoid; }
+        table.keep { break-inside: avoid; page-break-inside: avoid; }
+        table.units { table-layout: fixed; }
+        table + p.note, figure + p.note { break-before: avoid; page-break-before: avoid; }
+        .keep-with-next { break-after: avoid; page-break-after: avoid; }
         tr.comparison th, tr.comparison td, tr.total th, tr.total td {
           font-weight: 700; border-top: 1.5px solid var(--ink); border-bottom: none; background: var(--faint);
         }
@@ -239,8 +254,9 @@ struct HTMLDocument {
         td.empty { color: var(--muted); text-align: right; }
         .rules { margin: 0 0 2mm; padding-left: 5mm; }
         .rules li { margin-bottom: 0.8mm; }
-        .multiples { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4mm 5mm; }
-        .panel { break-inside: avoid; page-break-inside: avoid; display: flex; flex-direction: column; }
+        .unit-group { break-inside: avoid; page-break-inside: avoid; }
+        .multiples { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 4mm 5mm; }
+        .panel { break-inside: avoid; page-break-inside: avoid; display: flex; flex-direction: column; min-width: 0; }
         .panel > svg, .panel > .suppressed-panel { margin-top: auto; }
         .panel h3 { margin: 0 0 0.5mm; font-size: 9pt; font-weight: 600; overflow-wrap: anywhere; }
         .panel .n { color: var(--muted); font-weight: 400; }
@@ -250,11 +266,18 @@ struct HTMLDocument {
           text-align: center; padding: 10mm 2mm;
         }
         .legend { display: flex; flex-wrap: wrap; gap: 1mm 5mm; font-size: 8.5pt; color: var(--muted); margin: 1mm 0; }
+        .chart-parts > svg { break-inside: avoid; page-break-inside: avoid; margin-bottom: 3mm; }
         .swatch { display: inline-block; width: 3mm; height: 3mm; vertical-align: -0.3mm; margin-right: 1.2mm; }
-        footer.report { margin-top: 8mm; padding-top: 2mm; border-top: 1px solid var(--rule); }
+        footer.report { margin-top: 8mm; padding-top: 2mm; border-top: 1px solid var(--rule); break-inside: avoid; }
         @page { size: A4 portrait; margin: 14mm 15mm; }
         @media print {
           .page { padding: 0; max-width: none; }
+          body { font-size: 9.5pt; }
+          table { font-size: 8pt; }
+          thead th { font-size: 7.5pt; }
+          th, td { padding: 0.8mm 1.4mm; }
+          h2 { margin-top: 6mm; }
+          .multiples { gap: 3mm 4mm; }
           a { color: inherit; text-decoration: none; }
         }
 

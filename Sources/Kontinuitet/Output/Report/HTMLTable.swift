@@ -23,6 +23,9 @@ struct HTMLTable {
     enum Cell {
         /// Text; in the first column it becomes the row heading (`<th scope="row">`).
         case text(String)
+        /// Short text that must stay on one line (a month, `oktober 2018`), with the CSV text behind it in
+        /// `data-value`.
+        case label(shown: String, csv: String)
         /// A figure: the display text and the exact CSV text behind it.
         case figure(shown: String, csv: String)
         /// A figure held back by the small-number rule: shows "för få" and carries no value at all.
@@ -56,6 +59,10 @@ struct HTMLTable {
         var cells: [Cell]
         var kind: RowKind = .normal
     }
+
+    /// A table of at most this many rows is kept on one printed page (`class="keep"`); a longer one breaks between
+    /// rows, its header repeated on each page.
+    static let keepTogetherRows = 15
 
     /// The text shown in place of a figure held back by the small-number rule.
     static let suppressedText = "för få"
@@ -96,7 +103,8 @@ struct HTMLTable {
         let foot = rows.filter { $0.kind != .normal }
         children.append(.element("tbody", [:], body.map(rowNode)))
         if !foot.isEmpty { children.append(.element("tfoot", [:], foot.map(rowNode))) }
-        return .element("table", ["class": className], children)
+        let classes = [className, rows.count <= Self.keepTogetherRows ? "keep" : nil].compactMap { $0 }
+        return .element("table", ["class": classes.isEmpty ? nil : classes.joined(separator: " ")], children)
     }
 
     private func rowNode(_ row: Row) -> HTMLNode {
@@ -106,6 +114,8 @@ struct HTMLTable {
             case .text(let text):
                 if index == 0 { return .element("th", ["scope": "row"], text: text) }
                 return .element("td", ["class": numeric ? "num" : nil], text: text)
+            case .label(let shown, let csv):
+                return .element("td", ["class": "nowrap", "data-value": csv], text: shown)
             case .figure(let shown, let csv):
                 return .element("td", ["class": "num", "data-value": csv], text: shown)
             case .suppressed:

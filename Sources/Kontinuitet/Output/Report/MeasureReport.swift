@@ -2,10 +2,16 @@ import Foundation
 
 /// The report page of `kontinuitet measure` (`report.html`): a self-contained Swedish page for publishing.
 ///
-/// Sections: title and period; key figures for the whole city; the rules applied; the figures per provider with the
-/// city as comparison row; providers compared by mean (bar chart with the city mean as a line); the distribution of
-/// staff per user per provider (histograms as small multiples); the users counted; the reconciliation of rows per
-/// file; a footer on how the report relates to the CSV files.
+/// Sections: title, period and the day it was made; key figures over all providers in the input; the method in
+/// words; the figures per provider with all providers together as comparison row; providers compared by mean (bar
+/// chart with the mean of all as a line; not drawn for one provider); the figures per unit; the distribution of staff per user per provider
+/// (histograms as small multiples); the continuity indices; with `--rolling` every 14-day window
+/// (`MeasureReport+Rolling.swift`); the users counted; the reconciliation of rows per file; a footer saying when,
+/// by what and from which files the report was made.
+///
+/// The input is whatever logs were given, not necessarily a whole city, so the comparison is called "alla utförare
+/// i underlaget", never "hela staden"; with one provider there is nothing to compare with and no such row, line or
+/// panel is drawn. Every chart is also rendered as a standalone SVG file (`rendered()`, `ReportChart`).
 ///
 /// Every figure is shown from the same text the CSV writer produces (`CSVWriter.format`), with a decimal comma, and
 /// carries that text in `data-value`. A provider with fewer measured users than `minimumUsers` shows "för få" in
@@ -14,13 +20,24 @@ import Foundation
 /// provider names, file names, counts and figures.
 struct MeasureReport {
     var result: MeasureResult
-    /// Providers (and the city) with fewer measured users than this are shown as "för få".
+    /// Providers (and all of them together) with fewer measured users than this are shown as "för få".
     var minimumUsers: Int
+    /// When, by what and from which files the report is made.
+    var provenance: ReportProvenance
+
+    /// - Parameter provenance: nil means made now (or at `SOURCE_DATE_EPOCH`) from the result's files.
+    init(result: MeasureResult, minimumUsers: Int, provenance: ReportProvenance? = nil) {
+        self.result = result
+        self.minimumUsers = minimumUsers
+        self.provenance =
+            provenance ?? ReportProvenance(inputPaths: result.files.map(\.path), names: result.inputNames)
+    }
 
     /// The text of a provider's figures held back by the small-number rule.
     static let suppressedText = HTMLTable.suppressedText
-    /// The label of the city comparison row and line.
-    static let cityLabel = "Hela staden"
+    /// The label of the comparison row, line and panel: every sampled user of every provider in the input. The
+    /// input need not be the whole city, so the report never calls it that.
+    static let cityLabel = "Alla utförare i underlaget"
 
     /// Swedish names of the exclusion rules: short (table headings) and long (explanations).
     static func ruleName(_ rule: ExclusionRule) -> (short: String, long: String) {
@@ -45,7 +62,7 @@ struct MeasureReport {
 
     // MARK: - Figures
 
-    /// A provider's (or the city's) figures as the report shows them.
+    /// A provider's (or all providers' together) figures as the report shows them.
     struct Figures {
         var name: String
         var measuredUsers: Int
@@ -66,7 +83,8 @@ struct MeasureReport {
             suppressed: provider.measuredUsers < minimumUsers)
     }
 
-    /// The whole city: every sampled user of every provider counts once (the mean is user-weighted).
+    /// All providers in the input together: every sampled user of every provider counts once (the mean is
+    /// user-weighted).
     func cityFigures() -> Figures {
         let sampled = result.users.filter(\.sampled).map(\.distinctStaff)
         var distribution = [Int](repeating: 0, count: StaffCountBin.allCases.count)
@@ -88,23 +106,48 @@ struct MeasureReport {
         }
     }
 
+    /// Whether there is more than one provider to compare: with one, the comparison with "all providers" would
+    /// repeat the provider's own figures, and is left out.
+    var comparesProviders: Bool { result.providers.count > 1 }
+
+    /// The file-name part of each provider's charts (`fordelning-<slug>.svg`), unique among the providers.
+    func chartSlugs() -> [String: String] {
+        let names = result.providers.map(\.provider)
+        return Dictionary(zip(names, FileNames.uniqueSlugs(names)), uniquingKeysWith: { first, _ in first })
+    }
+
     // MARK: - Page
 
     /// The page as UTF-8 text.
-    func render() -> String { document().render() }
+    func render() -> String { rendered().page }
+
+    /// The page and its charts as standalone files.
+    func rendered() -> RenderedReport {
+        var charts: [ReportChart] = []
+        let page = document(charts: &charts).render()
+        return RenderedReport(page: page, charts: charts)
+    }
 
     func document() -> HTMLDocument {
+        var charts: [ReportChart] = []
+        return document(charts: &charts)
+    }
+
+    /// The page; every chart drawn is appended to `charts`.
+    func document(charts: inout [ReportChart]) -> HTMLDocument {
         let city = cityFigures()
         let providers = providersByName()
+        let slugs = chartSlugs()
         let body: [HTMLNode] = [
             header(),
             keyFigures(city, providerCount: providers.count),
             rulesSection(),
             providerTableSection(providers, city: city),
-            barChartSection(providers, city: city),
-            distributionSection(providers, city: city),
+            comparesProviders ? barChartSection(providers, city: city, charts: &charts) : .text(""),
+            unitsSection(),
+            distributionSection(providers, city: city, slugs: slugs, charts: &charts),
             indicesSection(),
-            rollingSection(),
+            rollingSection(slugs: slugs, charts: &charts),
             usersSection(),
             reconciliationSection(),
             footer(),
@@ -127,6 +170,7 @@ struct MeasureReport {
                 .element(
                     "p", ["class": "lead"],
                     text: "Antal personal som varje brukare mött under 14 dagar. Mätperiod: \(periodText())\(weeks)."),
+                provenance.madeLine(command: "measure"),
             ])
     }
 
@@ -141,28 +185,27 @@ struct MeasureReport {
         }
         let s = city.summary
         var cards: [HTMLNode] = []
+        let meanLabel = comparesProviders ? "Medelvärde, \(Self.cityLabel.lowercased())" : "Medelvärde"
         if city.suppressed {
-            cards.append(card("Medelvärde, \(Self.cityLabel.lowercased())", Self.suppressedText, csv: nil))
+            cards.append(card(meanLabel, Self.suppressedText, csv: nil))
             cards.append(card("Median", Self.suppressedText, csv: nil))
             cards.append(card("Andel som mött fler än 20", Self.suppressedText, csv: nil))
         } else {
             let mean = s.mean.map { CSVWriter.format($0, places: 2) }
             let median = s.median.map(CSVWriter.formatMedian)
             let share = s.shareOver20.map { CSVWriter.format($0, places: 3) }
-            cards.append(
-                card(
-                    "Medelvärde, \(Self.cityLabel.lowercased())", mean.map(ReportFormat.decimal) ?? "–",
-                    csv: mean ?? ""))
+            cards.append(card(meanLabel, mean.map(ReportFormat.decimal) ?? "–", csv: mean ?? ""))
             cards.append(card("Median", median.map(ReportFormat.decimal) ?? "–", csv: median ?? ""))
             cards.append(
                 card(
                     "Andel som mött fler än 20", share.map(ReportFormat.percent(fractionCSV:)) ?? "–",
                     csv: share ?? ""))
         }
+        let providersText = providerCount == 1 ? "en utförare" : "\(ReportFormat.integer(providerCount)) utförare"
         cards.append(
             card(
-                "Brukare i urvalet hos \(ReportFormat.integer(providerCount)) utförare",
-                ReportFormat.integer(city.sampledUsers), csv: String(city.sampledUsers)))
+                "Brukare i urvalet hos \(providersText)", ReportFormat.integer(city.sampledUsers),
+                csv: String(city.sampledUsers)))
         return .element("div", ["class": "key-figures"], cards)
     }
 
@@ -190,15 +233,24 @@ struct MeasureReport {
             "Räknas inte: matleverans, larm och hemsjukvård, liksom elever, praktikanter och hemsjukvårdens "
                 + "personal. Vid dubbelbemanning räknas båda personerna.",
             sampling,
-            "Antal personal är antalet olika personer som gjort räknade besök hos brukaren. Ett lägre värde betyder "
-                + "högre kontinuitet.",
             "Utförare med färre än \(ReportFormat.integer(minimumUsers)) mätta brukare redovisas som "
                 + "”\(Self.suppressedText)”.",
         ]
         return HTMLNode.section(
             "Så har mätningen gjorts", id: "regler",
-            [.element("ul", ["class": "rules"], items.map { .element("li", text: $0) })])
+            [
+                .element("p", ["class": "method"], text: Self.methodParagraph),
+                .element("ul", ["class": "rules"], items.map { .element("li", text: $0) }),
+            ])
     }
+
+    /// The method in a few sentences, for a reader who has nothing but the page.
+    static let methodParagraph =
+        "Personalkontinuitet mäts som antalet olika personer ur personalen som en brukare med hemtjänst har mött "
+        + "under 14 dagar. Mätningen följer Koladas metod (Rådet för främjande av kommunala analyser, RKA): de "
+        + "brukare som haft minst två besök varje dag räknas, och för var och en räknas hur många olika "
+        + "medarbetare som gjort besöken. Utförarens resultat är medelvärdet över brukarna i urvalet. Ett lägre "
+        + "värde betyder att brukaren mött färre personer, alltså bättre kontinuitet."
 
     private func providerTableSection(_ providers: [Figures], city: Figures) -> HTMLNode {
         let columns: [HTMLTable.Column] = [
@@ -206,16 +258,15 @@ struct MeasureReport {
             .number("Median"), .number("Lägst"), .number("Högst"), .number("Andel som mött fler än 20"),
         ]
         var rows = providers.map { HTMLTable.Row(cells: figureCells($0)) }
-        rows.append(HTMLTable.Row(cells: figureCells(city), kind: .comparison))
+        var note = "Medelvärde, median, lägst och högst avser antal personal per brukare i urvalet."
+        if comparesProviders {
+            rows.append(HTMLTable.Row(cells: figureCells(city), kind: .comparison))
+            note +=
+                " \(Self.cityLabel): alla brukare i urvalet hos alla utförare i mätningens underlag, där varje "
+                + "brukare väger lika."
+        }
         let table = HTMLTable(caption: nil, columns: columns, rows: rows, className: "providers")
-        return HTMLNode.section(
-            "Resultat per utförare", id: "utforare",
-            [
-                table.node(),
-                .note(
-                    "Medelvärde, median, lägst och högst avser antal personal per brukare i urvalet. "
-                        + "\(Self.cityLabel): alla brukare i urvalet hos alla utförare, där varje brukare väger lika."),
-            ])
+        return HTMLNode.section("Resultat per utförare", id: "utforare", [table.node(), .note(note)])
     }
 
     /// The cells of one row of the provider table.
@@ -234,125 +285,6 @@ struct MeasureReport {
         cells.append(s.max.map { .count($0) } ?? .empty)
         cells.append(s.shareOver20.map { .percent(fractionCSV: CSVWriter.format($0, places: 3)) } ?? .empty)
         return cells
-    }
-
-    private func barChartSection(_ providers: [Figures], city: Figures) -> HTMLNode {
-        let shown = providers.filter { !$0.suppressed && $0.summary.mean != nil }
-        let ranked = shown.enumerated().sorted { a, b in
-            let ma = a.element.summary.mean ?? 0
-            let mb = b.element.summary.mean ?? 0
-            return ma != mb ? ma < mb : a.offset < b.offset
-        }.map(\.element)
-        var bars = ranked.map { figures -> SVGBarChart.Bar in
-            let csv = figures.meanCSV ?? ""
-            // Drawn at the shown value, so that bar, label and table agree to the last digit.
-            return SVGBarChart.Bar(
-                label: figures.name, value: Double(csv) ?? figures.summary.mean, shown: ReportFormat.decimal(csv: csv),
-                csv: csv)
-        }
-        for figures in providers where figures.suppressed || figures.summary.mean == nil {
-            bars.append(
-                SVGBarChart.Bar(
-                    label: figures.name, value: nil, shown: "", csv: nil,
-                    note: figures.suppressed ? Self.suppressedText : "inga brukare i urvalet"))
-        }
-        var references: [ChartReferenceLine] = []
-        if !city.suppressed, let csv = city.meanCSV, let mean = Double(csv) {
-            references.append(
-                ChartReferenceLine(
-                    value: mean, label: "\(Self.cityLabel) \(ReportFormat.decimal(csv: csv))", emphasis: .primary,
-                    csv: csv))
-        }
-        guard !ranked.isEmpty else {
-            return HTMLNode.section(
-                "Utförarna jämförda", id: "jamforelse",
-                [
-                    .note("Ingen utförare har tillräckligt många mätta brukare för att redovisas i diagrammet.")
-                ])
-        }
-        let chart = SVGBarChart(
-            bars: bars, referenceLines: references, axisTitle: "Medelvärde, antal personal per brukare",
-            title: "Utförarnas medelvärde av antal personal per brukare, sorterat från lägst till högst")
-        return HTMLNode.section(
-            "Utförarna jämförda", id: "jamforelse",
-            [
-                .element(
-                    "figure", [:],
-                    [
-                        chart.node(),
-                        .element(
-                            "figcaption",
-                            text: "Medelvärde av antal personal per brukare, från lägst (högst kontinuitet) till "
-                                + "högst. Linjen visar medelvärdet för \(Self.cityLabel.lowercased())."),
-                    ])
-            ])
-    }
-
-    private func distributionSection(_ providers: [Figures], city: Figures) -> HTMLNode {
-        let labels = StaffCountBin.allCases.map { $0.label.replacingOccurrences(of: "-", with: "–") }
-        let highlighted: Set<StaffCountBin> = [.upTo25, .over25]
-        let visible = ([city] + providers).filter { !$0.suppressed && $0.sampledUsers > 0 }
-        let maximumShare =
-            visible.map { figures in
-                Double(figures.distribution.max() ?? 0) / Double(max(1, figures.sampledUsers))
-            }.max() ?? 1
-
-        func panel(_ figures: Figures, overall: Bool) -> HTMLNode {
-            let heading: HTMLNode = .element(
-                "h3", [:],
-                [
-                    .text(figures.name + " "),
-                    .element("span", ["class": "n"], text: "n = \(ReportFormat.integer(figures.sampledUsers))"),
-                ])
-            let content: HTMLNode
-            if figures.suppressed {
-                content = .element("div", ["class": "suppressed-panel"], text: "\(Self.suppressedText) mätta brukare")
-            } else if figures.sampledUsers == 0 {
-                content = .element("div", ["class": "suppressed-panel"], text: "inga brukare i urvalet")
-            } else {
-                let bins = StaffCountBin.allCases.map { bin in
-                    SVGHistogram.Bin(
-                        label: labels[bin.rawValue], count: figures.distribution[bin.rawValue],
-                        highlighted: highlighted.contains(bin))
-                }
-                content =
-                    SVGHistogram(
-                        bins: bins, shareMaximum: maximumShare,
-                        title: "\(figures.name): brukare efter antal personal"
-                    ).node()
-            }
-            return .element(
-                "div", ["class": overall ? "panel overall" : "panel", "data-name": figures.name], [heading, content])
-        }
-
-        let legend: HTMLNode = .element(
-            "div", ["class": "legend"],
-            [
-                .element(
-                    "span", [:],
-                    [
-                        .element("span", ["class": "swatch", "style": "background:\(ChartPalette.accent)"]),
-                        .text("20 personal eller färre"),
-                    ]),
-                .element(
-                    "span", [:],
-                    [
-                        .element("span", ["class": "swatch", "style": "background:\(ChartPalette.warn)"]),
-                        .text("fler än 20 personal"),
-                    ]),
-            ])
-        return HTMLNode.section(
-            "Fördelning av antal personal per brukare", id: "fordelning",
-            [
-                .element(
-                    "p", [:],
-                    text: "Stapelns höjd är andelen av utförarens brukare i urvalet; talet ovanför är antalet brukare. "
-                        + "Alla diagram har samma skala."),
-                legend,
-                .element(
-                    "div", ["class": "multiples"],
-                    [panel(city, overall: true)] + providers.map { panel($0, overall: false) }),
-            ])
     }
 
     /// The continuity indices beside the Kolada figure: per provider, the means over its sampled users
@@ -388,117 +320,8 @@ struct MeasureReport {
                     "Medelvärden över brukarna i urvalet, 0–1 där 1 är störst kontinuitet. COC (Bice–Boxerman): "
                         + "hur koncentrerade besöken är till få personer. UPC: andelen besök av den vanligaste "
                         + "personen. SECON: andelen på varandra följande besök med samma person. Tre vanligaste: "
-                        + "andelen besök av de tre vanligaste. Formler och källor: docs/indices.md."),
-            ])
-    }
-
-    /// With `--rolling`: the yearly curve of the 14-day figure, with the Kolada weeks marked.
-    private func rollingSection() -> HTMLNode {
-        guard let rolling = result.rolling, !rolling.windows.isEmpty else { return .text("") }
-        let firstDay = rolling.firstDay.dayNumber
-        let starts = max(0, rolling.lastDay.dayNumber - firstDay - PeriodWindow.length + 2)
-        var sums = [Double](repeating: 0, count: starts)
-        var counts = [Int](repeating: 0, count: starts)
-        for window in rolling.windows {
-            let index = window.windowStart.dayNumber - firstDay
-            guard index >= 0 && index < starts else { continue }
-            sums[index] += window.mean * Double(window.measuredUsers)
-            counts[index] += window.measuredUsers
-        }
-        let values: [Double?] = (0..<starts).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : nil }
-        let categories = (0..<starts).map { offset -> String in
-            let date = CivilDate(dayNumber: firstDay + offset)
-            return date.day == 1 || offset == 0 ? String(date.description.prefix(7)) : ""
-        }
-        var marked: [SVGLineChart.MarkedRange] = []
-        let koladaStart = result.period.firstDay - firstDay
-        if koladaStart >= 0 && koladaStart < starts {
-            marked.append(SVGLineChart.MarkedRange(first: koladaStart, last: koladaStart, label: "Koladas mätperiod"))
-        }
-        let chart = SVGLineChart(
-            categories: categories, series: [SVGLineChart.Series(name: "Hela staden", values: values)],
-            markedRanges: marked, axisTitle: "Antal personal", title: "Antal personal per brukare, 14 dagar i taget")
-        // One small curve per provider (held back under the small-number limit), on the same scale.
-        // Windows and months grouped by provider once (a city year has tens of thousands of windows).
-        let windowsByProvider = Dictionary(grouping: rolling.windows, by: \.provider)
-        let monthsByProvider = Dictionary(grouping: rolling.months, by: \.provider)
-        let measuredByProvider = Dictionary(
-            result.providers.map { ($0.provider, $0.measuredUsers) }, uniquingKeysWith: { first, _ in first })
-        let providerNames = windowsByProvider.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let quarterCategories = categories.map { ["01", "04", "07", "10"].contains(String($0.suffix(2))) ? $0 : "" }
-        var panels: [HTMLNode] = []
-        for provider in providerNames {
-            let measured = measuredByProvider[provider] ?? 0
-            let heading: HTMLNode = .element("h3", text: provider)
-            guard measured >= minimumUsers else {
-                panels.append(
-                    .element(
-                        "div", ["class": "panel", "data-name": provider],
-                        [
-                            heading,
-                            .element(
-                                "div", ["class": "suppressed-panel"], text: "\(Self.suppressedText) mätta brukare"),
-                        ]))
-                continue
-            }
-            var series = [Double?](repeating: nil, count: starts)
-            for window in windowsByProvider[provider] ?? [] {
-                let index = window.windowStart.dayNumber - firstDay
-                if index >= 0 && index < starts { series[index] = window.mean }
-            }
-            let small = SVGLineChart(
-                categories: quarterCategories,
-                series: [SVGLineChart.Series(name: provider, values: series)], markedRanges: marked,
-                axisTitle: "", title: "\(provider): antal personal per brukare, 14 dagar i taget", width: 210,
-                height: 130)
-            panels.append(.element("div", ["class": "panel", "data-name": provider], [heading, small.node()]))
-        }
-        var monthRows: [HTMLTable.Row] = []
-        for provider in monthsByProvider.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let months = monthsByProvider[provider] ?? []
-            let suppressed = (measuredByProvider[provider] ?? 0) < minimumUsers
-            let mean =
-                suppressed
-                ? nil
-                : months.reduce(0.0) { $0 + $1.mean * Double($1.userWindows) }
-                    / Double(max(1, months.reduce(0) { $0 + $1.userWindows }))
-            let lowest = months.min { $0.mean < $1.mean }
-            let highest = months.max { $0.mean < $1.mean }
-            monthRows.append(
-                HTMLTable.Row(cells: [
-                    .text(provider), suppressed ? .suppressed : .count(months.count),
-                    suppressed ? .suppressed : (mean.map { .decimal(csv: CSVWriter.format($0, places: 2)) } ?? .empty),
-                    suppressed
-                        ? .suppressed
-                        : .text(
-                            lowest.map {
-                                "\($0.month) (\(ReportFormat.decimal(csv: CSVWriter.format($0.mean, places: 2))))"
-                            } ?? ""),
-                    suppressed
-                        ? .suppressed
-                        : .text(
-                            highest.map {
-                                "\($0.month) (\(ReportFormat.decimal(csv: CSVWriter.format($0.mean, places: 2))))"
-                            } ?? ""),
-                ]))
-        }
-        let table = HTMLTable(
-            caption: nil,
-            columns: [
-                .text("Utförare"), .number("Månader"), .number("Medel över året"), .text("Bästa månaden"),
-                .text("Sämsta månaden"),
-            ], rows: monthRows)
-        return HTMLNode.section(
-            "Året runt", id: "aret-runt",
-            [
-                chart.node(),
-                .note(
-                    "Samma regler som Kolada-måttet, för varje 14-dagarsperiod som börjar på en dag i "
-                        + "underlaget (\(ReportFormat.dateRange(rolling.firstDay, rolling.lastDay))). Kurvan visar "
-                        + "medelvärdet för alla mätta brukare i staden per startdag; den markerade dagen är starten "
-                        + "på Koladas mätperiod. Alla mätta brukare räknas, utan urval."),
-                .element("div", ["class": "multiples"], panels),
-                table.node(),
+                        + "andelen besök av de tre vanligaste. Källor: Bice och Boxerman 1977 (COC), Breslau och "
+                        + "Reeb 1975 (UPC), Steinwachs 1979 (SECON)."),
             ])
     }
 
@@ -538,8 +361,11 @@ struct MeasureReport {
             [.text(name), .count(a.read), .count(a.used)] + rules.map { .count(a.excluded[$0] ?? 0) }
                 + [.count(a.rejected), .count(a.blank)]
         }
-        var rows = result.files.map { file in
-            HTMLTable.Row(cells: cells(Path.lastComponent(file.path), file.accounting))
+        // The files by the names the footer gives them (a name that looks personal is "fil N").
+        var rows = result.files.enumerated().map { index, file in
+            HTMLTable.Row(
+                cells: cells(
+                    index < provenance.inputs.count ? provenance.inputs[index] : "fil \(index + 1)", file.accounting))
         }
         rows.append(HTMLTable.Row(cells: cells("Totalt", result.accounting), kind: .total))
         let table = HTMLTable(caption: nil, columns: columns, groups: groups, rows: rows, className: "reconciliation")
@@ -565,7 +391,7 @@ struct MeasureReport {
                         .element(
                             "li",
                             text: "Avvisade: rader som inte gick att läsa (till exempel saknat id eller ogiltig tid); "
-                                + "de listas med fil och rad i rejected.csv."),
+                                + "den som gjort mätningen har en lista över dem med fil och rad."),
                         .element("li", text: "Tomma rader räknas inte som inlästa."),
                     ]),
             ])
@@ -575,13 +401,13 @@ struct MeasureReport {
         .element(
             "footer", ["class": "report note"],
             [
+                provenance.footerParagraph(command: "measure"),
                 .element(
                     "p",
-                    text: "Skapad av kontinuitet measure. Siffrorna är desamma som i providers.csv. CSV-filerna är "
-                        + "till för analys och redovisar alla utförare; den här rapporten är till för publicering och "
-                        + "visar inte värden för utförare med färre än \(ReportFormat.integer(minimumUsers)) mätta "
-                        + "brukare. Rapporten innehåller inga uppgifter om enskilda brukare."),
-                .element("p", text: "Metoden i detalj: docs/method.md."),
+                    text: "Rapporten är gjord för publicering: för utförare och enheter med färre än "
+                        + "\(ReportFormat.integer(minimumUsers)) mätta brukare visas bara antalet brukare, inga "
+                        + "andra värden. Den innehåller inga uppgifter om enskilda brukare: inga namn, personnummer "
+                        + "eller id."),
             ])
     }
 }

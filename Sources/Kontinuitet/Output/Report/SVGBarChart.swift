@@ -26,6 +26,16 @@ struct SVGBarChart {
     var title: String
     /// The width in user units; 680 fills the 180 mm page column.
     var width = 680.0
+    /// The largest value the axis must reach; nil means the largest bar or line. Charts split from one list
+    /// (`split(maximumBars:)`) share it, so that their bars are on one scale.
+    var valueMaximum: Double?
+    /// The bars whose labels and values size the label and value columns; nil means `bars`. Charts split from one
+    /// list share all of its bars here, so that their plots line up.
+    var sizingBars: [Bar]?
+
+    /// The most bars a chart holds so that it fits on an A4 page below its heading (21 units a bar, 680 units
+    /// = 180 mm: 36 bars and the axis are about 220 mm of the 267 mm a page holds).
+    static let maximumBarsPerPage = 36
 
     static let fontSize = 11.0
     static let rowHeight = 21.0
@@ -48,12 +58,13 @@ struct SVGBarChart {
 
     func layout() -> Layout {
         let font = Self.fontSize
-        let widest = bars.map { ChartText.estimatedWidth($0.label, fontSize: font) }.max() ?? 0
+        let sizing = sizingBars ?? bars
+        let widest = sizing.map { ChartText.estimatedWidth($0.label, fontSize: font) }.max() ?? 0
         let labelWidth = min(max(widest + 6, 70), width * 0.36)
-        let widestValue = bars.map { ChartText.estimatedWidth($0.shown, fontSize: font) }.max() ?? 0
+        let widestValue = sizing.map { ChartText.estimatedWidth($0.shown, fontSize: font) }.max() ?? 0
         let plotLeft = labelWidth + 8
         let plotWidth = max(80, width - plotLeft - max(28, widestValue + 10))
-        let maximum = (bars.compactMap(\.value) + referenceLines.map(\.value)).max() ?? 0
+        let maximum = valueMaximum ?? (bars.compactMap(\.value) + referenceLines.map(\.value)).max() ?? 0
         let ticks = ChartScale.ticks(upTo: maximum, targetCount: 6)
         let plotTop = 4 + Double(referenceLines.count) * Self.referenceLabelRow
         let plotHeight = Double(max(1, bars.count)) * Self.rowHeight
@@ -62,8 +73,32 @@ struct SVGBarChart {
             domainMaximum: ticks.last ?? 1, ticks: ticks, height: plotTop + plotHeight + 40)
     }
 
-    /// The `<svg>` element.
+    /// The chart cut into charts of at most `maximumBars` bars each (as even as can be), in order, each with the
+    /// reference lines and all on the scale of the whole: a long list of providers prints as several figures that
+    /// each fit on a page, rather than one figure cut by a page break.
+    func split(maximumBars: Int = SVGBarChart.maximumBarsPerPage) -> [SVGBarChart] {
+        guard bars.count > maximumBars, maximumBars > 0 else { return [self] }
+        let parts = (bars.count + maximumBars - 1) / maximumBars
+        let maximum = valueMaximum ?? (bars.compactMap(\.value) + referenceLines.map(\.value)).max() ?? 0
+        return (0..<parts).map { part in
+            var chart = self
+            chart.bars = Array(bars[(bars.count * part / parts)..<(bars.count * (part + 1) / parts)])
+            chart.valueMaximum = maximum
+            chart.sizingBars = sizingBars ?? bars
+            return chart
+        }
+    }
+
+    /// The `<svg>` element; with more bars than fit on a page, a `<div class="chart-parts">` of one `<svg>` per
+    /// part (`split()`), which print on as many pages.
     func node() -> HTMLNode {
+        let parts = split()
+        guard parts.count > 1 else { return svgNode() }
+        return .element("div", ["class": "chart-parts"], parts.map { $0.svgNode() })
+    }
+
+    /// The chart as one `<svg>` element, however many bars it has.
+    func svgNode() -> HTMLNode {
         let font = Self.fontSize
         let layout = layout()
         let plotBottom = layout.plotTop + Double(max(1, bars.count)) * Self.rowHeight
@@ -95,7 +130,7 @@ struct SVGBarChart {
             nodes.append(
                 SVG.text(
                     ChartText.truncated(bar.label, toWidth: layout.labelWidth, fontSize: font), x: layout.labelWidth,
-                    y: baseline, size: font, anchor: "end", className: "bar-label"))
+                    y: baseline, size: font, anchor: "end", className: "bar-label", fullText: bar.label))
             if let value = bar.value {
                 let barWidth = layout.plotWidth * value / layout.domainMaximum
                 nodes.append(
@@ -123,7 +158,8 @@ struct SVGBarChart {
             }
         }
 
-        // Reference lines over the bars, labels in their own rows above the plot so they never collide.
+        // Reference lines over the bars, labels in their own rows above the plot so they never collide; the lines
+        // start below the rows, so that no line runs through another's label.
         var referenceLabels: [HTMLNode] = []
         for (index, reference) in referenceLines.enumerated() {
             let x = layout.x(reference.value)
@@ -132,7 +168,7 @@ struct SVGBarChart {
             let labelY = 4 + Double(index + 1) * Self.referenceLabelRow - 4
             nodes.append(
                 SVG.line(
-                    x1: x, y1: labelY + 3, x2: x, y2: plotBottom, stroke: color, width: primary ? 1.6 : 1.3,
+                    x1: x, y1: layout.plotTop - 2, x2: x, y2: plotBottom, stroke: color, width: primary ? 1.6 : 1.3,
                     dashed: !primary, className: "reference-line", dataValue: reference.csv))
             let labelWidth = ChartText.estimatedWidth(reference.label, fontSize: font - 0.5)
             let anchor: String
@@ -148,6 +184,15 @@ struct SVGBarChart {
                 SVG.text(
                     reference.label, x: labelX, y: labelY, size: font - 0.5, anchor: anchor, weight: "600",
                     fill: color, className: "reference-label halo"))
+            // A short sample of the line before its label, so that lines close together can be told apart.
+            let labelLeft =
+                anchor == "middle" ? labelX - labelWidth / 2 : (anchor == "end" ? labelX - labelWidth : labelX)
+            if labelLeft - 16 >= 0 {
+                referenceLabels.append(
+                    SVG.line(
+                        x1: labelLeft - 16, y1: labelY - font * 0.33, x2: labelLeft - 4, y2: labelY - font * 0.33,
+                        stroke: color, width: primary ? 1.6 : 1.3, dashed: !primary, className: "reference-key"))
+            }
         }
         nodes += values + referenceLabels
         return SVG.root(width: width, height: layout.height, title: title, className: "bar-chart", nodes)

@@ -63,6 +63,24 @@ enum ChartText {
         return ems * fontSize
     }
 
+    /// `text` broken into lines at spaces so that each fits `width` at `fontSize` by the estimate; a word wider
+    /// than `width` on its own is cut with `…`.
+    static func wrapped(_ text: String, toWidth width: Double, fontSize: Double) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if estimatedWidth(candidate, fontSize: fontSize) <= width || line.isEmpty {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines.map { truncated($0, toWidth: width, fontSize: fontSize) }
+    }
+
     /// `text` cut to fit `width` at `fontSize`, ending with `…` when cut.
     static func truncated(_ text: String, toWidth width: Double, fontSize: Double) -> String {
         guard estimatedWidth(text, fontSize: fontSize) > width else { return text }
@@ -129,18 +147,26 @@ enum SVG {
             ])
     }
 
-    /// A text label. `anchor` is `start`, `middle` or `end`; `y` is the baseline.
+    /// A text label. `anchor` is `start`, `middle` or `end`; `y` is the baseline. A class list holding `halo`
+    /// draws a white outline under the glyphs (as attributes, so that it holds in a standalone file without the
+    /// page's style sheet), which keeps the label readable over a line or a bar. `fullText` adds a `<title>` (the
+    /// tooltip) when the shown text is a shortened form of it.
     static func text(
         _ text: String, x: Double, y: Double, size: Double, anchor: String = "start", weight: String? = nil,
-        fill: String? = nil, className: String? = nil, dataValue: String? = nil
+        fill: String? = nil, className: String? = nil, dataValue: String? = nil, fullText: String? = nil
     ) -> HTMLNode {
-        .element(
+        let halo = className.map { $0.split(separator: " ").contains("halo") } ?? false
+        var children: [HTMLNode] = []
+        if let fullText, fullText != text { children.append(.element("title", text: fullText)) }
+        children.append(.text(text))
+        return .element(
             "text",
             [
                 "class": className, "x": number(x), "y": number(y), "font-size": number(size),
                 "text-anchor": anchor == "start" ? nil : anchor, "font-weight": weight, "fill": fill,
-                "data-value": dataValue,
-            ], text: text)
+                "data-value": dataValue, "stroke": halo ? "#ffffff" : nil, "stroke-width": halo ? "3" : nil,
+                "stroke-linejoin": halo ? "round" : nil, "paint-order": halo ? "stroke" : nil,
+            ], children)
     }
 
     /// A vertical value axis: a horizontal grid line across the plot at each tick (the zero line darker) and the

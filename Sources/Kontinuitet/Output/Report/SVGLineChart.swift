@@ -33,6 +33,9 @@ struct SVGLineChart {
     var tickFormat: (Double) -> String = { ReportFormat.axis($0) }
     var width = 680.0
     var height = 250.0
+    /// The largest value the axis must reach; nil means the largest value drawn. Small multiples share one, so that
+    /// equal heights mean equal values in every panel.
+    var valueMaximum: Double?
 
     static let fontSize = 10.5
 
@@ -40,7 +43,7 @@ struct SVGLineChart {
     func node() -> HTMLNode {
         let font = Self.fontSize
         let values = series.flatMap { $0.values.compactMap { $0 } } + referenceLines.map(\.value)
-        let ticks = ChartScale.ticks(upTo: values.max() ?? 0, targetCount: 5)
+        let ticks = ChartScale.ticks(upTo: valueMaximum ?? values.max() ?? 0, targetCount: 5)
         let top = ticks.last ?? 1
         let legendHeight = series.count > 1 ? 18.0 : 0
         let rangeLabelHeight = markedRanges.isEmpty ? 0 : 14.0
@@ -83,9 +86,12 @@ struct SVGLineChart {
                         "x": SVG.number(left), "y": SVG.number(plotTop), "width": SVG.number(right - left),
                         "height": SVG.number(plotHeight), "fill": ChartPalette.markedRange,
                     ]))
+            // Centred over the range, but kept over the plot: not over the tick labels, not past the right edge.
+            let half = ChartText.estimatedWidth(range.label, fontSize: font - 1.5) / 2
+            let centre = min(max((left + right) / 2, plotLeft + half), plotRight - half)
             nodes.append(
                 SVG.text(
-                    range.label, x: (left + right) / 2, y: plotTop - 4, size: font - 1.5, anchor: "middle",
+                    range.label, x: centre, y: plotTop - 5, size: font - 1.5, anchor: "middle",
                     fill: ChartPalette.muted, className: "range-label"))
         }
 
