@@ -49,6 +49,7 @@ final class InterruptionTests: XCTestCase {
             let process = Process()
             process.executableURL = CommandRunner.executable
             process.arguments = ["measure", "--visits", log, "--out", out, "--quiet"] + newOptions
+            process.environment = CommandRunner.environment()
             try process.run()
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
