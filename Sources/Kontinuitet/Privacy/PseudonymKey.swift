@@ -32,9 +32,21 @@ public struct PseudonymKey: Sendable {
         var key = PseudonymKey()
         for row in table.rows {
             guard let number = Int(row[columns["pseudonym"]]) else { continue }
-            key.add(provider: row[columns["provider"]], user: row[columns["user"]], number: number)
+            key.add(
+                provider: unneutralized(row[columns["provider"]]), user: unneutralized(row[columns["user"]]),
+                number: number)
         }
         return key
+    }
+
+    /// A key value as it was before an earlier version's writer put `'` in front of a text starting with a formula
+    /// character (`'-12` for the id `-12`); such an id would otherwise never be found again.
+    private static func unneutralized(_ value: String) -> String {
+        let bytes = value.utf8
+        guard bytes.count > 1, bytes.first == UInt8(ascii: "'"),
+            startsFormula(bytes[bytes.index(after: bytes.startIndex)])
+        else { return value }
+        return String(value.dropFirst())
     }
 
     private mutating func add(provider: String, user: String, number: Int) {
@@ -69,14 +81,16 @@ public struct PseudonymKey: Sendable {
         }
     }
 
-    /// The key file's bytes, sorted by provider and löpnummer.
+    /// The key file's bytes, sorted by provider and löpnummer. Ids and provider names are written exactly as read
+    /// (quoted where CSV needs it, never prefixed with `'`), so that the next run finds them again; the key is a
+    /// private file for this tool, not a spreadsheet.
     func csv() -> [UInt8] {
         var writer = CSVWriter(header: Self.header)
         let sorted = entries.sorted {
             $0.provider != $1.provider
                 ? $0.provider.utf8.lexicographicallyPrecedes($1.provider.utf8) : $0.number < $1.number
         }
-        for entry in sorted { writer.row([.text(entry.provider), .integer(entry.number), .text(entry.user)]) }
+        for entry in sorted { writer.row([.raw(entry.provider), .integer(entry.number), .raw(entry.user)]) }
         return writer.bytes
     }
 }

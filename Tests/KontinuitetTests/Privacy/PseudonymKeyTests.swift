@@ -53,6 +53,20 @@ final class PseudonymKeyTests: XCTestCase {
         XCTAssertEqual(key.count, 5)
     }
 
+    func testIdsThatLookLikeFormulasKeepTheirNumbers() throws {
+        let directory = TemporaryDirectory()
+        var key = PseudonymKey()
+        let users = ["-12", "=x", "+46 70", "@a", "plain, with comma"]
+        key.assignNew(users.map { ("+P", $0) }, order: .seeded(1))
+        let path = directory.file("key.csv", bytes: key.csv())
+        let loaded = try PseudonymKey.load(path: path)
+        XCTAssertEqual(numbers(loaded, provider: "+P", users: users), numbers(key, provider: "+P", users: users))
+        // A key an earlier version wrote with the spreadsheet prefix is read as the ids it meant.
+        let old = try PseudonymKey.load(path: directory.file("old.csv", "provider,pseudonym,user\nP,3,'-12\nP,4,'x\n"))
+        XCTAssertEqual(old.number(provider: "P", user: "-12"), 3)
+        XCTAssertEqual(old.number(provider: "P", user: "'x"), 4)
+    }
+
     func testTheSeedComesFromTheEnvironment() throws {
         XCTAssertEqual(try PseudonymOrder.fromEnvironment([:]), .random)
         XCTAssertEqual(try PseudonymOrder.fromEnvironment([PseudonymOrder.seedVariable: "42"]), .seeded(42))
