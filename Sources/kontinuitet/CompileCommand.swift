@@ -18,12 +18,15 @@ enum CompileCommand: Command {
         OptionSpec("--trend", .flag, help: "compile the forms of every year side by side (trend.csv)"),
         OptionSpec("--municipality", .single(valueName: "CODE"), help: "municipality code for kolada.json (1480)"),
         OptionSpec("--min-users", .single(valueName: "N"), help: "report shows 'för få' below N users (5)"),
+        OptionSpec(
+            "--rejected-rows", .single(valueName: "FILE"),
+            help: "also write the rejected form rows as read to FILE (private, mode 0600; outside --out)"),
         OptionSpec("--strict", .flag, help: "exit 3 when any form row is rejected"),
         OptionSpec("--quiet", .flag, help: "no summary on stderr"),
     ]
     static let details = """
         Outputs: results.csv/.xlsx, feedback.csv, missing_forms.csv, kolada.json, report.html, rejected.csv;
-        with --trend also trend.csv. Rows of another period than the compile's are rejected (other_period).
+        with --trend also trend.csv. All are shareable, and checked for personnummer before they are put in place. Rows of another period than the compile's are rejected (other_period).
         The rules (levels, unit changes, missing forms): docs/compile-validate.md.
         Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict,
         4 no result (no form row compiled).
@@ -37,13 +40,19 @@ enum CompileCommand: Command {
         options.trend = arguments.flag("--trend")
         // The output directory is checked before any input is read.
         let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        if let path = arguments.value("--rejected-rows") {
+            try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: "--rejected-rows")
+        }
         let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
         let result = try Compile.run(forms: arguments.values("--forms"), register: register, options: options)
-        let minUsers = try arguments.integer("--min-users", in: 0...1_000_000) ?? 5
-        let written = try CompileOutputs.write(result, to: directory, minUsersForReport: minUsers)
+        var outputOptions = CompileOutputOptions()
+        outputOptions.minUsersForReport = try arguments.integer("--min-users", in: 0...1_000_000) ?? 5
+        outputOptions.rejectedRowsPath = arguments.value("--rejected-rows")
+        outputOptions.inputPaths = arguments.values("--forms") + arguments.values("--providers")
+        let written = try CompileOutputs.write(result, to: directory, options: outputOptions)
         if !arguments.flag("--quiet") {
             Console.error(CompileOutputs.summary(result))
-            Console.error("wrote \(written.count) files to \(directory.path)")
+            Console.error("wrote \(written.files.count) files to \(directory.path)")
         }
         if result.rowsUsed == 0 {
             Console.error(

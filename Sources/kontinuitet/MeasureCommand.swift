@@ -6,8 +6,8 @@ enum MeasureCommand: Command {
     static let name = "measure"
     static let summary = """
         Counts the distinct staff each home-care user met in the 14-day period, by the Kolada/RKA method, and \
-        writes users.csv, providers.csv, the Kolada form per provider, excluded.csv, rejected.csv, the key and \
-        report.html.
+        writes users.csv, providers.csv, the Kolada form per provider, excluded.csv, rejected.csv and report.html, \
+        all shareable; the löpnummer key is kept in a private per-user directory, outside the output directory.
         """
     static let options: [OptionSpec] = [
         OptionSpec("--visits", .multiple(valueName: "FILE"), help: "visit logs or performed-time exports (CSV)"),
@@ -26,7 +26,12 @@ enum MeasureCommand: Command {
             "--min-users", .single(valueName: "N"),
             help: "report.html shows \"för få\" for providers with fewer measured users (default 5)"),
         OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
-        OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),
+        OptionSpec(
+            "--key", .single(valueName: "FILE"),
+            help: "löpnummer key file, outside --out (default: a private per-user file, see docs/security.md)"),
+        OptionSpec(
+            "--rejected-rows", .single(valueName: "FILE"),
+            help: "also write the rejected rows as read to FILE (private, mode 0600; outside --out)"),
         OptionSpec("--rolling", .flag, help: "also measure every 14-day window of the data"),
         OptionSpec("--per-user", .flag, help: "with --rolling: write every user's windows (rolling_users.csv)"),
         OptionSpec("--threads", .single(valueName: "N"), help: "worker threads (default: all cores)"),
@@ -41,6 +46,9 @@ enum MeasureCommand: Command {
         The rules and every choice made where the method is silent: docs/method.md.
         report.html is for publishing: providers with fewer measured users than --min-users show "för få"
         instead of their figures. The CSV files always hold every figure (they are for the analyst).
+        Every file in the output directory may be shared (with --keep-ids, those holding user ids may not); the
+        key is measure-<year>.csv in $KONTINUITET_KEY_DIR, else $XDG_DATA_HOME/kontinuitet/keys, else
+        ~/.local/share/kontinuitet/keys (docs/security.md).
         """
 
     static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
@@ -67,28 +75,41 @@ enum MeasureCommand: Command {
         var outputOptions = MeasureOutputOptions()
         outputOptions.keepIDs = arguments.flag("--keep-ids")
         outputOptions.keyPath = arguments.value("--key")
+        outputOptions.rejectedRowsPath = arguments.value("--rejected-rows")
+        outputOptions.pseudonymOrder = try PseudonymOrder.fromEnvironment()
         outputOptions.minUsersForReport =
             try arguments.integer("--min-users", in: 0...1_000_000) ?? outputOptions.minUsersForReport
         options.defaultProvider = arguments.value("--provider")
         options.defaultUnit = arguments.value("--unit")
         let quiet = arguments.flag("--quiet")
-        let progress = Console.progress(name, quiet: quiet)
+        // Progress names the files read: a path holding a personnummer is shown as "fil N".
+        let shownPaths = ShownFileNames(paths: paths, check: DisclosureCheck(names: []))
+        let report = Console.progress(name, quiet: quiet)
+        let progress: (String) -> Void = { report(shownPaths.redacting($0)) }
 
-        // The output directory is checked before any input is read.
+        // The output directory, and the private files' paths, are checked before any input is read.
         let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        for option in ["--key", "--rejected-rows"] {
+            guard let path = arguments.value(option) else { continue }
+            try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: option)
+        }
         let result = try VisitLogMeasurement.run(paths: paths, options: options, progress: progress)
         let written = try MeasureOutputs.write(result, to: directory, options: outputOptions)
+        for notice in written.notices { Console.error("kontinuitet measure: \(notice)") }
         if !quiet {
             Console.error(MeasureOutputs.summary(result))
-            Console.error("wrote \(written.count) files to \(directory.path)")
+            Console.error("wrote \(written.files.count) files to \(directory.path)")
+            if let key = written.keyPath { Console.error("löpnummer key (private): \(key)") }
         }
         if outputOptions.keepIDs {
-            Console.error("kontinuitet measure: --keep-ids: no Kolada form written (forms are for sending)")
+            Console.error(
+                "kontinuitet measure: --keep-ids: no Kolada form written (forms are for sending); the files with "
+                    + "user ids (users.csv, user_indices.csv, rolling_users.csv) are private (mode 0600)")
         }
         let noResult = MeasureDiagnosis.noResult(result)
         // Per provider only when others have a result: when nobody is measured, the one message says why.
         let providers = noResult == nil ? MeasureDiagnosis.providersWithoutResult(result) : []
-        for line in MeasureDiagnosis.filesWithoutRows(result) + providers.prefix(20) {
+        for line in MeasureDiagnosis.filesWithoutRows(MeasureOutputs.forMessages(result)) + providers.prefix(20) {
             Console.error("kontinuitet measure: \(line)")
         }
         if providers.count > 20 {

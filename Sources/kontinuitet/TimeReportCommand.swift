@@ -16,13 +16,19 @@ enum TimeReportCommand: Command {
         OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
         OptionSpec("--planned-tolerance", .single(valueName: "MIN"), help: "flag check-ins further from plan (60)"),
         OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
-        OptionSpec("--key", .single(valueName: "FILE"), help: "löpnummer key file (default: DIR/key.csv)"),
+        OptionSpec(
+            "--key", .single(valueName: "FILE"),
+            help: "löpnummer key file, outside --out (default: a private per-user file, see docs/security.md)"),
+        OptionSpec(
+            "--rejected-rows", .single(valueName: "FILE"),
+            help: "also write the rejected rows as read to FILE (private, mode 0600; outside --out)"),
         OptionSpec("--strict", .flag, help: "exit 3 when any row is rejected"),
         OptionSpec("--quiet", .flag, help: "no summary on stderr (capacity warnings are still printed)"),
     ]
     static let details = """
         Outputs: provider_months.csv, user_months.csv, provider_days.csv, anomalies.csv, capacity_warnings.csv,
-        report.html, rejected.csv and key.csv. The rules: docs/time-report.md.
+        report.html and rejected.csv, all shareable (with --keep-ids, user_months.csv is not). The löpnummer key is
+        time-report.csv in the private key directory (docs/security.md). The rules: docs/time-report.md.
         Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict,
         4 no result (no row of performed time).
         """
@@ -33,6 +39,11 @@ enum TimeReportCommand: Command {
             try arguments.integer("--planned-tolerance", in: 0...10_000) ?? options.plannedToleranceMinutes
         // The output directory is checked before any input is read.
         let directory = try OutputDirectory(path: arguments.value("--out") ?? "out")
+        for option in ["--key", "--rejected-rows"] {
+            guard let path = arguments.value(option) else { continue }
+            try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: option)
+        }
+        let pseudonymOrder = try PseudonymOrder.fromEnvironment()
         let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
         let result = try TimeReport.run(
             performed: arguments.values("--performed"), allocated: arguments.values("--allocated"),
@@ -44,12 +55,18 @@ enum TimeReportCommand: Command {
         outputOptions.performedFiles = arguments.values("--performed")
         outputOptions.allocatedFiles = arguments.values("--allocated")
         outputOptions.registerFile = arguments.value("--providers")
+        outputOptions.rejectedRowsPath = arguments.value("--rejected-rows")
+        outputOptions.pseudonymOrder = pseudonymOrder
+        outputOptions.inputPaths =
+            arguments.values("--performed") + arguments.values("--allocated") + arguments.values("--providers")
         let written = try TimeReportOutputs.write(result, to: directory, options: outputOptions)
+        for notice in written.notices { Console.error("kontinuitet time-report: \(notice)") }
         if arguments.flag("--quiet") {
             for warning in result.warnings { Console.error("VARNING kapacitetstak: \(warning.message)") }
         } else {
             Console.error(TimeReportOutputs.summary(result))
-            Console.error("wrote \(written.count) files to \(directory.path)")
+            Console.error("wrote \(written.files.count) files to \(directory.path)")
+            if let key = written.keyPath { Console.error("löpnummer key (private): \(key)") }
         }
         if result.accounting.performedUsed == 0 {
             let a = result.accounting

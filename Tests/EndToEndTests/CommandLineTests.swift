@@ -59,6 +59,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(strict.stderr.contains("19400101"))
         XCTAssertFalse(strict.stderr.contains("igår"))
         let rejected = try String(contentsOfFile: directory + "/b/rejected.csv", encoding: .utf8)
-        XCTAssertTrue(rejected.contains("visits.csv,30,bad_start"), rejected)
+        XCTAssertTrue(rejected.contains("visits.csv,30,start,bad_start,"), rejected)
+        XCTAssertFalse(rejected.contains("igår"), "rejected.csv may be shared: no row content")
     }
 }

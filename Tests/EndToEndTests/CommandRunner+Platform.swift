@@ -41,7 +41,7 @@ extension CommandRunner {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var variables = CommandRunner.environment
+        var variables = CommandRunner.environment()
         variables["KONTINUITET_PLATFORM_FALLBACKS"] = nil
         variables.merge(environment) { _, new in new }
         process.environment = variables

@@ -28,20 +28,36 @@ struct CommandRunner {
     /// on any day.
     static let sourceDateEpoch = "1538352000"
 
-    /// The environment of every run: this process's, with `SOURCE_DATE_EPOCH` set.
-    static var environment: [String: String] {
+    /// The seed every run gets unless a test says otherwise: the löpnummer are then the same on every run, as the
+    /// committed expected outputs (written by scripts/update-expected with the same seed) need.
+    static let pseudonymSeed: UInt64 = 1
+
+    /// The environment of a run: the test process's, with `KONTINUITET_KEY_DIR` set to `keyDirectory` (a fresh
+    /// temporary directory when nil, so that no run ever writes a key into the real home, and no run sees another
+    /// test's key) and `KONTINUITET_PSEUDONYM_SEED` set to `seed` (removed when nil: the system's random order).
+    static func environment(keyDirectory: String? = nil, seed: UInt64? = pseudonymSeed) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
+        environment["KONTINUITET_KEY_DIR"] = keyDirectory ?? temporaryDirectory() + "/keys"
+        environment["KONTINUITET_PSEUDONYM_SEED"] = seed.map { String($0) }
         environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch
         return environment
     }
 
-    /// Runs `kontinuitet` with `arguments` in the package root, with `SOURCE_DATE_EPOCH` set.
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs `kontinuitet` with `arguments` in the package root, in `environment(keyDirectory:seed:)`.
+    static func run(_ arguments: [String], keyDirectory: String? = nil, seed: UInt64? = pseudonymSeed) throws
+        -> Outcome
+    {
+        try run(arguments, environment: environment(keyDirectory: keyDirectory, seed: seed))
+    }
+
+    /// Runs `kontinuitet` with `arguments` in the package root, in exactly `environment`.
+    static func run(_ arguments: [String], environment: [String: String]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = packageRoot
+        process.environment = environment
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -55,7 +71,6 @@ struct CommandRunner {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// A fresh temporary directory.
     /// A visit log (`provider,user,staff,start`) in which `user` of provider `P1` is measured: two visits, by
     /// staff `s1` and `s2`, on each of the 14 days of the 2018 period (3–16 September), so 2 distinct staff.
     static func measurableLog(user: String, provider: String = "P1", header: Bool = true) -> String {
@@ -67,6 +82,7 @@ struct CommandRunner {
         return text
     }
 
+    /// A fresh temporary directory.
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "kontinuitet-e2e-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -48,8 +48,8 @@ final class InterruptionTests: XCTestCase {
         for delay in [0.02, 0.1, 0.3, 0.6, 1.0, 1.5] {
             let process = Process()
             process.executableURL = CommandRunner.executable
-            process.environment = CommandRunner.environment
             process.arguments = ["measure", "--visits", log, "--out", out, "--quiet"] + newOptions
+            process.environment = CommandRunner.environment()
             try process.run()
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)

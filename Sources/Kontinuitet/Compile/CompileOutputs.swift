@@ -1,6 +1,18 @@
 import Foundation
 
-/// Writes the outputs of `kontinuitet compile` into one directory, all at once.
+/// Options of the compile outputs.
+public struct CompileOutputOptions: Sendable {
+    /// In `report.html`, a level with fewer users than this shows "för få" instead of its figures.
+    public var minUsersForReport = 5
+    /// `--rejected-rows FILE`: the rejected form rows as read, private (mode 0600); nil means not written.
+    public var rejectedRowsPath: String?
+    /// The input files in the order given (forms, then the register): the N of `fil N` (`ShownFileNames`).
+    public var inputPaths: [String] = []
+    public init() {}
+}
+
+/// Writes the outputs of `kontinuitet compile` into one directory, all at once, after the disclosure check
+/// (personnummer and samordningsnummer: forms carry no names to look for). Every file in it may be shared.
 ///
 /// | file | content |
 /// |---|---|
@@ -9,7 +21,7 @@ import Foundation
 /// | `missing_forms.csv` | registered providers without a form |
 /// | `kolada.json` | the city figures as Kolada API data objects (U21401, U21402, U21436) |
 /// | `report.html` | the results and the feedback for people |
-/// | `rejected.csv` (0600) | form rows that could not be used |
+/// | `rejected.csv` | file, line, column and reason of every form row that could not be used (no row content) |
 public enum CompileOutputs {
     public static let resultsHeader = [
         "level", "key", "name", "status", "provider_type", "district", "users", "mean_staff", "median_staff",
@@ -21,12 +33,19 @@ public enum CompileOutputs {
     ]
 
     @discardableResult
-    public static func write(_ result: CompileResult, to directory: OutputDirectory, minUsersForReport: Int = 5)
-        throws -> [String]
-    {
+    public static func write(
+        _ result: CompileResult, to directory: OutputDirectory, options: CompileOutputOptions = CompileOutputOptions()
+    ) throws -> WrittenOutputs {
+        if let path = options.rejectedRowsPath {
+            try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: "--rejected-rows")
+        }
+        let check = DisclosureCheck(names: [])
+        let fileNames = ShownFileNames(paths: options.inputPaths, check: check)
         var written: [String] = []
-        func stage(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
-            try directory.write(path, bytes, mode: mode)
+        var shareable: [(path: String, bytes: [UInt8])] = []
+        func stage(_ path: String, _ bytes: [UInt8]) throws {
+            try directory.write(path, bytes)
+            shareable.append((path, bytes))
             written.append(path)
         }
         let rows = result.levels + result.missing
@@ -100,10 +119,16 @@ public enum CompileOutputs {
             try stage("trend.csv", trend.bytes)
         }
         try stage("kolada.json", koladaJSON(result))
-        try stage("report.html", Array(CompileReport(result: result, minimumUsers: minUsersForReport).render().utf8))
-        try stage("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
+        let report = CompileReport(result: result, minimumUsers: options.minUsersForReport).render()
+        try stage("report.html", Array(report.utf8))
+        try stage("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
+        let findings = check.scanOutputs(shareable, threads: 2)
+        if !findings.isEmpty { throw OutputError.disclosure(findings) }
+        if let path = options.rejectedRowsPath {
+            try RejectedRowFiles.writeRaw(result.rejectedRows, to: path, outputDirectory: directory.path)
+        }
         try directory.commit()
-        return written
+        return WrittenOutputs(files: written)
     }
 
     /// The city figures in the shape of Kolada's API data objects: `{"count", "values": [{"kpi",

@@ -2,10 +2,20 @@ import Foundation
 
 /// Options of the measurement outputs.
 public struct MeasureOutputOptions: Sendable {
-    /// Write user ids as read instead of löpnummer (for checks on the provider's own machine).
+    /// Write user ids as read instead of löpnummer (for checks on the provider's own machine): no key is used, no
+    /// form is written, and the files with user ids (`users.csv`, `user_indices.csv`, `rolling_users.csv`) are
+    /// written with mode 0600; the other outputs are still checked before they are put in place.
     public var keepIDs = false
-    /// The key file; nil means `key.csv` in the output directory.
+    /// `--key FILE`; nil means the private default location (`KeyFile`). Never inside the output directory.
     public var keyPath: String?
+    /// The directory of the default key file; nil means `KeyFile.defaultDirectory()`.
+    public var keyDirectory: String?
+    /// `--rejected-rows FILE`: the rejected rows as read, private (mode 0600), outside the output directory; nil
+    /// means they are not written anywhere.
+    public var rejectedRowsPath: String?
+    /// The order of new löpnummer; nil means `PseudonymOrder.fromEnvironment()` (random unless
+    /// `KONTINUITET_PSEUDONYM_SEED` is set).
+    public var pseudonymOrder: PseudonymOrder?
     /// In `report.html`, a provider with fewer measured users than this shows "för få" instead of its figures
     /// (small-number protection for publishing). The CSV files always hold every figure.
     public var minUsersForReport = 5
@@ -13,19 +23,33 @@ public struct MeasureOutputOptions: Sendable {
     public init() {}
 }
 
+/// What a command wrote, for its stderr summary.
+public struct WrittenOutputs: Sendable {
+    /// The paths written into the output directory, relative to it.
+    public var files: [String] = []
+    /// The key file used, when there is one.
+    public var keyPath: String?
+    /// What the user must be told: an old key left in the output directory, a key directory made private again.
+    public var notices: [String] = []
+}
+
 /// Writes the outputs of `kontinuitet measure` (SPEC §4) into one directory, all at once.
 ///
-/// | file | shareable | content |
-/// |---|---|---|
-/// | `users.csv` | yes | one row per user found in the input |
-/// | `providers.csv` | yes | the Kolada figures per provider |
-/// | `units.csv` | yes | the same figures per unit (enhet) of each provider |
-/// | `forms/<provider>.csv`, `.xlsx` | yes | the Kolada form to send: one row per sampled user |
-/// | `excluded.csv` | yes | rows excluded, by rule, and the reconciliation |
-/// | `report.html` | yes (for publishing) | tables and SVG charts; small providers shown as "för få" |
-/// | `charts/<name>.svg` | yes | each chart of the report as a standalone SVG file (for Word) |
-/// | `rejected.csv` | no (mode 0600) | malformed rows with file, line, reason and the raw row |
-/// | `key.csv` | no (mode 0600) | löpnummer → user id (not written with `--keep-ids`) |
+/// Every file in the directory may be shared; the private files live elsewhere (docs/security.md).
+///
+/// | file | content |
+/// |---|---|
+/// | `users.csv` | one row per user found in the input |
+/// | `providers.csv` | the Kolada figures per provider |
+/// | `units.csv` | the same figures per unit (enhet) of each provider |
+/// | `forms/<provider>.csv`, `.xlsx` | the Kolada form to send: one row per sampled user |
+/// | `excluded.csv` | rows excluded, by rule, and the reconciliation |
+/// | `report.html` | tables and SVG charts, for publishing; small providers shown as "för få" |
+/// | `charts/<name>.svg` | each chart of the report as a standalone SVG file (for Word) |
+/// | `rejected.csv` | file, line, column and reason of every malformed row (no row content) |
+///
+/// Private, outside the directory: the key (`KeyFile`: `measure-<year>.csv` in the key directory, or `--key`) and,
+/// with `--rejected-rows FILE`, the rejected rows as read.
 public enum MeasureOutputs {
     public static let usersHeader = [
         "provider", "unit", "user", "measured", "reason", "days_with_visits", "visits", "distinct_staff", "sampled",
@@ -43,20 +67,39 @@ public enum MeasureOutputs {
     /// the aliases of SPEC §3.3 (`löpnummer` = user, `antal personal` = staff_count).
     public static let formHeader = ["Utförare", "Enhet", "Löpnummer", "Antal personal", "Periodstart", "Periodslut"]
 
-    /// Writes every output of `result` into `directory` and commits them together.
-    ///
-    /// - Returns: the relative paths written.
+    /// The name of `measure`'s key file in the key directory: one key per measurement year, so that löpnummer do
+    /// not follow a user from one year's forms to the next.
+    static func keyName(_ period: PeriodWindow) -> String { "measure-\(period.start.year).csv" }
+
+    /// Writes every output of `result` into `directory` and commits them together, after the disclosure check;
+    /// then the key and `--rejected-rows`.
     @discardableResult
     public static func write(_ result: MeasureResult, to directory: OutputDirectory, options: MeasureOutputOptions)
-        throws -> [String]
+        throws -> WrittenOutputs
     {
-        var key =
-            options.keepIDs
-            ? PseudonymKey() : try PseudonymKey.openForOutputs(explicitPath: options.keyPath, directory: directory)
-        // Löpnummer are assigned in order of first appearance (result.users is in that order).
-        let shownIDs: [String] = result.users.map { user in
-            options.keepIDs ? user.userID : String(key.number(provider: user.provider, user: user.userID))
+        var run = WrittenOutputs()
+        var keyFile: KeyFile?
+        if options.keepIDs {
+            run.notices += KeyFile.legacyNotices(outputDirectory: directory.path)
+        } else {
+            var opened = try KeyFile.open(
+                explicitPath: options.keyPath, name: keyName(result.period), keyDirectory: options.keyDirectory,
+                outputDirectory: directory.path)
+            opened.key.assignNew(
+                result.users.map { ($0.provider, $0.userID) }, order: try options.pseudonymOrder ?? .fromEnvironment())
+            run.notices += opened.notices
+            run.keyPath = opened.path
+            keyFile = opened
         }
+        if let path = options.rejectedRowsPath {
+            try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: "--rejected-rows")
+        }
+        let shownIDs: [String] = result.users.map { user in
+            guard let key = keyFile?.key else { return user.userID }
+            return String(key.number(provider: user.provider, user: user.userID) ?? 0)
+        }
+        let check = DisclosureCheck(names: result.inputNames)
+        let fileNames = shownFileNames(result, check: check)
         // Users by provider (byte order, as result.providers is) and then by id (byte order) or löpnummer; the
         // keys are computed once, not in every comparison.
         var providerRank: [String: Int] = [:]
@@ -74,19 +117,27 @@ public enum MeasureOutputs {
         }
 
         // The report (charts of every provider, a yearly curve each when rolling) is rendered on another thread
-        // while the files below are built.
+        // while the files below are built. It names the input files as `fileNames` shows them.
         let reportPage = ResultSlots<RenderedReport>(count: 1)
         let rendering = DispatchGroup()
         let minimumUsers = options.minUsersForReport
+        let published = withShownFileNames(result, fileNames)
         DispatchQueue.global().async(group: rendering) {
-            reportPage.set(0, MeasureReport(result: result, minimumUsers: minimumUsers).rendered())
+            reportPage.set(0, MeasureReport(result: published, minimumUsers: minimumUsers).rendered())
         }
 
         var written: [String] = []
         var shareable: [(path: String, bytes: [UInt8])] = []
-        func share(_ path: String, _ bytes: [UInt8]) throws {
-            shareable.append((path, bytes))
-            try directory.write(path, bytes)
+        /// Stages a file for sharing, to be checked before the commit; with --keep-ids, the files holding user ids
+        /// are not shareable: they are staged with mode 0600 and not checked (they hold what the check looks for).
+        func share(_ path: String, _ bytes: [UInt8], holdsIDs: Bool = false) throws {
+            if options.keepIDs && holdsIDs {
+                try directory.write(path, bytes, mode: 0o600)
+            } else {
+                shareable.append((path, bytes))
+                try directory.write(path, bytes)
+            }
+            written.append(path)
         }
         var users = CSVWriter(header: usersHeader)
         for index in order {
@@ -97,24 +148,20 @@ public enum MeasureOutputs {
                 .integer(user.distinctStaff), .raw(user.sampled ? "true" : "false"),
             ])
         }
-        try share("users.csv", users.bytes)
-        written.append("users.csv")
-
+        try share("users.csv", users.bytes, holdsIDs: true)
         try share("providers.csv", providersCSV(result.providers))
-        written.append("providers.csv")
         try share("units.csv", unitsCSV(result.units))
-        written.append("units.csv")
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
         var sampledByProvider: [String: [Int]] = [:]
         for index in order where result.users[index].sampled {
             sampledByProvider[result.users[index].provider, default: []].append(index)
         }
-        // The forms are built and staged in parallel (the workbooks are the costly part); the CSV forms are kept
-        // for the disclosure check, in provider order.
+        // The forms are built and staged in parallel (the workbooks are the costly part); both files of each are
+        // kept for the disclosure check, in provider order.
         // A provider with no sampled user gets no form (an empty form must not be sent); with --keep-ids no
         // provider does (forms are for sending, and ids are not).
-        let forms = ResultSlots<Result<[UInt8], any Error>>(count: result.providers.count)
+        let forms = ResultSlots<Result<(csv: [UInt8], xlsx: [UInt8]), any Error>>(count: result.providers.count)
         let formRows = result.providers.map { sampledByProvider[$0.provider] ?? [] }
         Parallel.forEach(count: result.providers.count, threads: result.options.threads) { p in
             guard !options.keepIDs && !formRows[p].isEmpty else { return }
@@ -125,50 +172,62 @@ public enum MeasureOutputs {
                         result, provider: result.providers[p], rows: formRows[p], shownIDs: shownIDs)
                     try directory.write("forms/\(slugs[p]).csv", files.csv)
                     try directory.write("forms/\(slugs[p]).xlsx", files.xlsx)
-                    return files.csv
+                    return files
                 })
         }
         for (p, slug) in slugs.enumerated() {
-            guard let csv = try forms.take(p)?.get() else { continue }
-            shareable.append(("forms/\(slug).csv", csv))
+            guard let files = try forms.take(p)?.get() else { continue }
+            shareable += [("forms/\(slug).csv", files.csv), ("forms/\(slug).xlsx", files.xlsx)]
             written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
         }
 
-        try share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs))
+        try share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs), holdsIDs: true)
         try share("provider_indices.csv", providerIndicesCSV(result.providers))
-        written += ["user_indices.csv", "provider_indices.csv"]
         if let rolling = result.rolling {
             try share("rolling_providers.csv", rollingProvidersCSV(rolling))
             try share("rolling_months.csv", rollingMonthsCSV(rolling))
-            written += ["rolling_providers.csv", "rolling_months.csv"]
             if result.options.rollingPerUser {
-                try share("rolling_users.csv", rollingUsersCSV(rolling, result: result, shownIDs: shownIDs))
-                written.append("rolling_users.csv")
+                try share(
+                    "rolling_users.csv", rollingUsersCSV(rolling, result: result, shownIDs: shownIDs), holdsIDs: true)
             }
         }
 
         try share("excluded.csv", excludedCSV(result))
-        written.append("excluded.csv")
+        try share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         rendering.wait()
         let report = reportPage.take(0)
-        try directory.write("report.html", text: report?.page ?? "")
-        written.append("report.html")
-        for chart in report?.chartFiles ?? [] {
-            try share(chart.path, chart.bytes)
-            written.append(chart.path)
-        }
-        try directory.write("rejected.csv", rejectedCSV(result.rejectedRows), mode: 0o600)
-        written.append("rejected.csv")
-        if !options.keepIDs, let staged = try key.save(explicitPath: options.keyPath, directory: directory) {
-            written.append(staged)
-        }
-        if !options.keepIDs {
-            let check = DisclosureCheck(names: result.inputNames)
-            let findings = shareable.flatMap { check.scan($0.bytes, file: $0.path) }
-            if !findings.isEmpty { throw OutputError.disclosure(findings) }
+        try share("report.html", Array((report?.page ?? "").utf8))
+        for chart in report?.chartFiles ?? [] { try share(chart.path, chart.bytes) }
+
+        let findings = check.scanOutputs(shareable, threads: result.options.threads)
+        if !findings.isEmpty { throw OutputError.disclosure(findings) }
+        // The key before the outputs: löpnummer that reach a shared file are always in the key.
+        try keyFile?.save()
+        if let path = options.rejectedRowsPath {
+            try RejectedRowFiles.writeRaw(result.rejectedRows, to: path, outputDirectory: directory.path)
         }
         try directory.commit(replacing: isOwnOutput)
-        return written
+        run.files = written
+        return run
+    }
+
+    /// The input files as outputs and messages show them (`ShownFileNames`), numbered in the order of the inputs.
+    static func shownFileNames(_ result: MeasureResult, check: DisclosureCheck) -> ShownFileNames {
+        ShownFileNames(paths: result.files.map(\.path), check: check)
+    }
+
+    /// `result` with its input files named as `names` shows them: what the report and the stderr summary use.
+    static func withShownFileNames(_ result: MeasureResult, _ names: ShownFileNames) -> MeasureResult {
+        guard names.hidesAny else { return result }
+        var shown = result
+        for index in shown.files.indices { shown.files[index].path = names(shown.files[index].path) }
+        return shown
+    }
+
+    /// `result` with every input file that fails the disclosure check (its path holds a personnummer or one of the
+    /// input's names) named `fil N`: for the stderr summary and the messages that name input files.
+    public static func forMessages(_ result: MeasureResult) -> MeasureResult {
+        withShownFileNames(result, shownFileNames(result, check: DisclosureCheck(names: result.inputNames)))
     }
 
     /// The files `measure` owns in its output directory: a copy from an earlier run that this run does not write
@@ -362,17 +421,10 @@ public enum MeasureOutputs {
         return writer.bytes
     }
 
-    /// `rejected.csv`: file, line, reason, detail and the raw row.
-    static func rejectedCSV(_ rows: [RejectedRow]) -> [UInt8] {
-        var writer = CSVWriter(header: ["file", "line", "reason", "detail", "row"])
-        for row in rows {
-            writer.row([.text(row.file), .integer(row.line), .raw(row.reason), .text(row.detail), .text(row.row)])
-        }
-        return writer.bytes
-    }
-
-    /// The summary printed on stderr: period, files, and the reconciliation rows read = used + excluded + rejected.
+    /// The summary printed on stderr: period, files (a file whose path fails the disclosure check as `fil N`), and
+    /// the reconciliation rows read = used + excluded + rejected.
     public static func summary(_ result: MeasureResult) -> String {
+        let result = forMessages(result)
         var lines: [String] = []
         lines.append("period: \(result.period.start) – \(result.period.end) (\(result.periodSource))")
         for file in result.files {

@@ -29,17 +29,25 @@ public struct DisclosureCheck: Sendable {
     private let namesByFirstWord: [Int32: [[Int32]]]
 
     /// - Parameter names: values of the input's name column. A name is looked for when it has at least two words
-    ///   and four letters ("Svensson, Anna"); a lone first name matches too much ordinary text to be useful.
+    ///   and four letters ("Svensson, Anna"); a lone first name matches too much ordinary text to be useful. A
+    ///   name written family name first ("Svensson, Anna Maria") is also looked for in the order people write it
+    ///   ("Anna Maria Svensson").
     public init(names: [String]) {
         var interner = ByteInterner(capacity: max(64, names.count * 2))
         var index: [Int32: Set<[Int32]>] = [:]
         var words = WordSplitter()
         for name in names {
-            let bytes = Array(name.precomposedStringWithCanonicalMapping.utf8)
-            bytes.withUnsafeBufferPointer { words.split($0) }
-            guard words.count >= 2, words.letters >= 4 else { continue }
-            let ids = (0..<words.count).map { words.withWord($0) { interner.intern($0) } }
-            index[ids[0], default: []].insert(ids)
+            var forms = [name]
+            if let comma = name.firstIndex(of: ",") {
+                forms.append(String(name[name.index(after: comma)...]) + " " + String(name[..<comma]))
+            }
+            for form in forms {
+                let bytes = Array(form.precomposedStringWithCanonicalMapping.utf8)
+                bytes.withUnsafeBufferPointer { words.split($0) }
+                guard words.count >= 2, words.letters >= 4 else { continue }
+                let ids = (0..<words.count).map { words.withWord($0) { interner.intern($0) } }
+                index[ids[0], default: []].insert(ids)
+            }
         }
         nameWords = interner
         namesByFirstWord = index.mapValues { Array($0) }

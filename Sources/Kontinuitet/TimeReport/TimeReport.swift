@@ -169,6 +169,8 @@ public struct TimeReportResult: Sendable {
     public var allocatedGiven = false
     /// Providers with performed time and no known capacity ceiling (no register, or none in it).
     public var providersWithoutCeiling: [String] = []
+    /// The values of the performed-time exports' name column (`sort_name`/`namn`), for the disclosure check.
+    public var inputNames: [String] = []
 }
 
 /// `kontinuitet time-report`: performed time against allocated time and the capacity ceiling.
@@ -221,6 +223,7 @@ public enum TimeReport {
         var providerMonthOpen: [String: [String: Int]] = [:]
         var providerDaySeconds: [String: [Int: Int]] = [:]
         var providerDayVisits: [String: [Int: Set<String>]] = [:]
+        var inputNames: Set<String> = []
         let tolerance = options.plannedToleranceMinutes * 60
 
         for path in performed {
@@ -241,6 +244,7 @@ public enum TimeReport {
             file.forEachRecord(
                 { line, fields in
                     accounting.performedRead += 1
+                    if columns["sort_name"] != nil { inputNames.insert(field(fields, "sort_name")) }
                     func reject(_ reason: String, _ detail: String) {
                         accounting.performedRejected += 1
                         rejected.append(
@@ -486,7 +490,8 @@ public enum TimeReport {
         return TimeReportResult(
             providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays, anomalies: anomalies,
             warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder,
-            allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling)
+            allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling, inputNames: inputNames.sorted()
+        )
     }
 
     /// `YYYY-MM` of a day number.

@@ -2,31 +2,44 @@ import Foundation
 
 /// Options of the time-report outputs.
 public struct TimeReportOutputOptions: Sendable {
+    /// Write user ids as read instead of löpnummer: no key is used, and `user_months.csv` (which then holds the
+    /// ids) is written with mode 0600; the other outputs are still checked before they are put in place.
     public var keepIDs = false
-    /// The löpnummer key file; nil means `key.csv` in the output directory.
+    /// `--key FILE`; nil means the private default location (`KeyFile`: `time-report.csv` in the key directory).
     public var keyPath: String?
     /// The input files, which the report names (file names only): performed-time exports, allocated-time
     /// reports, and the provider register.
     public var performedFiles: [String] = []
     public var allocatedFiles: [String] = []
     public var registerFile: String?
+    /// The directory of the default key file; nil means `KeyFile.defaultDirectory()`.
+    public var keyDirectory: String?
+    /// `--rejected-rows FILE`: the rejected rows as read, private (mode 0600); nil means not written.
+    public var rejectedRowsPath: String?
+    /// The order of new löpnummer; nil means `PseudonymOrder.fromEnvironment()`.
+    public var pseudonymOrder: PseudonymOrder?
+    /// The input files in the order given (performed, allocated, register): the N of `fil N` (`ShownFileNames`).
+    public var inputPaths: [String] = []
     public init() {}
 }
 
-/// Writes the outputs of `kontinuitet time-report` into one directory, all at once.
+/// Writes the outputs of `kontinuitet time-report` into one directory, all at once. Every file in it may be
+/// shared; the key (`time-report.csv` in the key directory, or `--key`) and `--rejected-rows` live elsewhere.
 ///
-/// | file | shareable | content |
-/// |---|---|---|
-/// | `provider_months.csv` | yes | allocated, granted and performed hours per provider and month, ratios, visits, capacity |
-/// | `user_months.csv` | yes | allocated and performed hours per user (löpnummer) and month |
-/// | `provider_days.csv` | yes | performed minutes and visits per provider and day |
-/// | `anomalies.csv` | yes | file, line and kind of every anomaly (no ids) |
-/// | `capacity_warnings.csv` | yes | provider-months at or above 90 % of the ceiling |
-/// | `report.html` | yes | the figures and charts |
-/// | `charts/<name>.svg` | yes | the report's chart as a standalone SVG file (for Word) |
-/// | `rejected.csv` | no (0600) | rows that could not be read |
-/// | `key.csv` | no (0600) | löpnummer → user id |
+/// | file | content |
+/// |---|---|
+/// | `provider_months.csv` | allocated, granted and performed hours per provider and month, ratios, visits, capacity |
+/// | `user_months.csv` | allocated and performed hours per user (löpnummer) and month |
+/// | `provider_days.csv` | performed minutes and visits per provider and day |
+/// | `anomalies.csv` | file, line and kind of every anomaly (no ids) |
+/// | `capacity_warnings.csv` | provider-months at or above 90 % of the ceiling |
+/// | `report.html` | the figures and charts |
+/// | `charts/<name>.svg` | the report's chart as a standalone SVG file (for Word) |
+/// | `rejected.csv` | file, line, column and reason of every row that could not be read (no row content) |
 public enum TimeReportOutputs {
+    /// The name of `time-report`'s key file in the key directory.
+    static let keyName = "time-report.csv"
+
     public static let providerMonthsHeader =
         [
             "provider", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
@@ -42,16 +55,31 @@ public enum TimeReportOutputs {
     public static func write(
         _ result: TimeReportResult, to directory: OutputDirectory, options: TimeReportOutputOptions
     )
-        throws -> [String]
+        throws -> WrittenOutputs
     {
-        var key =
-            options.keepIDs
-            ? PseudonymKey() : try PseudonymKey.openForOutputs(explicitPath: options.keyPath, directory: directory)
+        var run = WrittenOutputs()
+        var keyFile: KeyFile?
+        if options.keepIDs {
+            run.notices += KeyFile.legacyNotices(outputDirectory: directory.path)
+        } else {
+            var opened = try KeyFile.open(
+                explicitPath: options.keyPath, name: keyName, keyDirectory: options.keyDirectory,
+                outputDirectory: directory.path)
+            opened.key.assignNew(result.usersInOrder, order: try options.pseudonymOrder ?? .fromEnvironment())
+            run.notices += opened.notices
+            run.keyPath = opened.path
+            keyFile = opened
+        }
+        if let path = options.rejectedRowsPath {
+            try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: "--rejected-rows")
+        }
         var shown: [String: String] = [:]
         for (provider, user) in result.usersInOrder {
             shown[provider + "\u{1F}" + user] =
-                options.keepIDs ? user : String(key.number(provider: provider, user: user))
+                keyFile.map { String($0.key.number(provider: provider, user: user) ?? 0) } ?? user
         }
+        let check = DisclosureCheck(names: result.inputNames)
+        let fileNames = ShownFileNames(paths: options.inputPaths, check: check)
         func decimal(_ value: Double?, _ places: Int) -> CSVWriter.Cell {
             value.map { .decimal($0, places: places) } ?? .empty
         }
@@ -59,9 +87,14 @@ public enum TimeReportOutputs {
 
         var written: [String] = []
         var shareable: [(String, [UInt8])] = []
-        func share(_ path: String, _ bytes: [UInt8]) throws {
-            shareable.append((path, bytes))
-            try directory.write(path, bytes)
+        /// With --keep-ids, `user_months.csv` holds user ids: it is not shareable (mode 0600, not checked).
+        func share(_ path: String, _ bytes: [UInt8], holdsIDs: Bool = false) throws {
+            if options.keepIDs && holdsIDs {
+                try directory.write(path, bytes, mode: 0o600)
+            } else {
+                shareable.append((path, bytes))
+                try directory.write(path, bytes)
+            }
             written.append(path)
         }
 
@@ -103,7 +136,7 @@ public enum TimeReportOutputs {
                 minutes(m.performedSeconds), result.allocatedGiven ? .decimal(m.differenceHours, places: 2) : .empty,
             ])
         }
-        try share("user_months.csv", userMonths.bytes)
+        try share("user_months.csv", userMonths.bytes, holdsIDs: true)
 
         var days = CSVWriter(header: ["provider", "date", "performed_minutes", "visits"])
         for d in result.providerDays {
@@ -113,7 +146,7 @@ public enum TimeReportOutputs {
 
         var anomalies = CSVWriter(header: ["file", "line", "kind", "description"])
         for a in result.anomalies {
-            anomalies.row([.text(a.file), .integer(a.line), .raw(a.kind.rawValue), .raw(a.kind.swedish)])
+            anomalies.row([.text(fileNames(a.file)), .integer(a.line), .raw(a.kind.rawValue), .raw(a.kind.swedish)])
         }
         try share("anomalies.csv", anomalies.bytes)
 
@@ -128,6 +161,7 @@ public enum TimeReportOutputs {
             ])
         }
         try share("capacity_warnings.csv", warnings.bytes)
+        try share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         let inputs =
             options.performedFiles.map { ($0, "utförd tid") } + options.allocatedFiles.map { ($0, "fördelad tid") }
             + (options.registerFile.map { [($0, "utförarregister")] } ?? [])
@@ -138,16 +172,16 @@ public enum TimeReportOutputs {
         try share("report.html", Array(report.page.utf8))
         for chart in report.chartFiles { try share(chart.path, chart.bytes) }
 
-        try directory.write("rejected.csv", MeasureOutputs.rejectedCSV(result.rejectedRows), mode: 0o600)
-        written.append("rejected.csv")
-        if !options.keepIDs {
-            if let staged = try key.save(explicitPath: options.keyPath, directory: directory) { written.append(staged) }
-            let check = DisclosureCheck(names: [])
-            let findings = shareable.flatMap { check.scan($0.1, file: $0.0) }
-            if !findings.isEmpty { throw OutputError.disclosure(findings) }
+        let findings = check.scanOutputs(shareable, threads: 2)
+        if !findings.isEmpty { throw OutputError.disclosure(findings) }
+        // The key before the outputs: löpnummer that reach a shared file are always in the key.
+        try keyFile?.save()
+        if let path = options.rejectedRowsPath {
+            try RejectedRowFiles.writeRaw(result.rejectedRows, to: path, outputDirectory: directory.path)
         }
         try directory.commit()
-        return written
+        run.files = written
+        return run
     }
 
     /// The summary printed on stderr.

@@ -106,7 +106,8 @@ final class ValidationTests: XCTestCase {
         var log = VisitLogBuilder()
         for user in 0..<6 { log.regularUser(user: "U\(user)", staff: ["s1", "s2"]) }
         let directory = TemporaryDirectory()
-        try MeasureOutputs.write(try log.measure(), to: OutputDirectory(path: directory.path), options: .init())
+        try MeasureOutputs.write(
+            try log.measure(), to: OutputDirectory(path: directory.path), options: .testing(keysOf: directory))
         let found = try FormValidation.validate(
             forms: [directory.path + "/forms/p1.csv"], register: nil, period: PeriodWindow.kolada(year: 2018))
         XCTAssertEqual(found, [])

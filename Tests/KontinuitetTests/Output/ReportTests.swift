@@ -43,7 +43,7 @@ final class ReportTests: XCTestCase {
     /// Writes every output of `measure` and returns the report page and `providers.csv`.
     private func writeOutputs(minUsers: Int = 5, keepIDs: Bool = false) throws -> (report: String, providers: String) {
         let directory = TemporaryDirectory()
-        var options = MeasureOutputOptions()
+        var options = MeasureOutputOptions.testing(keysOf: directory)
         options.minUsersForReport = minUsers
         options.keepIDs = keepIDs
         try MeasureOutputs.write(try measuredLog(), to: OutputDirectory(path: directory.path), options: options)

@@ -35,6 +35,8 @@ final class DisclosureCheckTests: XCTestCase {
         XCTAssertEqual(check.scan("P1,örjan ek,3", file: "f.csv").map(\.kind), [.name])
         // Punctuation between the words does not hide a name.
         XCTAssertEqual(check.scan("\"Svensson; Greta\",3", file: "f.csv").map(\.kind), [.name])
+        // A name given family name first is found in the order people write it too.
+        XCTAssertEqual(check.scan("Greta Svensson,3", file: "f.csv").map(\.kind), [.name])
         // "Bo" is one word, too little to look for; a name inside longer words is not a finding.
         XCTAssertTrue(check.scan("Bo,Boende,Annasvenssonsgatan,Anna Svenssons väg", file: "f.csv").isEmpty)
     }
@@ -79,12 +81,14 @@ final class DisclosureCheckTests: XCTestCase {
         let result = try log.measure()
         XCTAssertThrowsError(
             try MeasureOutputs.write(
-                result, to: OutputDirectory(path: directory.path + "/out"), options: MeasureOutputOptions())
+                result, to: OutputDirectory(path: directory.path + "/out"), options: .testing(keysOf: directory))
         ) { error in
             guard case OutputError.disclosure(let findings) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(findings.contains { $0.file == "users.csv" && $0.kind == .personnummer })
         }
         XCTAssertEqual(directory.read("out/users.csv"), "previous\n")
+        // Nothing written: not the key either.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.keyDirectory + "/measure-2018.csv"))
     }
 
     func testMeasureRefusesToShareANameFromTheNameColumn() throws {
@@ -94,6 +98,6 @@ final class DisclosureCheckTests: XCTestCase {
         let directory = TemporaryDirectory()
         XCTAssertThrowsError(
             try MeasureOutputs.write(
-                try log.measure(), to: OutputDirectory(path: directory.path), options: MeasureOutputOptions()))
+                try log.measure(), to: OutputDirectory(path: directory.path), options: .testing(keysOf: directory)))
     }
 }
