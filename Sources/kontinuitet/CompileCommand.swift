@@ -1,7 +1,7 @@
 import Foundation
 import Kontinuitet
 
-/// `kontinuitet compile`: the city's results from the providers' Kolada forms (SPEC §3.3, §3.5, §4).
+/// `kontinuitet compile`: the city's results from the providers' Kolada forms (docs/compile-validate.md).
 enum CompileCommand: Command {
     static let name = "compile"
     static let summary = """

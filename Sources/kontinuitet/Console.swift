@@ -1,7 +1,7 @@
 import Foundation
 import Kontinuitet
 
-/// Exit statuses of SPEC §4.
+/// Exit statuses (README, "What it writes").
 enum ExitStatus: Int32 {
     case success = 0
     case usage = 1

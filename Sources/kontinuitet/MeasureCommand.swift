@@ -1,7 +1,7 @@
 import Foundation
 import Kontinuitet
 
-/// `kontinuitet measure`: personalkontinuitet per user and provider (SPEC §2, §4).
+/// `kontinuitet measure`: personalkontinuitet per user and provider (docs/method.md).
 enum MeasureCommand: Command {
     static let name = "measure"
     static let summary = """

@@ -1,7 +1,7 @@
 import Foundation
 import Kontinuitet
 
-/// `kontinuitet time-report`: utförd tid against fördelad tid and the capacity ceiling (SPEC §3.2, §3.4, §3.5, §4).
+/// `kontinuitet time-report`: utförd tid against fördelad tid and the capacity ceiling (docs/time-report.md).
 enum TimeReportCommand: Command {
     static let name = "time-report"
     static let summary = """

@@ -1,4 +1,4 @@
-/// SPEC §2 rule 10 and §3.5, through the provider register: every provider and unit a form or log names is
+/// Units change, through the provider register (docs/compile-validate.md, "The register"): every provider and unit a form or log names is
 /// resolved to the register's id, and a unit renamed or merged before the end of the period is reported under
 /// what it became (docs/compile-validate.md, "The register").
 ///

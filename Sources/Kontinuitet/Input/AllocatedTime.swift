@@ -1,4 +1,4 @@
-/// The allocated-time report (SPEC §3.4), Treserva's "fördelad tid": hours per provider, unit, user and month.
+/// The allocated-time report (docs/time-report.md, "Inputs"), Treserva's "fördelad tid": hours per provider, unit, user and month.
 public struct AllocatedTime: Sendable {
     /// One row, hours as given.
     public struct Entry: Sendable, Equatable {

@@ -2,7 +2,7 @@
 public struct ColumnSpec: Sendable, Hashable {
     /// The canonical (English, machine CSV) name, such as `staff`.
     public let name: String
-    /// Every accepted header, canonical name included, as written in SPEC §3.
+    /// Every accepted header, canonical name included, as README's "Input formats" lists them.
     public let aliases: [String]
     /// Headers taken for the column only when no header names it by `aliases` (`personnummer` is the user
     /// column of a file without a user id column, and an ordinary column of one that has both).

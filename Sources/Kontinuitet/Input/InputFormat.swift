@@ -116,7 +116,7 @@ enum InputFormat: Equatable {
     }
 }
 
-/// SPEC §3, the field-count rule (docs/method.md, "Reading the files"): a record whose number of fields differs
+/// The field-count rule (docs/method.md, "Reading the files"): a record whose number of fields differs
 /// from the header's is malformed (`field_count`), never padded or cut; only extra fields that are all empty (a
 /// trailing delimiter) are tolerated. It catches an unquoted delimiter inside a name and a truncated last line.
 enum FieldCountRule {

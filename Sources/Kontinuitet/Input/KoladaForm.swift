@@ -1,4 +1,4 @@
-/// The Kolada continuity form a provider submits (SPEC §3.3): one row per measured user with its löpnummer and
+/// The Kolada continuity form a provider submits (docs/compile-validate.md, "The form"): one row per measured user with its löpnummer and
 /// the number of staff it met. Read as text: `validate` reports every problem with its line, `compile` uses the
 /// rows that are sound.
 public struct KoladaForm: Sendable {

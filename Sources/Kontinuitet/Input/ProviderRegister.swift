@@ -1,4 +1,4 @@
-/// The provider register (SPEC §3.5): every provider or unit with its type, district, capacity ceiling and the
+/// The provider register (docs/compile-validate.md, "The register"): every provider or unit with its type, district, capacity ceiling and the
 /// dates it was valid, and what it became (renamed or merged) when it stopped.
 public struct ProviderRegister: Sendable {
     /// One row of the register.

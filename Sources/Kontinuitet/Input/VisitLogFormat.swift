@@ -1,5 +1,5 @@
-/// The columns of a visit log (SPEC §3.1) and of a Phoniro-style performed-time export (SPEC §3.2), which is a
-/// visit log with planned times and can feed `measure` too.
+/// The columns of a visit log (README, "Input formats") and of a Phoniro-style performed-time export
+/// (docs/time-report.md, "Inputs"), which is a visit log with planned times and can feed `measure` too.
 public enum VisitLogFormat {
     public static let provider = ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true)
     public static let unit = ColumnSpec("unit", aliases: ["enhet"])
@@ -21,7 +21,7 @@ public enum VisitLogFormat {
     public static let plannedStart = ColumnSpec("planned_start", aliases: ["planerad start", "planerad_start"])
     public static let plannedEnd = ColumnSpec("planned_end", aliases: ["planerad slut", "planerad_slut"])
 
-    /// Every column, in the order of SPEC §3.1 and §3.2.
+    /// Every column, in the order README's "Input formats" lists them.
     public static let columns: [ColumnSpec] = [
         provider, unit, user, staff, date, start, end, visit, category, staffRole, sortName, birthDate, plannedStart,
         plannedEnd,

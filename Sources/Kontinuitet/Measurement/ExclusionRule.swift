@@ -1,4 +1,4 @@
-/// SPEC §2 rules 2 and 6: the rows that are neither visits nor staff.
+/// docs/method.md, "Rows that do not count": the rows that are neither visits nor staff.
 ///
 /// Rule 6: "meal delivery (matleverans), alarm call-outs (larm, trygghetslarm), students and trainees (elev,
 /// praktikant), and the city's home health-care staff (hemsjukvård). Such rows are neither visits nor staff."

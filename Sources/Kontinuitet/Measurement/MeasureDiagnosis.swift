@@ -1,5 +1,5 @@
 /// Why a measurement has no result, for the whole run or for one provider, said in the user's terms: a nightly
-/// batch must notice an empty result and a provider must not send an empty form (SPEC §4, exit status 4).
+/// batch must notice an empty result and a provider must not send an empty form (README: exit status 4).
 ///
 /// Only counts, reasons, dates and provider names appear in these messages, never a value from a data row.
 public enum MeasureDiagnosis {

@@ -90,7 +90,7 @@ public struct MeasureResult: Sendable {
     public var inputNames: [String]
 }
 
-/// The measurement pipeline of SPEC §2: scans every visit log in parallel chunks, merges the chunks in input
+/// The measurement pipeline of docs/method.md: scans every visit log in parallel chunks, merges the chunks in input
 /// order, computes each user's counts in parallel partitions, applies eligibility and sampling.
 ///
 /// Memory grows with the number of users, staff and counted rows of the 14-day period, not with the rows of the

@@ -1,4 +1,4 @@
-/// SPEC §2 rule 3, who is measured: "users with daily visits, two or more every day, between 07:00 and 22:00, on
+/// Who is measured (docs/method.md, "Who is measured"): "users with daily visits, two or more every day, between 07:00 and 22:00, on
 /// each of the 14 days … Home care for the elderly: where a birth date or personnummer is known, users under 65 on
 /// the first day are not measured."
 public enum NotMeasuredReason: String, Sendable, CaseIterable {

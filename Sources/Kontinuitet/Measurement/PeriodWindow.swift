@@ -1,4 +1,4 @@
-/// SPEC §2 rule 1, the period: "14 consecutive local days. Default: Monday of ISO week 36 to Sunday of ISO
+/// The period (docs/method.md, "Period"): "14 consecutive local days. Default: Monday of ISO week 36 to Sunday of ISO
 /// week 37 of the measurement year (2018: 3–16 September). Any start date can be given."
 public struct PeriodWindow: Sendable, Equatable {
     /// The number of days in a Kolada measurement period.
@@ -24,7 +24,7 @@ public struct PeriodWindow: Sendable, Equatable {
     public var start: CivilDate { CivilDate(dayNumber: firstDay) }
     public var end: CivilDate { CivilDate(dayNumber: firstDay + Self.length - 1) }
 
-    /// SPEC §2 rule 10: a user's unit is "the unit as it is at the end of the period", that of its row with the
+    /// docs/method.md, "Users": a user's unit is "the unit as it is at the end of the period", that of its row with the
     /// latest start before the period ends or, when it has none, of its earliest row after (ties: the last in input
     /// order). This ranks a row by its start (wall-clock seconds), given the period's `endSecond`, so that the row
     /// giving the unit ranks highest: rows before the end by their start, rows from the end on below all of them,

@@ -1,4 +1,4 @@
-/// SPEC §2 rule 9, the result per provider: "the mean of the per-user results over the sampled users (this is
+/// The result per provider (docs/method.md, "Provider figures"): "the mean of the per-user results over the sampled users (this is
 /// the Kolada figure; later Kolada years publish the median, so both are reported), plus the number of users,
 /// min, max, the share of users who met more than 20 staff … and the distribution."
 public struct ProviderSummary: Sendable, Equatable {
@@ -29,7 +29,7 @@ public struct ProviderSummary: Sendable, Equatable {
     }
 }
 
-/// The distribution bins of SPEC §4 (`compile`): 1–5, 6–10, 11–15, 16–20, 21–25 and more than 25 staff.
+/// The distribution bins of `compile` (docs/compile-validate.md): 1–5, 6–10, 11–15, 16–20, 21–25 and more than 25 staff.
 public enum StaffCountBin: Int, CaseIterable, Sendable {
     case upTo5, upTo10, upTo15, upTo20, upTo25, over25
 

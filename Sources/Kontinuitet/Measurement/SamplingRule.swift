@@ -1,4 +1,4 @@
-/// SPEC §2 rule 8, the sample: "at most 150 measured users per provider. With N > 150, order the measured users
+/// The sample (docs/method.md, "Sample"): "at most 150 measured users per provider. With N > 150, order the measured users
 /// alphabetically (by a name/sort column when the input has one, else by user id; Swedish order …; ties broken by
 /// user id) and take every k-th, k = ceil(N / 150), starting with the first."
 public enum SamplingMethod: Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// SPEC §4, per unit: "per unit (enhet) the same figures as per provider (`units.csv` and a section of the
+/// Per unit (docs/report.md): "per unit (enhet) the same figures as per provider (`units.csv` and a section of the
 /// report): quality reports are written per unit."
 ///
 /// A unit is a (provider, unit) pair: two providers' units of the same name are two units. A user belongs to the

@@ -1,4 +1,4 @@
-/// SPEC §2 rule 4, what is a visit: "one occasion at the user's home. Rows with the same user and the same visit
+/// What is a visit (docs/method.md, "Visits"): "one occasion at the user's home. Rows with the same user and the same visit
 /// id are one visit; without a visit id, rows with the same user and the same start minute are one visit."
 ///
 /// The key is compared within one user and one day. A visit id is hashed to 63 bits with the top bit set; a

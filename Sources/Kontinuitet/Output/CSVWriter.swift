@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes machine CSV as SPEC §4 asks: UTF-8, comma, point decimal, header row, LF line ends, RFC 4180 quoting.
+/// Writes machine CSV as README's "What it writes" says: UTF-8, comma, point decimal, header row, LF line ends, RFC 4180 quoting.
 ///
 /// Text fields are passed through `neutralizeSpreadsheetFormula` so that a value from an input file can never
 /// become a formula when someone opens the CSV in Excel; numbers written with `number`/`integer` are not touched.

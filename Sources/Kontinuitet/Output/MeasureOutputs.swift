@@ -33,7 +33,7 @@ public struct WrittenOutputs: Sendable {
     public var notices: [String] = []
 }
 
-/// Writes the outputs of `kontinuitet measure` (SPEC §4) into one directory, all at once.
+/// Writes the outputs of `kontinuitet measure` (README, "What it writes") into one directory, all at once.
 ///
 /// Every file in the directory may be shared; the private files live elsewhere (docs/security.md).
 ///
@@ -64,7 +64,7 @@ public enum MeasureOutputs {
         "max_staff", "share_over_20",
     ]
     /// The Kolada form is read by people and sent as is, so its headers are Swedish; `compile` reads them through
-    /// the aliases of SPEC §3.3 (`löpnummer` = user, `antal personal` = staff_count).
+    /// the aliases of docs/compile-validate.md, "The form" (`löpnummer` = user, `antal personal` = staff_count).
     public static let formHeader = ["Utförare", "Enhet", "Löpnummer", "Antal personal", "Periodstart", "Periodslut"]
 
     /// The name of `measure`'s key file in the key directory: one key per measurement year, so that löpnummer do

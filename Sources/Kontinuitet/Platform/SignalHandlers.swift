@@ -21,7 +21,7 @@
 enum SignalHandlers {
     /// The exit status of an internal error.
     static let internalErrorStatus: Int32 = 70
-    /// The exit status of input that cannot be processed (SPEC §4), here a file that shrank while it was read.
+    /// The exit status of input that cannot be processed (README, exit status), here a file that shrank while it was read.
     static let changedFileStatus: Int32 = 2
 
     /// The signals a crash raises: a bad memory access, an illegal or trap instruction (Swift's own checks,

@@ -3,7 +3,7 @@ import Foundation
 /// Looks for personal data in text meant to be shared: personnummer and samordningsnummer with a valid check
 /// digit, and names taken from the input's name column.
 ///
-/// `measure` runs it over every shareable output before anything is put in place (SPEC: "no output meant for
+/// `measure` runs it over every shareable output before anything is put in place (docs/security.md: "no output meant for
 /// sharing … carries them"), and `validate` over forms a provider is about to send.
 public struct DisclosureCheck: Sendable {
     /// One suspicious value: where it is and what it looks like, never the value itself.

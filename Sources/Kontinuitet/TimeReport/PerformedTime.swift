@@ -1,6 +1,6 @@
 /// The rules of performed time (utförd tid), each in one place.
 ///
-/// A performed-time row is one staff member's check-in and check-out at one user's home (SPEC §3.2); a
+/// A performed-time row is one staff member's check-in and check-out at one user's home (docs/time-report.md, "Inputs"); a
 /// double-staffed visit is two rows, and each staff member's time counts.
 public enum PerformedTimeRule {
     /// Elapsed real seconds between check-in and check-out, in UTC: a visit across the change to summer time is
