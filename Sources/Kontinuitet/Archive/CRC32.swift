@@ -33,26 +33,31 @@ struct CRC32: Sendable, Equatable {
     ///
     /// - Complexity: O(n): eight bytes per round of eight table look-ups, then one look-up per remaining byte.
     mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { update($0) }
+    }
+
+    /// Extends the checksum with the bytes `input` points to, as the ZIP and gzip readers do chunk by chunk.
+    ///
+    /// - Complexity: O(n), as `update(_:)` on an array.
+    mutating func update(_ input: UnsafeBufferPointer<UInt8>) {
         var crc = ~value
         CRC32.slices.withUnsafeBufferPointer { t in
-            bytes.withUnsafeBufferPointer { input in
-                guard let base = input.baseAddress else { return }
-                let raw = UnsafeRawPointer(base)
-                var i = 0
-                while i + 8 <= input.count {
-                    let low = crc ^ UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-                    let high = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self))
-                    crc =
-                        t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int(low >> 8 & 0xFF)]
-                        ^ t[5 * 256 + Int(low >> 16 & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
-                        ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int(high >> 8 & 0xFF)]
-                        ^ t[256 + Int(high >> 16 & 0xFF)] ^ t[Int(high >> 24)]
-                    i += 8
-                }
-                while i < input.count {
-                    crc = t[Int((crc ^ UInt32(base[i])) & 0xFF)] ^ (crc >> 8)
-                    i += 1
-                }
+            guard let base = input.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i + 8 <= input.count {
+                let low = crc ^ UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                let high = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self))
+                crc =
+                    t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int(low >> 8 & 0xFF)]
+                    ^ t[5 * 256 + Int(low >> 16 & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
+                    ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int(high >> 8 & 0xFF)]
+                    ^ t[256 + Int(high >> 16 & 0xFF)] ^ t[Int(high >> 24)]
+                i += 8
+            }
+            while i < input.count {
+                crc = t[Int((crc ^ UInt32(base[i])) & 0xFF)] ^ (crc >> 8)
+                i += 1
             }
         }
         value = ~crc
