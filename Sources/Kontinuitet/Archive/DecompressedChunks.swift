@@ -8,3 +8,4 @@ protocol DecompressedChunks: AnyObject {
 }
 
 extension Inflater: DecompressedChunks {}
+extension GzipReader: DecompressedChunks {}
