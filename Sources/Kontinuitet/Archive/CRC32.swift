@@ -13,11 +13,11 @@ struct CRC32: Sendable, Equatable {
         return crc
     }
 
-    /// Eight tables of 256 entries for slicing-by-8: entry `256k + i` is the CRC of byte `i` followed by `k` zero
-    /// bytes, so eight bytes are folded in with eight independent look-ups.
+    /// Sixteen tables of 256 entries for slicing-by-16: entry `256k + i` is the CRC of byte `i` followed by `k`
+    /// zero bytes, so sixteen bytes are folded in with sixteen independent look-ups.
     static let slices: [UInt32] = {
-        var slices = table + [UInt32](repeating: 0, count: 7 * 256)
-        for k in 1..<8 {
+        var slices = table + [UInt32](repeating: 0, count: 15 * 256)
+        for k in 1..<16 {
             for i in 0..<256 {
                 let previous = slices[256 * (k - 1) + i]
                 slices[256 * k + i] = (previous >> 8) ^ table[Int(previous & 0xFF)]
@@ -31,7 +31,7 @@ struct CRC32: Sendable, Equatable {
 
     /// Extends the checksum with `bytes`.
     ///
-    /// - Complexity: O(n): eight bytes per round of eight table look-ups, then one look-up per remaining byte.
+    /// - Complexity: O(n): sixteen bytes per round of sixteen table look-ups, then one look-up per remaining byte.
     mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { update($0) }
     }
@@ -45,15 +45,21 @@ struct CRC32: Sendable, Equatable {
             guard let base = input.baseAddress else { return }
             let raw = UnsafeRawPointer(base)
             var i = 0
-            while i + 8 <= input.count {
-                let low = crc ^ UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-                let high = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self))
+            while i + 16 <= input.count {
+                let first = crc ^ UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                let second = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self))
+                let third = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 8, as: UInt32.self))
+                let fourth = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 12, as: UInt32.self))
                 crc =
-                    t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int(low >> 8 & 0xFF)]
-                    ^ t[5 * 256 + Int(low >> 16 & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
-                    ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int(high >> 8 & 0xFF)]
-                    ^ t[256 + Int(high >> 16 & 0xFF)] ^ t[Int(high >> 24)]
-                i += 8
+                    t[15 * 256 + Int(first & 0xFF)] ^ t[14 * 256 + Int(first >> 8 & 0xFF)]
+                    ^ t[13 * 256 + Int(first >> 16 & 0xFF)] ^ t[12 * 256 + Int(first >> 24)]
+                    ^ t[11 * 256 + Int(second & 0xFF)] ^ t[10 * 256 + Int(second >> 8 & 0xFF)]
+                    ^ t[9 * 256 + Int(second >> 16 & 0xFF)] ^ t[8 * 256 + Int(second >> 24)]
+                    ^ t[7 * 256 + Int(third & 0xFF)] ^ t[6 * 256 + Int(third >> 8 & 0xFF)]
+                    ^ t[5 * 256 + Int(third >> 16 & 0xFF)] ^ t[4 * 256 + Int(third >> 24)]
+                    ^ t[3 * 256 + Int(fourth & 0xFF)] ^ t[2 * 256 + Int(fourth >> 8 & 0xFF)]
+                    ^ t[256 + Int(fourth >> 16 & 0xFF)] ^ t[Int(fourth >> 24)]
+                i += 16
             }
             while i < input.count {
                 crc = t[Int((crc ^ UInt32(base[i])) & 0xFF)] ^ (crc >> 8)
