@@ -117,18 +117,82 @@ enum SpreadsheetDate {
     /// Day number of 1904-01-01, serial 0 of the 1904 system.
     private static let day1904January1 = CivilDate.dayNumber(year: 1904, month: 1, day: 1)
 
-    /// Appends the text of the date serial `serial` for a cell of format kind `kind` (not `.none`):
-    /// `YYYY-MM-DD` for a whole serial with a date format, `HH:MM:SS` for a serial below 1 with a time format,
-    /// `YYYY-MM-DD HH:MM:SS` otherwise (so a whole serial in a date-time format is midnight).
+    /// Appends the text of the date serial written in `range` of `base` (the text of a `<v>` element) for a cell
+    /// of format kind `kind` (not `.none`): `YYYY-MM-DD` for a whole serial with a date format, `HH:MM:SS` for a
+    /// serial below 1 with a time format, `YYYY-MM-DD HH:MM:SS` otherwise (so a whole serial in a date-time
+    /// format is midnight).
     ///
-    /// Returns false, writing nothing, for a serial Excel shows no date for (negative, or past 9999-12-31).
+    /// Returns false, writing nothing, for text that is no number and for a serial Excel shows no date for
+    /// (negative, or past 9999-12-31).
     static func append(
-        serial: Double, kind: SpreadsheetDateKind, uses1904: Bool, to output: inout [UInt8]
+        _ base: UnsafePointer<UInt8>, _ range: Range<Int>, kind: SpreadsheetDateKind, uses1904: Bool,
+        to output: inout [UInt8]
     ) -> Bool {
-        guard serial >= 0, serial <= maximumSerial + 1 else {
+        guard let totalSeconds = seconds(base, range) else {
             return false
         }
-        let totalSeconds = Int((serial * 86_400).rounded())
+        return append(totalSeconds: totalSeconds, kind: kind, uses1904: uses1904, to: &output)
+    }
+
+    /// The serial in `range` of `base` in seconds, rounded to the nearest; nil for text that is no number and for
+    /// serials outside 0...`maximumSerial` + 1.
+    ///
+    /// A plain decimal (`45296.80902777777701`) is read digit by digit: whole days exactly, the fraction to well
+    /// under a microsecond. Other forms (an exponent) go through `Double`.
+    @inline(__always)
+    static func seconds(_ base: UnsafePointer<UInt8>, _ text: Range<Int>) -> Int? {
+        var start = text.lowerBound
+        var end = text.upperBound
+        while start < end && XMLTokenizer.isSpace(base[start]) { start += 1 }
+        while end > start && XMLTokenizer.isSpace(base[end - 1]) { end -= 1 }
+        let range = start..<end
+        var index = range.lowerBound
+        var days = 0
+        while index < range.upperBound && index - range.lowerBound < 8 {
+            let digit = base[index] &- UInt8(ascii: "0")
+            guard digit < 10 else {
+                break
+            }
+            days = days * 10 + Int(digit)
+            index += 1
+        }
+        var fraction: UInt64 = 0
+        var scale = 1.0
+        var isPlain = index > range.lowerBound
+        if isPlain && index < range.upperBound {
+            isPlain = base[index] == UInt8(ascii: ".")
+            index += 1
+            var digits = 0
+            while isPlain && index < range.upperBound {
+                let digit = base[index] &- UInt8(ascii: "0")
+                guard digit < 10 else {
+                    isPlain = false
+                    break
+                }
+                if digits < 18 {
+                    fraction = fraction * 10 + UInt64(digit)
+                    scale *= 10
+                    digits += 1
+                }
+                index += 1
+            }
+        }
+        if isPlain {
+            guard Double(days) <= maximumSerial else {
+                return nil
+            }
+            return days * 86_400 + Int((Double(fraction) / scale * 86_400).rounded())
+        }
+        guard let serial = SpreadsheetNumber.parse(base, range), serial >= 0, serial <= maximumSerial + 1 else {
+            return nil
+        }
+        return Int((serial * 86_400).rounded())
+    }
+
+    /// Appends the date and/or time `totalSeconds` after the epoch, as `append(_:_:kind:uses1904:to:)` describes.
+    static func append(
+        totalSeconds: Int, kind: SpreadsheetDateKind, uses1904: Bool, to output: inout [UInt8]
+    ) -> Bool {
         let days = totalSeconds / 86_400
         let seconds = totalSeconds % 86_400
         let showsDate = kind != .time || days > 0
@@ -148,33 +212,30 @@ enum SpreadsheetDate {
             guard date.year <= 9999 else {
                 return false
             }
-            appendDigits(date.year, width: 4, to: &output)
+            appendTwoDigits(date.year / 100, to: &output)
+            appendTwoDigits(date.year % 100, to: &output)
             output.append(UInt8(ascii: "-"))
-            appendDigits(date.month, width: 2, to: &output)
+            appendTwoDigits(date.month, to: &output)
             output.append(UInt8(ascii: "-"))
-            appendDigits(date.day, width: 2, to: &output)
+            appendTwoDigits(date.day, to: &output)
             if showsTime {
                 output.append(UInt8(ascii: " "))
             }
         }
         if showsTime {
-            appendDigits(seconds / 3600, width: 2, to: &output)
+            appendTwoDigits(seconds / 3600, to: &output)
             output.append(UInt8(ascii: ":"))
-            appendDigits(seconds / 60 % 60, width: 2, to: &output)
+            appendTwoDigits(seconds / 60 % 60, to: &output)
             output.append(UInt8(ascii: ":"))
-            appendDigits(seconds % 60, width: 2, to: &output)
+            appendTwoDigits(seconds % 60, to: &output)
         }
         return true
     }
 
-    private static func appendDigits(_ value: Int, width: Int, to output: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width {
-            divisor *= 10
-        }
-        while divisor > 0 {
-            output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
+    /// Appends `value` (0–99) as two digits.
+    @inline(__always)
+    private static func appendTwoDigits(_ value: Int, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
+        output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
     }
 }

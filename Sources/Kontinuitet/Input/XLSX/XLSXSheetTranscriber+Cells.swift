@@ -170,8 +170,8 @@ extension XLSXSheetTranscriber {
             guard let base = text.baseAddress else {
                 return false
             }
-            if dateKind != .none, let serial = SpreadsheetNumber.parse(base, 0..<text.count),
-                SpreadsheetDate.append(serial: serial, kind: dateKind, uses1904: uses1904, to: &csv)
+            if dateKind != .none,
+                SpreadsheetDate.append(base, 0..<text.count, kind: dateKind, uses1904: uses1904, to: &csv)
             {
                 return true
             }
@@ -193,7 +193,9 @@ extension XLSXSheetTranscriber {
     @inline(__always)
     private mutating func writeSeparators() {
         let commas = fieldsWritten == 0 ? cellColumn - 1 : cellColumn - fieldsWritten
-        if commas > 0 {
+        if commas == 1 {
+            csv.append(UInt8(ascii: ","))
+        } else if commas > 1 {
             csv.append(contentsOf: repeatElement(UInt8(ascii: ","), count: commas))
         }
         lastWrittenBefore = fieldsWritten
