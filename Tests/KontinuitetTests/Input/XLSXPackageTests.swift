@@ -180,6 +180,43 @@ final class XLSXPackageTests: XCTestCase {
         }
     }
 
+    func testDamagedBytesThrowOrReadButNeverCrash() throws {
+        // Random byte changes in a stored workbook reach the XML readers before the CRC-32 check at the end of each
+        // part, so the tokenizer, shared strings, styles and transcriber all meet garbage: every run must end with
+        // a transcript or an error.
+        let rows = """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>a &amp; b</t></is></c>\
+            <c r="C1" s="1"><v>45296.5</v></c><c r="D1" t="e"><v>#N/A</v></c></row>\
+            <row r="2"><c r="A2" t="b"><v>1</v></c><c r="C2" t="str"><f>x</f><v>_x000D_</v></c></row>
+            """
+        let original = try XLSXTestWorkbook(
+            rows: rows, sharedStrings: ["<r><t>x</t></r><rPh><t>y</t></rPh>"],
+            styles: XLSXTestWorkbook.styles(custom: [(164, "yyyy-mm-dd")], cellFormats: [0, 164])
+        ).bytes()
+        // Row 1 holds #N/A, so it is a blank line; row 2 is TRUE, an empty B2, and C2's formula text, a lone CR.
+        XCTAssertEqual(try XLSXTestWorkbook.csv(original), "\nTRUE,,\"\r\"\n")
+        var state: UInt64 = 2024
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % bound
+        }
+        let special = Array("<>/=\"'&;:_x0 \n".utf8)
+        var failures = 0
+        for _ in 0..<3000 {
+            var bytes = original
+            for _ in 0...random(3) {
+                let value = random(2) == 0 ? special[random(special.count)] : UInt8(random(256))
+                bytes[random(bytes.count)] = value
+            }
+            do {
+                _ = try XLSXReader.transcribe(bytes, sheet: nil)
+            } catch {
+                failures += 1
+            }
+        }
+        XCTAssertGreaterThan(failures, 1000, "most changes break a checksum or the XML")
+    }
+
     func testWorkbookWrittenByOpenpyxl() throws {
         // openpyxl writes deflated parts, inline strings in write-only mode, shared strings otherwise, absolute
         // relationship targets, and its own date formats; both modes are read.

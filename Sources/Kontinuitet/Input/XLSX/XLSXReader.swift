@@ -4,7 +4,9 @@ struct XLSXTranscript {
     var sheetName: String
     /// UTF-8, comma-delimited, RFC 4180 quoting (fields holding `,` `"` CR LF or leading/trailing spaces are
     /// quoted), LF line ends. Line N of this text is the sheet's row N exactly (blank lines for absent rows and for
-    /// rows whose cells are all empty), so a CSV reader's line numbers are Excel's row numbers.
+    /// rows whose cells are all empty), so a CSV reader's line numbers are Excel's row numbers. Empty cells at the
+    /// end of a row are dropped, and a row shorter than the first non-blank row gets empty fields up to its width,
+    /// so that a header's width holds for the rows under it.
     var csv: [UInt8]
     /// Rows holding an error cell (#N/A, #REF!, #DIV/0!, …; `t="e"`): blank lines in `csv`, listed here with the
     /// first error cell's column letters (e.g. "C") so the caller can reject them.
