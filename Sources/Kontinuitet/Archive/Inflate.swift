@@ -114,8 +114,9 @@ final class Inflater {
 
     /// The next piece of output, or `nil` once the final block has been handed out whole.
     ///
-    /// The buffer points into the decoder's own memory and is valid until the next call; it is at most about
-    /// 512 KiB and never empty.
+    /// The buffer points into the decoder's own memory and is valid until the next call. It is never empty, and
+    /// holds at most `chunkSize` bytes plus one match (258), except the first, which may also fill the 32 KiB that
+    /// later hold the window.
     func next() throws(ArchiveError) -> UnsafeBufferPointer<UInt8>? {
         if case .failed(let error) = state {
             throw error
