@@ -121,6 +121,23 @@ final class ZipReaderTests: XCTestCase {
         XCTAssertTrue(joined == (try reference.contents(0)))
     }
 
+    func testStreamsALargeStoredEntryInChunks() throws {
+        // 1.3 MB stored by our writer: copied out in chunks of at most 512 KiB, CRC-32 checked at the end.
+        let contents = (0..<1_300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+        var archive = ZipArchive()
+        try archive.addFile(path: "stort.bin", contents: contents)
+        let zip = try ZipReader(archive.bytes())
+        let reader = try zip.open(try XCTUnwrap(zip.entry(named: "stort.bin")))
+        var sizes: [Int] = []
+        var joined: [UInt8] = []
+        while let chunk = try reader.next() {
+            sizes.append(chunk.count)
+            joined.append(contentsOf: chunk)
+        }
+        XCTAssertEqual(sizes, [524_288, 524_288, 251_424])
+        XCTAssertTrue(joined == contents)
+    }
+
     func testNamesAreFoundExactlyThenIgnoringCase() throws {
         let zip = try ZipReader(try reference().archive("plain.zip"))
         XCTAssertEqual(zip.entry(named: "stored.txt")?.method, 0)

@@ -99,6 +99,7 @@ final class XLSXPackageTests: XCTestCase {
             XLSXReadError.notAWorkbook(.openDocumentSpreadsheet).description,
             "this is an OpenDocument spreadsheet (.ods), not an Excel workbook: save it as .xlsx or CSV")
         XCTAssertEqual(XLSXReader.identify(try XLSXTestWorkbook(rows: "").bytes()), .workbook)
+        XCTAssertEqual(try XLSXTestWorkbook.csv(XLSXTestWorkbook(rows: "").bytes()), "", "an empty sheet is no lines")
     }
 
     func testDamagedPackagesThrow() throws {
@@ -127,6 +128,7 @@ final class XLSXPackageTests: XCTestCase {
             ("<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>1</v></c></row>", 1),  // cells out of order
             ("<row r=\"1\"><c r=\"1A\"><v>1</v></c></row>", 1),  // not a reference
             ("<row r=\"x\"></row>", 1),
+            ("<row r=\"1\"><c><v>1</v></c></row><row r=\"4\"><c><v>1</v></c>", 4),  // the part ends inside row 4
         ]
         for (rows, row) in cases {
             XCTAssertThrowsError(try XLSXReader.transcribe(try XLSXTestWorkbook(rows: rows).bytes(), sheet: nil), rows)

@@ -213,6 +213,29 @@ final class XLSXReaderTests: XCTestCase {
     }
 }
 
+extension XLSXReaderTests {
+    func testSharedStringsReadTheSameInPiecesOfAnySize() throws {
+        // Items split anywhere: inside tags, entities, an Office escape, CDATA and a phonetic run.
+        let part = """
+            <?xml version="1.0"?><sst xmlns="\(XLSXTestWorkbook.mainNamespace)" count="4"><si><t>Åsa &amp; Öberg</t>\
+            </si><si><r><t>a_x000D_</t></r><r><t><![CDATA[b<c>]]></t></r><rPh><t>x</t></rPh></si><si/>\
+            <si><t xml:space="preserve"> d, "e" </t></si></sst>
+            """
+        let bytes = Array(part.utf8)
+        func fields(_ size: Int) throws -> [String] {
+            let strings = try XLSXSharedStrings.read(TestChunks(bytes, size: size), part: "xl/sharedStrings.xml")
+            return (0..<strings.count).compactMap { index in
+                strings.range(of: index).map { String(decoding: strings.fields[$0], as: UTF8.self) }
+            }
+        }
+        // Each string as the CSV field it becomes: the CR and the comma and quotes make fields 2 and 4 quoted.
+        let expected = ["Åsa & Öberg", "\"a\rb<c>\"", "", "\" d, \"\"e\"\" \""]
+        for size in [1, 2, 3, 5, 8, 13, 21, bytes.count] {
+            XCTAssertEqual(try fields(size), expected, "pieces of \(size)")
+        }
+    }
+}
+
 /// Hands out the bytes of an array in pieces of a fixed size, as a decompressor would.
 final class TestChunks: DecompressedChunks {
     private let storage: UnsafeMutableBufferPointer<UInt8>

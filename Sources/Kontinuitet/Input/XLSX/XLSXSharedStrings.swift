@@ -32,13 +32,14 @@ struct XLSXSharedStrings {
 
     /// Reads the table from the decompressed chunks of its part.
     static func read(_ source: some DecompressedChunks, part: String) throws(XLSXReadError) -> XLSXSharedStrings {
-        var reader = Reader()
+        var reader = Reader(part: part)
         try XMLPartScanner.scan(source, part: part, into: &reader)
         return reader.strings
     }
 
     /// The token consumer that collects the string items.
     private struct Reader: XMLTokenConsumer {
+        let part: String
         var strings = XLSXSharedStrings()
         var inItem = false
         var inText = false
@@ -46,6 +47,12 @@ struct XLSXSharedStrings {
         var current: [UInt8] = []
 
         var rowForErrors: Int? { nil }
+
+        func endOfPart() throws(XLSXReadError) {
+            guard !inItem else {
+                throw .malformedXML(part: part, row: nil, problem: "the part ends inside a string item")
+            }
+        }
 
         mutating func consume(_ token: XMLToken, in buffer: UnsafeBufferPointer<UInt8>) throws(XLSXReadError) {
             guard let base = buffer.baseAddress else {

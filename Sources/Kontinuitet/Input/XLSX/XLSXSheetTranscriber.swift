@@ -78,6 +78,13 @@ struct XLSXSheetTranscriber: XMLTokenConsumer {
 
     var rowForErrors: Int? { row > 0 ? row : lastRow + 1 }
 
+    /// Refuses a sheet part that ends inside a row, whose last cells would otherwise be lost without a word.
+    func endOfPart() throws(XLSXReadError) {
+        guard row == 0 else {
+            throw malformed("the sheet ends inside a row")
+        }
+    }
+
     mutating func consume(_ token: XMLToken, in buffer: UnsafeBufferPointer<UInt8>) throws(XLSXReadError) {
         guard let base = buffer.baseAddress else {
             return

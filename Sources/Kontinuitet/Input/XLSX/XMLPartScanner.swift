@@ -4,6 +4,8 @@ protocol XMLTokenConsumer {
     mutating func consume(_ token: XMLToken, in buffer: UnsafeBufferPointer<UInt8>) throws(XLSXReadError)
     /// The sheet row being read, for error messages; nil outside a sheet.
     var rowForErrors: Int? { get }
+    /// Called after the last token: throws if the part ended inside something left open.
+    mutating func endOfPart() throws(XLSXReadError)
 }
 
 /// Feeds the tokens of a compressed XML part to a consumer while the part is being decompressed, so that a part
@@ -47,6 +49,7 @@ enum XMLPartScanner {
                 return position
             }
             if isFinal {
+                try consumer.endOfPart()
                 return
             }
             pending.removeSubrange(0..<consumed)
