@@ -27,6 +27,8 @@ let package = Package(
             name: "Kontinuitet",
             dependencies: ["MemoryHints", "StructuralScan", "StructuralScanHaswell", "StructuralScanAVX512"]),
         .executableTarget(name: "kontinuitet", dependencies: ["Kontinuitet"]),
+        // Timings of the archive and XLSX readers for scripts/bench-inflate; not a product.
+        .executableTarget(name: "kontinuitet-bench", dependencies: ["Kontinuitet"]),
         .testTarget(
             name: "KontinuitetTests",
             dependencies: ["Kontinuitet", "StructuralScan", "StructuralScanHaswell", "StructuralScanAVX512"]),

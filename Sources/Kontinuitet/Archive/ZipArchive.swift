@@ -20,8 +20,6 @@ struct ZipArchive: Sendable {
 
     /// "Version needed to extract" and "version made by": 2.0, MS-DOS host so that unzip applies default permissions.
     private static let version: UInt16 = 20
-    /// General purpose flag bit 11: the name is UTF-8.
-    private static let utf8NameFlag: UInt16 = 1 << 11
     /// DOS time 00:00:00.
     private static let dosTime: UInt16 = 0
     /// DOS date 1980-01-01: year offset 0 (bits 9-15), month 1 (bits 5-8), day 1 (bits 0-4).
@@ -48,9 +46,9 @@ struct ZipArchive: Sendable {
         guard !paths.contains(path) else {
             throw .duplicateArchivePath(path)
         }
-        let localHeaderSize = 30 + name.count
-        let centralHeaderSize = 46 + name.count
-        let endRecordSize = 22
+        let localHeaderSize = ZipFormat.localHeaderSize + name.count
+        let centralHeaderSize = ZipFormat.centralHeaderSize + name.count
+        let endRecordSize = ZipFormat.endRecordSize
         let finalSize =
             body.count + localHeaderSize + contents.count + centralDirectory.count + centralHeaderSize
             + endRecordSize
@@ -63,10 +61,10 @@ struct ZipArchive: Sendable {
         let localHeaderOffset = UInt32(body.count)
 
         body.reserveCapacity(body.count + localHeaderSize + contents.count)
-        body.appendLittleEndian(UInt32(0x0403_4B50))  // local file header signature
+        body.appendLittleEndian(ZipFormat.localHeaderSignature)
         body.appendLittleEndian(ZipArchive.version)  // version needed to extract
-        body.appendLittleEndian(ZipArchive.utf8NameFlag)
-        body.appendLittleEndian(UInt16(0))  // compression method: stored
+        body.appendLittleEndian(ZipFormat.utf8NameFlag)
+        body.appendLittleEndian(ZipFormat.methodStored)
         body.appendLittleEndian(ZipArchive.dosTime)
         body.appendLittleEndian(ZipArchive.dosDate)
         body.appendLittleEndian(crc)
@@ -77,11 +75,11 @@ struct ZipArchive: Sendable {
         body.append(contentsOf: name)
         body.append(contentsOf: contents)
 
-        centralDirectory.appendLittleEndian(UInt32(0x0201_4B50))  // central directory header signature
+        centralDirectory.appendLittleEndian(ZipFormat.centralHeaderSignature)
         centralDirectory.appendLittleEndian(ZipArchive.version)  // version made by: MS-DOS, 2.0
         centralDirectory.appendLittleEndian(ZipArchive.version)  // version needed to extract
-        centralDirectory.appendLittleEndian(ZipArchive.utf8NameFlag)
-        centralDirectory.appendLittleEndian(UInt16(0))  // compression method: stored
+        centralDirectory.appendLittleEndian(ZipFormat.utf8NameFlag)
+        centralDirectory.appendLittleEndian(ZipFormat.methodStored)
         centralDirectory.appendLittleEndian(ZipArchive.dosTime)
         centralDirectory.appendLittleEndian(ZipArchive.dosDate)
         centralDirectory.appendLittleEndian(crc)
@@ -105,10 +103,10 @@ struct ZipArchive: Sendable {
     /// - Complexity: O(n) in the archive size (one copy).
     func bytes() -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(body.count + centralDirectory.count + 22)
+        output.reserveCapacity(body.count + centralDirectory.count + ZipFormat.endRecordSize)
         output.append(contentsOf: body)
         output.append(contentsOf: centralDirectory)
-        output.appendLittleEndian(UInt32(0x0605_4B50))  // end of central directory signature
+        output.appendLittleEndian(ZipFormat.endRecordSignature)
         output.appendLittleEndian(UInt16(0))  // number of this disk
         output.appendLittleEndian(UInt16(0))  // disk where the central directory starts
         output.appendLittleEndian(UInt16(entryCount))  // entries on this disk
