@@ -17,6 +17,9 @@ public struct CSVFile: @unchecked Sendable {
     public let header: [String]
     /// The 1-based line number of the header row.
     public let headerLine: Int
+    /// Rows rejected before the CSV is read: a workbook's rows holding an error cell (they are blank lines of
+    /// the transcript). Every reader counts them as read and rejected.
+    public let preRejected: [RejectedRow]
     /// The byte offset where the first record after the header starts.
     let bodyStart: Int
     /// The 1-based line number of the first line after the header.
@@ -36,8 +39,10 @@ public struct CSVFile: @unchecked Sendable {
     }
 
     private init(path: String, mapped original: MappedFile) throws {
-        self.path = path
-        let mapped = try Self.decoded(original, path: path)
+        let source = try Self.decoded(original, path: path)
+        self.path = source.path
+        self.preRejected = source.rejected
+        let mapped = source.bytes
         self.mapped = mapped
         let detected = Self.detect(mapped.buffer)
         guard let detected else { throw InputError.empty(file: path) }
@@ -49,26 +54,68 @@ public struct CSVFile: @unchecked Sendable {
         bodyLine = detected.headerLine + detected.headerLines
     }
 
-    /// The file's bytes as CSV text: as they are for plain text, else converted into memory (`InputFormat`).
-    private static func decoded(_ mapped: MappedFile, path: String) throws -> MappedFile {
+    /// The file's bytes as CSV text, the name rows are given under, and rows rejected before any CSV reading.
+    private struct Source {
+        var bytes: MappedFile
+        var path: String
+        var rejected: [RejectedRow] = []
+    }
+
+    /// The file's bytes as CSV text (`InputFormat`): plain text as it is, mapped; everything else converted into
+    /// memory: gzip inflated (and its content detected in turn), an XLSX workbook's sheet transcribed (rows then
+    /// named `file.xlsx:Sheet:row`; `InputOptions.sheet` chooses the sheet), UTF-16 and CR-only text turned into
+    /// UTF-8 with LF.
+    private static func decoded(_ mapped: MappedFile, path: String, depth: Int = 0) throws -> Source {
         switch InputFormat.detect(mapped.buffer) {
         case .text:
-            return mapped
+            return Source(bytes: mapped, path: path)
         case .carriageReturnText:
-            return MappedFile(bytes: InputFormat.lineFeedText(mapped.buffer))
+            return Source(bytes: MappedFile(bytes: InputFormat.lineFeedText(mapped.buffer)), path: path)
         case .utf16LittleEndian:
-            return MappedFile(bytes: InputFormat.utf8Text(fromUTF16: mapped.buffer, bigEndian: false))
+            return Source(
+                bytes: MappedFile(bytes: InputFormat.utf8Text(fromUTF16: mapped.buffer, bigEndian: false)), path: path)
         case .utf16BigEndian:
-            return MappedFile(bytes: InputFormat.utf8Text(fromUTF16: mapped.buffer, bigEndian: true))
+            return Source(
+                bytes: MappedFile(bytes: InputFormat.utf8Text(fromUTF16: mapped.buffer, bigEndian: true)), path: path)
         case .gzip:
-            throw InputError.unsupportedFormat(
-                file: path, name: "gzip-compressed", advice: "unpack it first (gunzip)")
+            guard depth < 2 else {
+                throw InputError.unsupportedFormat(
+                    file: path, name: "gzip inside gzip", advice: "unpack it until it is CSV or .xlsx")
+            }
+            let plain: [UInt8]
+            do {
+                plain = try GzipReader.decompress([UInt8](mapped.buffer))
+            } catch {
+                throw InputError.unreadable(file: path, reason: "a damaged gzip file: \(error)")
+            }
+            return try decoded(MappedFile(bytes: plain), path: path, depth: depth + 1)
         case .zip:
-            throw InputError.unsupportedFormat(
-                file: path, name: "a ZIP archive", advice: "unpack it, or save the workbook as CSV (UTF-8)")
+            return try workbook([UInt8](mapped.buffer), path: path)
         case .unsupported(let name, let advice):
             throw InputError.unsupportedFormat(file: path, name: name, advice: advice)
         }
+    }
+
+    /// A ZIP archive read as an XLSX workbook: the sheet's transcript, its rows named by the sheet, and a row
+    /// holding an error cell (`#N/A`, `#REF!`) rejected as `cell_error`.
+    private static func workbook(_ bytes: [UInt8], path: String) throws -> Source {
+        let kind = XLSXReader.identify(bytes)
+        guard case .workbook = kind else {
+            throw InputError.unsupportedFormat(file: path, name: kind.advice, advice: "")
+        }
+        let transcript: XLSXTranscript
+        do {
+            transcript = try XLSXReader.transcribe(bytes, sheet: InputOptions.sheet)
+        } catch {
+            throw InputError.unreadable(file: path, reason: error.description)
+        }
+        let name = "\(path):\(transcript.sheetName)"
+        let rejected = transcript.errorRows.map { row in
+            RejectedRow(
+                file: name, line: row.row, reason: "cell_error",
+                detail: "cell \(row.column)\(row.row) holds an error value (such as #N/A or #REF!)", row: "")
+        }
+        return Source(bytes: MappedFile(bytes: transcript.csv), path: name, rejected: rejected)
     }
 
     /// True when anything but blanks follows the header (a quick look, not a count of rows).
@@ -192,6 +239,7 @@ extension CSVFile {
         _ body: (Int, CSVFieldSplitter) throws -> Void, malformed: (RejectedRow) -> Void, blank: () -> Void
     ) rethrows {
         let width = FieldCountRule.width(ofHeader: header)
+        for row in preRejected { malformed(row) }
         try withBytes { bytes in
             let scanner = CSVScanner(delimiter: delimiter)
             let splitter = CSVFieldSplitter()

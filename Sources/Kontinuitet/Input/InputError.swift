@@ -33,7 +33,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let file, let reason):
             return "\(file): cannot read the file (\(reason))"
         case .unsupportedFormat(let file, let name, let advice):
-            return "\(file): the file is \(name), which cannot be read; \(advice)"
+            return advice.isEmpty
+                ? "\(file): the file is \(name)" : "\(file): the file is \(name), which cannot be read; \(advice)"
         case .empty(let file):
             return "\(file):1: the file is empty; expected a header row"
         case .missingColumn(let file, let line, let column, let accepted):

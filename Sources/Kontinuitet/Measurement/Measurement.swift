@@ -308,6 +308,11 @@ public enum VisitLogMeasurement {
         var chunkRows: [RowBlock<CountedRow>] = []
         for (fileIndex, fileChunks) in chunks.enumerated() {
             var fileAccounting = RowAccounting()
+            // A workbook's rows with an error cell, rejected when it was transcribed: read and rejected.
+            let preRejected = files[fileIndex].preRejected
+            fileAccounting.read += preRejected.count
+            fileAccounting.rejected += preRejected.count
+            rejected.append(contentsOf: preRejected)
             for chunkIndex in fileChunks.indices {
                 let chunk = fileChunks[chunkIndex]
                 fileAccounting.add(chunk.accounting)

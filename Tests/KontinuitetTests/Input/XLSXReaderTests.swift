@@ -264,3 +264,34 @@ final class TestChunks: DecompressedChunks {
         return UnsafeBufferPointer(start: base + position, count: length)
     }
 }
+
+/// A workbook read through `CSVFile`, as every importer reads it: its rows named by the sheet, an error cell
+/// rejecting its row, counted as read and rejected.
+final class WorkbookInputTests: XCTestCase {
+    func testAnErrorCellRejectsItsRowInMeasureAndInTheTableReaders() throws {
+        // Sheet rows: 1 header, 2 a good row, 3 a row whose staff cell is #N/A, 4 a good row.
+        let cell = { (ref: String, text: String) in "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>" }
+        let rows = """
+            <row r="1">\(cell("A1", "provider"))\(cell("B1", "user"))\(cell("C1", "staff"))\(cell("D1", "start"))</row>\
+            <row r="2">\(cell("A2", "P"))\(cell("B2", "u1"))\(cell("C2", "s1"))\(cell("D2", "2018-09-03 08:00"))</row>\
+            <row r="3">\(cell("A3", "P"))\(cell("B3", "u1"))<c r="C3" t="e"><v>#N/A</v></c>\
+            \(cell("D3", "2018-09-03 09:00"))</row>\
+            <row r="4">\(cell("A4", "P"))\(cell("B4", "u1"))\(cell("C4", "s2"))\(cell("D4", "2018-09-03 17:00"))</row>
+            """
+        let file = try CSVFile(path: "besok.xlsx", bytes: try XLSXTestWorkbook(rows: rows).bytes())
+        XCTAssertTrue(file.path.hasPrefix("besok.xlsx:"), file.path)
+        XCTAssertEqual(file.preRejected.map(\.line), [3])
+        XCTAssertEqual(file.preRejected.map(\.reason), ["cell_error"])
+        var options = MeasureOptions()
+        options.periodStart = CivilDate(year: 2018, month: 9, day: 3)
+        let result = try VisitLogMeasurement.run(files: [file], options: options)
+        // Read 3 = used 2 + rejected 1.
+        XCTAssertEqual(result.accounting.read, 3)
+        XCTAssertEqual(result.accounting.used, 2)
+        XCTAssertEqual(result.accounting.rejected, 1)
+        XCTAssertTrue(result.accounting.reconciles)
+        let table = CSVTable(file: file)
+        XCTAssertEqual(table.rows.map(\.line), [2, 4])
+        XCTAssertEqual(table.malformed.map(\.reason), ["cell_error"])
+    }
+}
