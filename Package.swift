@@ -16,7 +16,6 @@ let package = Package(
     name: "Kontinuitet",
     products: [
         .executable(name: "kontinuitet", targets: ["kontinuitet"]),
-        .library(name: "Kontinuitet", targets: ["Kontinuitet"]),
     ],
     targets: [
         .target(name: "MemoryHints"),

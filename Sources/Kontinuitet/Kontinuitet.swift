@@ -2,7 +2,7 @@
 ///
 /// The library holds everything testable: the CSV reader, the measurement rules, the time report and the outputs.
 /// The `kontinuitet` executable only parses arguments and calls into it.
-public enum Kontinuitet {
+package enum Kontinuitet {
     /// The version printed by `kontinuitet --version`.
-    public static let version = "0.1.0"
+    package static let version = "0.1.0"
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Timings of the archive and XLSX readers on real files, for `scripts/bench-inflate` through the small
 /// `kontinuitet-bench` executable; no part of the `kontinuitet` command.
-public enum ArchiveBench {
+package enum ArchiveBench {
     /// Runs one benchmark and prints its result; returns the exit status.
     ///
     /// - `inflate FILE`: FILE is a raw DEFLATE stream; prints output MB/s, best of three.
@@ -10,7 +10,7 @@ public enum ArchiveBench {
     /// - `gzip FILE`: FILE is a gzip file; the same as `inflate`, CRC-32 included.
     /// - `xlsx FILE [SHEET]`: transcribes the sheet to CSV; prints seconds, rows and CSV bytes.
     /// - `xlsx-csv FILE OUT [SHEET]`: the same, and writes the CSV to OUT and the error rows after it.
-    public static func run(_ arguments: [String]) -> Int32 {
+    package static func run(_ arguments: [String]) -> Int32 {
         // The file's bytes alone, so that peak RSS counts one copy of the input, as a caller holding it would.
         let contents =
             arguments.count >= 2 ? FileManager.default.contents(atPath: arguments[1]).map { [UInt8]($0) } : nil

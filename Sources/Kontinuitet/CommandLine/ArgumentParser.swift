@@ -1,5 +1,5 @@
 /// A usage error: the command line itself is wrong. The CLI prints it with the command's usage and exits 1.
-public enum UsageError: Error, CustomStringConvertible, Equatable {
+package enum UsageError: Error, CustomStringConvertible, Equatable {
     /// An option the command does not have, with the closest one it does have when one is close.
     case unknownOption(String, suggestion: String? = nil)
     case missingValue(option: String)
@@ -8,7 +8,7 @@ public enum UsageError: Error, CustomStringConvertible, Equatable {
     case unexpectedArgument(String)
     case unknownCommand(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownOption(let option, let suggestion):
             return "unknown option '\(option)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
@@ -23,8 +23,8 @@ public enum UsageError: Error, CustomStringConvertible, Equatable {
 }
 
 /// One option a command accepts.
-public struct OptionSpec: Sendable {
-    public enum Kind: Sendable {
+package struct OptionSpec: Sendable {
+    package enum Kind: Sendable {
         /// `--keep-ids`
         case flag
         /// `--out DIR`
@@ -33,12 +33,12 @@ public struct OptionSpec: Sendable {
         case multiple(valueName: String)
     }
 
-    public let name: String
-    public let kind: Kind
-    public let help: String
-    public let required: Bool
+    package let name: String
+    package let kind: Kind
+    package let help: String
+    package let required: Bool
 
-    public init(_ name: String, _ kind: Kind, required: Bool = false, help: String) {
+    package init(_ name: String, _ kind: Kind, required: Bool = false, help: String) {
         self.name = name
         self.kind = kind
         self.help = help
@@ -47,19 +47,19 @@ public struct OptionSpec: Sendable {
 }
 
 /// What a command line says, after parsing against a command's options.
-public struct ParsedArguments: Sendable {
+package struct ParsedArguments: Sendable {
     private var values: [String: [String]] = [:]
     private var flags: Set<String> = []
 
     /// True when the flag was given.
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    package func flag(_ name: String) -> Bool { flags.contains(name) }
     /// The value of a single-valued option.
-    public func value(_ name: String) -> String? { values[name]?.last }
+    package func value(_ name: String) -> String? { values[name]?.last }
     /// Every value of a multi-valued option, in order.
-    public func values(_ name: String) -> [String] { values[name] ?? [] }
+    package func values(_ name: String) -> [String] { values[name] ?? [] }
 
     /// An integer option within `range`.
-    public func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+    package func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = value(name) else { return nil }
         guard let number = Int(text), range.contains(number) else {
             throw UsageError.invalidValue(
@@ -69,7 +69,7 @@ public struct ParsedArguments: Sendable {
     }
 
     /// A date option `YYYY-MM-DD`.
-    public func date(_ name: String) throws -> CivilDate? {
+    package func date(_ name: String) throws -> CivilDate? {
         guard let text = value(name) else { return nil }
         guard let date = CivilDate(parsing: text) else {
             throw UsageError.invalidValue(option: name, value: text, expected: "a date YYYY-MM-DD")
@@ -81,7 +81,7 @@ public struct ParsedArguments: Sendable {
     ///
     /// Accepts `--name value`, `--name=value`, and for multi-valued options `--name a b c`. `--help`/`-h` is
     /// recorded as the flag `--help` whatever the command.
-    public static func parse(_ arguments: [String], options: [OptionSpec]) throws -> ParsedArguments {
+    package static func parse(_ arguments: [String], options: [OptionSpec]) throws -> ParsedArguments {
         var parsed = ParsedArguments()
         var index = 0
         let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -165,7 +165,7 @@ public struct ParsedArguments: Sendable {
     }
 
     /// The help text of a command: usage line, description, and one line per option.
-    public static func help(command: String, summary: String, options: [OptionSpec], details: String = "") -> String {
+    package static func help(command: String, summary: String, options: [OptionSpec], details: String = "") -> String {
         var lines = ["USAGE: kontinuitet \(command) [options]", "", summary, "", "OPTIONS:"]
         for option in options {
             let name: String

@@ -1,63 +1,63 @@
 /// Options of `kontinuitet compile`.
-public struct CompileOptions: Sendable {
+package struct CompileOptions: Sendable {
     /// The measurement period's first day; nil: `year`, else the forms' own `period_start`.
-    public var periodStart: CivilDate?
-    public var year: Int?
+    package var periodStart: CivilDate?
+    package var year: Int?
     /// The municipality code for `kolada.json` (Göteborg: 1480).
-    public var municipality = "1480"
+    package var municipality = "1480"
     /// Compile the forms of every period side by side, one figure per level and year (`--trend`), instead of
     /// rejecting the rows of other periods.
-    public var trend = false
-    public init() {}
+    package var trend = false
+    package init() {}
 }
 
 /// The figures of one level (city, provider type, district, provider or unit) of `results.csv`.
-public struct LevelResult: Sendable, Equatable {
-    public enum Level: String, Sendable, CaseIterable {
+package struct LevelResult: Sendable, Equatable {
+    package enum Level: String, Sendable, CaseIterable {
         case city, providerType = "provider_type", district, provider, unit
     }
 
-    public var level: Level
+    package var level: Level
     /// The id (provider, unit), type or district; "Göteborg" style name for the city.
-    public var key: String
+    package var key: String
     /// A readable name from the register when known.
-    public var name: String
+    package var name: String
     /// `active`, `renamed`, `merged`, `closed` (from the register) or `missing` (registered, no form).
-    public var status: String
+    package var status: String
     /// The district and provider type the row belongs to (for providers and units).
-    public var district: String
-    public var providerType: String
+    package var district: String
+    package var providerType: String
     /// Sampled users (rows of the forms), the figures over them and the distribution per `StaffCountBin`.
-    public var summary: ProviderSummary
-    public var bins: [Int]
+    package var summary: ProviderSummary
+    package var bins: [Int]
     /// The ids renamed or merged into this provider or unit by the end of the period, as the forms wrote them
     /// resolved to the register (sorted).
-    public var mergedFrom: [String] = []
+    package var mergedFrom: [String] = []
     /// More users than the method's cap (150) for one provider: the form was not sampled as the method says.
-    public var overCap = false
+    package var overCap = false
     /// The year of the period (set on every level; the trend has one level row per year).
-    public var year: Int?
+    package var year: Int?
 }
 
 /// One provider compared with its group and the city (`feedback.csv`).
-public struct FeedbackRow: Sendable, Equatable {
-    public var provider: String
-    public var name: String
-    public var providerType: String
-    public var district: String
-    public var users: Int
-    public var mean: Double?
-    public var groupMean: Double?
-    public var cityMean: Double?
+package struct FeedbackRow: Sendable, Equatable {
+    package var provider: String
+    package var name: String
+    package var providerType: String
+    package var district: String
+    package var users: Int
+    package var mean: Double?
+    package var groupMean: Double?
+    package var cityMean: Double?
 
     /// The threshold in staff below or above which a provider is "better" or "worse" than a comparison.
-    public static let threshold = 0.5
+    package static let threshold = 0.5
 
-    public var differenceFromGroup: Double? { mean.flatMap { m in groupMean.map { m - $0 } } }
-    public var differenceFromCity: Double? { mean.flatMap { m in cityMean.map { m - $0 } } }
+    package var differenceFromGroup: Double? { mean.flatMap { m in groupMean.map { m - $0 } } }
+    package var differenceFromCity: Double? { mean.flatMap { m in cityMean.map { m - $0 } } }
 
     /// Swedish comment: fewer staff per user is better continuity.
-    public static func comment(_ difference: Double?) -> String {
+    package static func comment(_ difference: Double?) -> String {
         guard let difference else { return "" }
         if difference <= -threshold { return "bättre" }
         if difference >= threshold { return "sämre" }
@@ -66,22 +66,22 @@ public struct FeedbackRow: Sendable, Equatable {
 }
 
 /// Everything `compile` produced.
-public struct CompileResult: Sendable {
-    public var period: PeriodWindow?
-    public var levels: [LevelResult]
-    public var feedback: [FeedbackRow]
+package struct CompileResult: Sendable {
+    package var period: PeriodWindow?
+    package var levels: [LevelResult]
+    package var feedback: [FeedbackRow]
     /// Registered providers without a form: (provider, name, type, district).
-    public var missing: [LevelResult]
-    public var rejectedRows: [RejectedRow]
-    public var rowsRead: Int
-    public var rowsUsed: Int
-    public var forms: [String]
-    public var municipality: String
+    package var missing: [LevelResult]
+    package var rejectedRows: [RejectedRow]
+    package var rowsRead: Int
+    package var rowsUsed: Int
+    package var forms: [String]
+    package var municipality: String
     /// With `--trend`: every level of every period, oldest first (the levels above are the latest period's).
-    public var trend: [LevelResult] = []
+    package var trend: [LevelResult] = []
     /// The register's rows: read, and rejected (included in `rejectedRows`).
-    public var registerRowsRead = 0
-    public var registerRowsRejected = 0
+    package var registerRowsRead = 0
+    package var registerRowsRejected = 0
 }
 
 /// `kontinuitet compile`: the city's, districts', provider types' and providers' results from the forms
@@ -90,7 +90,7 @@ public struct CompileResult: Sendable {
 /// Results do not depend on the order of the files or of their rows: providers and units are keyed by the
 /// register's id, levels are sorted by key, a löpnummer given twice for a provider counts once when both rows
 /// agree and not at all when they disagree, and every attribute taken from rows is their most common value.
-public enum Compile {
+package enum Compile {
     /// A form row that passed the row checks, before duplicates are settled.
     struct CandidateRow {
         var file: String
@@ -112,7 +112,7 @@ public enum Compile {
     /// Reads the forms (and the register) and computes every level.
     ///
     /// - Throws: `InputError` when a form or the register cannot be read or lacks a required column.
-    public static func run(forms paths: [String], register: ProviderRegister?, options: CompileOptions) throws
+    package static func run(forms paths: [String], register: ProviderRegister?, options: CompileOptions) throws
         -> CompileResult
     {
         let forms = try paths.map { try KoladaForm.load(path: $0) }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Options of the compile outputs.
-public struct CompileOutputOptions: Sendable {
+package struct CompileOutputOptions: Sendable {
     /// In `report.html`, a level with fewer users than this shows "för få" instead of its figures.
-    public var minUsersForReport = 5
+    package var minUsersForReport = 5
     /// `--rejected-rows FILE`: the rejected form rows as read, private (mode 0600); nil means not written.
-    public var rejectedRowsPath: String?
+    package var rejectedRowsPath: String?
     /// The input files in the order given (forms, then the register): the N of `fil N` (`ShownFileNames`).
-    public var inputPaths: [String] = []
-    public init() {}
+    package var inputPaths: [String] = []
+    package init() {}
 }
 
 /// Writes the outputs of `kontinuitet compile` into one directory, all at once, after the disclosure check
@@ -22,18 +22,18 @@ public struct CompileOutputOptions: Sendable {
 /// | `kolada.json` | the city figures as Kolada API data objects (U21401, U21402, U21436) |
 /// | `report.html` | the results and the feedback for people |
 /// | `rejected.csv` | file, line, column and reason of every form row that could not be used (no row content) |
-public enum CompileOutputs {
-    public static let resultsHeader = [
+package enum CompileOutputs {
+    package static let resultsHeader = [
         "level", "key", "name", "status", "provider_type", "district", "users", "mean_staff", "median_staff",
         "min_staff", "max_staff", "share_over_20", "bin_1_5", "bin_6_10", "bin_11_15", "bin_16_20", "bin_21_25",
         "bin_over_25", "merged_from", "over_cap",
     ]
-    public static let trendHeader = [
+    package static let trendHeader = [
         "level", "key", "name", "year", "users", "mean_staff", "median_staff", "share_over_20",
     ]
 
     @discardableResult
-    public static func write(
+    package static func write(
         _ result: CompileResult, to directory: OutputDirectory, options: CompileOutputOptions = CompileOutputOptions()
     ) throws -> WrittenOutputs {
         if let path = options.rejectedRowsPath {
@@ -168,7 +168,7 @@ public enum CompileOutputs {
     }
 
     /// The summary printed on stderr.
-    public static func summary(_ result: CompileResult) -> String {
+    package static func summary(_ result: CompileResult) -> String {
         var lines = [
             "forms \(result.forms.count): rows read \(result.rowsRead) = used \(result.rowsUsed) + rejected "
                 + "\(result.rejectedRows.count - result.registerRowsRejected)"

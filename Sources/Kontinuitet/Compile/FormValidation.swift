@@ -1,25 +1,25 @@
 /// One problem `validate` found in a form.
-public struct FormProblem: Sendable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Sendable {
+package struct FormProblem: Sendable, Equatable, CustomStringConvertible {
+    package enum Severity: String, Sendable {
         /// The form would be wrong: `validate` exits non-zero.
         case error
         /// Unusual but possible.
         case warning
 
         /// The word `validate` prints.
-        public var swedish: String { self == .error ? "fel" : "varning" }
+        package var swedish: String { self == .error ? "fel" : "varning" }
     }
 
-    public var file: String
-    public var line: Int
-    public var severity: Severity
+    package var file: String
+    package var line: Int
+    package var severity: Severity
     /// A short machine code (`duplicate_user`, `personnummer`, …).
-    public var code: String
+    package var code: String
     /// What is wrong, naming the column; never the value (it may be personal data).
-    public var message: String
+    package var message: String
 
     /// `file:line: fel: message [code]`: Swedish for the provider, the code in brackets for machines.
-    public var description: String { "\(file):\(line): \(severity.swedish): \(message) [\(code)]" }
+    package var description: String { "\(file):\(line): \(severity.swedish): \(message) [\(code)]" }
 }
 
 /// The provider's self-check of a Kolada form before sending it (`kontinuitet validate`).
@@ -30,15 +30,15 @@ public struct FormProblem: Sendable, Equatable, CustomStringConvertible {
 /// not have; a column headed like names or personnummer; a form for another period, or rows that disagree on
 /// the period; a row that cannot be read. Warnings: more than 35 staff; fewer than 5 users (too few to
 /// publish); a löpnummer that is not a plain number.
-public enum FormValidation {
+package enum FormValidation {
     /// Above this many staff in 14 days a count is not plausible (an error).
-    public static let maximumStaff = 60
+    package static let maximumStaff = 60
     /// Above this many staff in 14 days a count is unusual (a warning).
-    public static let unusualStaff = 35
+    package static let unusualStaff = 35
     /// The method's cap on users per provider.
-    public static let sampleCap = SamplingRule.defaultCap
+    package static let sampleCap = SamplingRule.defaultCap
     /// Fewer users than this are too few to publish.
-    public static let smallNumber = 5
+    package static let smallNumber = 5
 
     /// Headers that must not appear in a form meant to be sent.
     static let personalHeaders: Set<String> = [
@@ -53,7 +53,7 @@ public enum FormValidation {
     /// form's first line where it shows.
     ///
     /// - Throws: `InputError` when a form cannot be read or lacks a required column.
-    public static func validate(forms paths: [String], register: ProviderRegister?, period: PeriodWindow?) throws
+    package static func validate(forms paths: [String], register: ProviderRegister?, period: PeriodWindow?) throws
         -> [FormProblem]
     {
         let forms = try paths.map { try KoladaForm.load(path: $0) }

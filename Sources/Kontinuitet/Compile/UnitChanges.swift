@@ -9,10 +9,10 @@
 ///   `merged_into`; one that stopped with neither is *closed*. A row valid through the last day still holds.
 /// - Chains are followed (renamed, then merged), cycles are cut, and every id is resolved once: the whole
 ///   register resolves in time linear in its size, however long its chains.
-public enum UnitChanges {
+package enum UnitChanges {
     /// What became of an id by the end of the period.
-    public struct Resolution: Sendable, Equatable {
-        public enum Status: String, Sendable {
+    package struct Resolution: Sendable, Equatable {
+        package enum Status: String, Sendable {
             /// Unchanged (or not in the register at all).
             case active
             /// Renamed (possibly several times); `id` is the current name.
@@ -24,13 +24,13 @@ public enum UnitChanges {
         }
 
         /// The id to report under: the register's id when the register knows it, else the id as written.
-        public var id: String
-        public var status: Status
+        package var id: String
+        package var status: Status
     }
 
     /// Resolves `id` at `periodEnd` (nil: follow every change the register knows). For many ids, build one
     /// `RegisterResolver` and ask it.
-    public static func resolve(_ id: String, register: ProviderRegister, periodEnd: CivilDate?) -> Resolution {
+    package static func resolve(_ id: String, register: ProviderRegister, periodEnd: CivilDate?) -> Resolution {
         var resolver = RegisterResolver(register: register, periodEnd: periodEnd)
         return resolver.resolve(id)
     }
@@ -45,16 +45,16 @@ enum RegisterKey {
 }
 
 /// The register indexed for resolving ids and names at the end of one period, with every answer remembered.
-public struct RegisterResolver {
-    public let register: ProviderRegister
-    public let periodEnd: CivilDate?
+package struct RegisterResolver {
+    package let register: ProviderRegister
+    package let periodEnd: CivilDate?
     /// Register id (as written in its first row) by folded id and by folded name.
     private var idByKey: [String: String] = [:]
     /// The rows of each register id, by folded id.
     private var rowsByID: [String: [Int]] = [:]
     private var resolved: [String: UnitChanges.Resolution] = [:]
 
-    public init(register: ProviderRegister, periodEnd: CivilDate?) {
+    package init(register: ProviderRegister, periodEnd: CivilDate?) {
         self.register = register
         self.periodEnd = periodEnd
         for (index, entry) in register.entries.enumerated() {
@@ -71,11 +71,11 @@ public struct RegisterResolver {
 
     /// The register's id for `text` (an id or a name, any case and spacing), or nil when the register does not
     /// know it.
-    public func registeredID(_ text: String) -> String? { idByKey[RegisterKey.fold(text)] }
+    package func registeredID(_ text: String) -> String? { idByKey[RegisterKey.fold(text)] }
 
     /// The register row of `id` that describes it at the end of the period: the one valid on the period's last
     /// day, else the one that started last (ties: the later line).
-    public func entry(forID id: String) -> ProviderRegister.Entry? {
+    package func entry(forID id: String) -> ProviderRegister.Entry? {
         guard let rows = rowsByID[RegisterKey.fold(id)] else { return nil }
         let entries = rows.map { register.entries[$0] }
         if let end = periodEnd,
@@ -91,7 +91,7 @@ public struct RegisterResolver {
     /// What `text` (an id or name) had become by the end of the period.
     ///
     /// - Complexity: amortised O(1) per call over a run: each id's chain is walked once.
-    public mutating func resolve(_ text: String) -> UnitChanges.Resolution {
+    package mutating func resolve(_ text: String) -> UnitChanges.Resolution {
         guard let id = registeredID(text) else { return UnitChanges.Resolution(id: text, status: .active) }
         // Walk the chain until an id already resolved, or the end, or a cycle; then fill in every id walked.
         var path: [String] = []

@@ -1,19 +1,19 @@
 /// The allocated-time report (docs/time-report.md, "Inputs"), Treserva's "fördelad tid": hours per provider, unit, user and month.
-public struct AllocatedTime: Sendable {
+package struct AllocatedTime: Sendable {
     /// One row, hours as given.
-    public struct Entry: Sendable, Equatable {
-        public var file: String
-        public var line: Int
-        public var provider: String
-        public var unit: String
-        public var user: String
+    package struct Entry: Sendable, Equatable {
+        package var file: String
+        package var line: Int
+        package var provider: String
+        package var unit: String
+        package var user: String
         /// `YYYY-MM`.
-        public var month: String
-        public var allocatedHours: Double
-        public var grantedHours: Double?
+        package var month: String
+        package var allocatedHours: Double
+        package var grantedHours: Double?
     }
 
-    public static let columns: [ColumnSpec] = [
+    package static let columns: [ColumnSpec] = [
         ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true),
         ColumnSpec("unit", aliases: ["enhet"]),
         ColumnSpec("user", aliases: ["brukare", "kund", "user_id"], required: true),
@@ -23,12 +23,12 @@ public struct AllocatedTime: Sendable {
         ColumnSpec("insats", aliases: ["category", "kategori"]),
     ]
 
-    public var entries: [Entry]
-    public var rejected: [RejectedRow]
-    public var rowsRead: Int
+    package var entries: [Entry]
+    package var rejected: [RejectedRow]
+    package var rowsRead: Int
 
     /// Reads allocated-time reports; a row with a bad month or number is rejected with its line.
-    public static func load(paths: [String]) throws -> AllocatedTime {
+    package static func load(paths: [String]) throws -> AllocatedTime {
         var result = AllocatedTime(entries: [], rejected: [], rowsRead: 0)
         for path in paths {
             let file = try CSVFile.open(path)

@@ -6,20 +6,20 @@ import Foundation
 /// skipped; blank lines before the header are skipped; the delimiter is whichever of TAB, `;` and `,` occurs most
 /// often outside quotes in the header (ties in that order); the encoding is UTF-8 when the first 64 KiB are valid
 /// UTF-8, else Windows-1252 (fields are still decoded one by one, see `TextDecoding`).
-public struct CSVFile: @unchecked Sendable {
+package struct CSVFile: @unchecked Sendable {
     /// The path as the user gave it; used in every message.
-    public let path: String
+    package let path: String
     /// The detected field delimiter.
-    public let delimiter: UInt8
+    package let delimiter: UInt8
     /// The detected encoding.
-    public let encoding: TextEncoding
+    package let encoding: TextEncoding
     /// The header cells, decoded and trimmed.
-    public let header: [String]
+    package let header: [String]
     /// The 1-based line number of the header row.
-    public let headerLine: Int
+    package let headerLine: Int
     /// Rows rejected before the CSV is read: a workbook's rows holding an error cell (they are blank lines of
     /// the transcript). Every reader counts them as read and rejected.
-    public let preRejected: [RejectedRow]
+    package let preRejected: [RejectedRow]
     /// The byte offset where the first record after the header starts.
     let bodyStart: Int
     /// The 1-based line number of the first line after the header.
@@ -29,12 +29,12 @@ public struct CSVFile: @unchecked Sendable {
     /// Opens and maps the file at `path` and reads its header.
     ///
     /// - Throws: `InputError.fileNotFound`, `.unreadable` or `.empty`.
-    public static func open(_ path: String) throws -> CSVFile {
+    package static func open(_ path: String) throws -> CSVFile {
         try CSVFile(path: path, mapped: MappedFile(path: path))
     }
 
     /// Reads a CSV file from bytes already in memory (tests and standard input use this).
-    public init(path: String, bytes: [UInt8]) throws {
+    package init(path: String, bytes: [UInt8]) throws {
         try self.init(path: path, mapped: MappedFile(bytes: bytes))
     }
 
@@ -119,14 +119,14 @@ public struct CSVFile: @unchecked Sendable {
     }
 
     /// True when anything but blanks follows the header (a quick look, not a count of rows).
-    public var hasDataRows: Bool {
+    package var hasDataRows: Bool {
         withBytes { bytes in
             bytes[min(bodyStart, bytes.count)...].contains { $0 > 0x20 && $0 != delimiter && $0 != CSVScanner.quote }
         }
     }
 
     /// The number of bytes in the file.
-    public var byteCount: Int { mapped.count }
+    package var byteCount: Int { mapped.count }
 
     /// Calls `body` with the file's bytes; the pointer must not escape.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
@@ -290,46 +290,46 @@ extension CSVFile {
 }
 
 /// A rejected input row: where it is, why, and its raw text (kept only in the private `rejected.csv`).
-public struct RejectedRow: Sendable, Equatable {
-    public var file: String
-    public var line: Int
+package struct RejectedRow: Sendable, Equatable {
+    package var file: String
+    package var line: Int
     /// A short machine code, such as `missing_staff` or `bad_start`.
-    public var reason: String
+    package var reason: String
     /// A sentence saying what is wrong, naming the column; never a value from the row.
-    public var detail: String
+    package var detail: String
     /// The row as read (truncated to 4 KiB).
-    public var row: String
+    package var row: String
 }
 
 /// A whole CSV file read into strings: for the small inputs (forms, registers, allocated time), not for visit
 /// logs, which the measurement reads on bytes.
-public struct CSVTable: Sendable {
+package struct CSVTable: Sendable {
     /// One data row with its 1-based line number.
-    public struct Row: Sendable {
-        public var line: Int
-        public var fields: [String]
+    package struct Row: Sendable {
+        package var line: Int
+        package var fields: [String]
 
         /// The trimmed value of the column at `position`, or "" when the row is shorter.
-        public subscript(position: Int?) -> String {
+        package subscript(position: Int?) -> String {
             guard let position, position < fields.count else { return "" }
             return fields[position]
         }
     }
 
-    public let file: CSVFile
-    public let rows: [Row]
+    package let file: CSVFile
+    package let rows: [Row]
     /// Records that could not be split (an unterminated quote), by line.
-    public let malformed: [RejectedRow]
+    package let malformed: [RejectedRow]
     /// Blank lines and rows of empty fields that were skipped.
-    public let blankRows: Int
+    package let blankRows: Int
 
     /// Reads every record of the file at `path`.
-    public static func read(_ path: String) throws -> CSVTable {
+    package static func read(_ path: String) throws -> CSVTable {
         try CSVTable(file: CSVFile.open(path))
     }
 
     /// Reads every record of an opened file.
-    public init(file: CSVFile) {
+    package init(file: CSVFile) {
         self.file = file
         var rows: [Row] = []
         var malformed: [RejectedRow] = []

@@ -1,16 +1,16 @@
 /// One column an importer knows, with the header names it accepts.
-public struct ColumnSpec: Sendable, Hashable {
+package struct ColumnSpec: Sendable, Hashable {
     /// The canonical (English, machine CSV) name, such as `staff`.
-    public let name: String
+    package let name: String
     /// Every accepted header, canonical name included, as README's "Input formats" lists them.
-    public let aliases: [String]
+    package let aliases: [String]
     /// Headers taken for the column only when no header names it by `aliases` (`personnummer` is the user
     /// column of a file without a user id column, and an ordinary column of one that has both).
-    public let fallbackAliases: [String]
+    package let fallbackAliases: [String]
     /// Whether the importer cannot work without the column.
-    public let required: Bool
+    package let required: Bool
 
-    public init(_ name: String, aliases: [String] = [], fallbackAliases: [String] = [], required: Bool = false) {
+    package init(_ name: String, aliases: [String] = [], fallbackAliases: [String] = [], required: Bool = false) {
         self.name = name
         self.aliases = [name] + aliases
         self.fallbackAliases = fallbackAliases
@@ -35,11 +35,11 @@ public struct ColumnSpec: Sendable, Hashable {
 }
 
 /// Where each known column sits in one file's header.
-public struct ColumnIndex: Sendable {
+package struct ColumnIndex: Sendable {
     private var positions: [String: Int]
 
     /// The 0-based field position of the column with canonical name `name`, if the header has it.
-    public subscript(name: String) -> Int? { positions[name] }
+    package subscript(name: String) -> Int? { positions[name] }
 
     /// Matches `header` against `specs`.
     ///
@@ -47,7 +47,7 @@ public struct ColumnIndex: Sendable {
     ///   `InputError.duplicateColumn` when two header cells name the same known column.
     ///   `supplied` names required columns whose value the command line gives (`--provider NAME`): they may be
     ///   absent.
-    public static func resolve(
+    package static func resolve(
         header: [String], specs: [ColumnSpec], file: String, line: Int, supplied: Set<String> = []
     ) throws -> ColumnIndex {
         var byKey: [String: String] = [:]

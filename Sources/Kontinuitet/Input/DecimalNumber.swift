@@ -2,9 +2,9 @@
 ///
 /// A comma is a decimal comma (exports with thousands separators use a space or a no-break space); a value with
 /// both a comma and a point, or more than one of either, is not a number.
-public enum DecimalNumber {
+package enum DecimalNumber {
     /// The value of `text`, or nil when it is not a plain decimal number.
-    public static func parse(_ text: String) -> Double? {
+    package static func parse(_ text: String) -> Double? {
         var cleaned = ""
         var separators = 0
         for character in text.trimmingBlanks {
@@ -28,7 +28,7 @@ public enum DecimalNumber {
 
     /// The whole number `text` writes (`12`, `12,0`, `12.00`), or nil when it is not one; at most 15 digits,
     /// so an absurd value cannot overflow.
-    public static func wholeNumber(_ text: String) -> Int? {
+    package static func wholeNumber(_ text: String) -> Int? {
         let trimmed = text.trimmingBlanks
         guard trimmed.count <= 20, let value = parse(trimmed), value == value.rounded(), abs(value) < 1e15 else {
             return nil

@@ -2,7 +2,7 @@
 ///
 /// Every case names the file, and the line where there is one. No case carries a value read from a data row, so
 /// a message can never leak a personnummer or a name.
-public enum InputError: Error, CustomStringConvertible, Equatable {
+package enum InputError: Error, CustomStringConvertible, Equatable {
     /// The file does not exist.
     case fileNotFound(file: String)
     /// The file exists but could not be read.
@@ -21,12 +21,12 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     case cannotDetermineYear(files: [String])
 
     /// True for the input that can be read but yields no result (exit status 4, not 2).
-    public var isNoResult: Bool {
+    package var isNoResult: Bool {
         if case .noDataRows = self { return true }
         return false
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .fileNotFound(let file):
             return "\(file): file not found"

@@ -3,7 +3,7 @@
 ///
 /// They are task-local values bound by the command around its work (`InputOptions.$sheet.withValue(…)`), so that
 /// each importer need not pass them on. Files are opened on the command's own thread, where the binding holds.
-public enum InputOptions {
+package enum InputOptions {
     /// The worksheet to read in every workbook given (`--sheet NAME`); nil: each workbook's first sheet.
-    @TaskLocal public static var sheet: String?
+    @TaskLocal package static var sheet: String?
 }

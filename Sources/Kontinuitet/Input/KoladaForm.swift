@@ -1,28 +1,28 @@
 /// The Kolada continuity form a provider submits (docs/compile-validate.md, "The form"): one row per measured user with its löpnummer and
 /// the number of staff it met. Read as text: `validate` reports every problem with its line, `compile` uses the
 /// rows that are sound.
-public struct KoladaForm: Sendable {
+package struct KoladaForm: Sendable {
     /// One row as written.
-    public struct Row: Sendable, Equatable {
-        public var line: Int
-        public var provider: String
-        public var unit: String
+    package struct Row: Sendable, Equatable {
+        package var line: Int
+        package var provider: String
+        package var unit: String
         /// The löpnummer.
-        public var user: String
+        package var user: String
         /// The staff count as written (validated by `FormValidation`).
-        public var staffCountText: String
-        public var district: String
-        public var providerType: String
-        public var periodStart: String
-        public var periodEnd: String
+        package var staffCountText: String
+        package var district: String
+        package var providerType: String
+        package var periodStart: String
+        package var periodEnd: String
         /// Every cell of the row, for the checks for personal data.
-        public var cells: [String]
+        package var cells: [String]
 
         /// The staff count when it is a whole number (`12`, `12,0` and `12.0` alike).
-        public var staffCount: Int? { DecimalNumber.wholeNumber(staffCountText) }
+        package var staffCount: Int? { DecimalNumber.wholeNumber(staffCountText) }
     }
 
-    public static let columns: [ColumnSpec] = [
+    package static let columns: [ColumnSpec] = [
         ColumnSpec("provider", aliases: ["utförare", "utforare"], required: true),
         ColumnSpec("unit", aliases: ["enhet"]),
         ColumnSpec("user", aliases: ["löpnummer", "lopnummer", "löpnr", "brukare", "user_id"], required: true),
@@ -33,17 +33,17 @@ public struct KoladaForm: Sendable {
         ColumnSpec("period_end", aliases: ["periodslut", "period till", "mätperiod slut"]),
     ]
 
-    public var path: String
-    public var header: [String]
-    public var headerLine: Int
-    public var rows: [Row]
+    package var path: String
+    package var header: [String]
+    package var headerLine: Int
+    package var rows: [Row]
     /// Records that could not be split at all.
-    public var malformed: [RejectedRow]
+    package var malformed: [RejectedRow]
 
     /// Reads a form.
     ///
     /// - Throws: `InputError` when the file cannot be read or lacks the provider, löpnummer or staff count column.
-    public static func load(path: String) throws -> KoladaForm {
+    package static func load(path: String) throws -> KoladaForm {
         let table = try CSVTable.read(path)
         let columns = try ColumnIndex.resolve(
             header: table.file.header, specs: columns, file: path, line: table.file.headerLine)

@@ -1,24 +1,24 @@
 /// The provider register (docs/compile-validate.md, "The register"): every provider or unit with its type, district, capacity ceiling and the
 /// dates it was valid, and what it became (renamed or merged) when it stopped.
-public struct ProviderRegister: Sendable {
+package struct ProviderRegister: Sendable {
     /// One row of the register.
-    public struct Entry: Sendable, Equatable {
-        public var line: Int
+    package struct Entry: Sendable, Equatable {
+        package var line: Int
         /// The id used in visit logs and forms.
-        public var provider: String
-        public var name: String
+        package var provider: String
+        package var name: String
         /// `kommunal` or `privat` (as written, lower-cased); empty when not given.
-        public var providerType: String
-        public var district: String
+        package var providerType: String
+        package var district: String
         /// Kapacitetstak: hours per month; nil when not given.
-        public var capacityHours: Double?
-        public var validFrom: CivilDate?
-        public var validTo: CivilDate?
-        public var mergedInto: String
-        public var renamedTo: String
+        package var capacityHours: Double?
+        package var validFrom: CivilDate?
+        package var validTo: CivilDate?
+        package var mergedInto: String
+        package var renamedTo: String
 
         /// True when the entry is valid on some day of `month` (`YYYY-MM`).
-        public func isValid(inMonth first: CivilDate) -> Bool {
+        package func isValid(inMonth first: CivilDate) -> Bool {
             let last = CivilDate(
                 year: first.year, month: first.month,
                 day: CivilDate.daysInMonth(year: first.year, month: first.month))
@@ -34,7 +34,7 @@ public struct ProviderRegister: Sendable {
         }
     }
 
-    public static let columns: [ColumnSpec] = [
+    package static let columns: [ColumnSpec] = [
         ColumnSpec("provider", aliases: ["utförare", "utforare", "id", "enhet", "unit"], required: true),
         ColumnSpec("name", aliases: ["namn"]),
         ColumnSpec("provider_type", aliases: ["typ", "utförartyp", "regi"]),
@@ -46,22 +46,22 @@ public struct ProviderRegister: Sendable {
         ColumnSpec("renamed_to", aliases: ["nytt namn", "bytt namn till"]),
     ]
 
-    public var path: String
-    public var entries: [Entry]
+    package var path: String
+    package var entries: [Entry]
     /// Rows that could not be read, with the reason.
-    public var rejected: [RejectedRow]
+    package var rejected: [RejectedRow]
     /// Data rows read (entries + rejected).
-    public var rowsRead: Int { entries.count + rejected.count }
+    package var rowsRead: Int { entries.count + rejected.count }
 
     /// The summary line of the register's rows for stderr.
-    public var summary: String {
+    package var summary: String {
         "register \(path): rows read \(rowsRead) = used \(entries.count) + rejected \(rejected.count)"
     }
 
     /// Reads a register file.
     ///
     /// - Throws: `InputError` when the file cannot be read or lacks the `provider` column.
-    public static func load(path: String) throws -> ProviderRegister {
+    package static func load(path: String) throws -> ProviderRegister {
         let table = try CSVTable.read(path)
         let columns = try ColumnIndex.resolve(
             header: table.file.header, specs: columns, file: path, line: table.file.headerLine)
@@ -123,12 +123,12 @@ public struct ProviderRegister: Sendable {
     }
 
     /// The entry for `provider` (by id, else by name) valid in the month starting on `first`, if any.
-    public func entry(for provider: String, inMonth first: CivilDate) -> Entry? {
+    package func entry(for provider: String, inMonth first: CivilDate) -> Entry? {
         entries.first { $0.matches(provider) && $0.isValid(inMonth: first) }
     }
 
     /// Every entry for `provider` (by id, else by name).
-    public func entries(for provider: String) -> [Entry] {
+    package func entries(for provider: String) -> [Entry] {
         entries.filter { $0.matches(provider) }
     }
 }

@@ -1,6 +1,6 @@
 /// The character encodings the reader detects: UTF-8 (with or without a byte-order mark) and Windows-1252,
 /// which is what Swedish Excel writes when it saves "CSV (semikolonavgränsad)".
-public enum TextEncoding: String, Sendable {
+package enum TextEncoding: String, Sendable {
     case utf8 = "UTF-8"
     case utf8WithBOM = "UTF-8 (BOM)"
     case windows1252 = "Windows-1252"

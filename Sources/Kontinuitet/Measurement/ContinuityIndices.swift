@@ -3,22 +3,22 @@
 ///
 /// A *visit* is as in `VisitIdentity`; a *contact* is one staff member at one visit, so a double-staffed visit is
 /// two contacts. `n_j` is the number of contacts with staff member `j`, `N = Σ n_j`, and `V` the number of visits.
-public struct ContinuityIndices: Sendable, Equatable {
+package struct ContinuityIndices: Sendable, Equatable {
     /// V: counted visits.
-    public var visits: Int
+    package var visits: Int
     /// N: contacts (staff member × visit).
-    public var contacts: Int
+    package var contacts: Int
     /// Bice–Boxerman Continuity of Care index, `(Σ n_j² − N) / (N (N − 1))`: 1 when one staff member made every
     /// contact, 0 when every contact was with a different one. Undefined (nil) for N < 2.
-    public var coc: Double?
+    package var coc: Double?
     /// Usual Provider of Care: the share of contacts with the most frequent staff member, `max n_j / N`.
     /// Undefined for N = 0.
-    public var upc: Double?
+    package var upc: Double?
     /// Sequential continuity: the share of consecutive visit pairs (in time order) that share at least one staff
     /// member, `Σ c_i / (V − 1)`. Undefined for V < 2.
-    public var secon: Double?
+    package var secon: Double?
     /// The share of contacts made by the user's three most frequent staff members. Undefined for N = 0.
-    public var topThreeShare: Double?
+    package var topThreeShare: Double?
 
     /// Computes the indices from the visits in time order, each visit given as its distinct staff ids.
     ///
@@ -118,12 +118,12 @@ struct ContactCounts {
 }
 
 /// The provider means of the indices over the users they are defined for.
-public struct ProviderIndices: Sendable, Equatable {
-    public var users: Int
-    public var meanCOC: Double?
-    public var meanUPC: Double?
-    public var meanSECON: Double?
-    public var meanTopThreeShare: Double?
+package struct ProviderIndices: Sendable, Equatable {
+    package var users: Int
+    package var meanCOC: Double?
+    package var meanUPC: Double?
+    package var meanSECON: Double?
+    package var meanTopThreeShare: Double?
 
     init(_ indices: [ContinuityIndices]) {
         users = indices.count

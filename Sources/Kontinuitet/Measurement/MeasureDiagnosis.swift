@@ -2,9 +2,9 @@
 /// batch must notice an empty result and a provider must not send an empty form (README: exit status 4).
 ///
 /// Only counts, reasons, dates and provider names appear in these messages, never a value from a data row.
-public enum MeasureDiagnosis {
+package enum MeasureDiagnosis {
     /// The message of a run that measured nobody, or nil when at least one user was measured.
-    public static func noResult(_ result: MeasureResult) -> String? {
+    package static func noResult(_ result: MeasureResult) -> String? {
         guard !result.users.contains(where: \.measured) else { return nil }
         let a = result.accounting
         let period = "\(result.period.start) – \(result.period.end)"
@@ -36,7 +36,7 @@ public enum MeasureDiagnosis {
 
     /// One line per provider that has users but no measured user, with its most common reason; such a
     /// provider gets no form.
-    public static func providersWithoutResult(_ result: MeasureResult) -> [String] {
+    package static func providersWithoutResult(_ result: MeasureResult) -> [String] {
         var usersByProvider: [String: [NotMeasuredReason?]] = [:]
         for user in result.users { usersByProvider[user.provider, default: []].append(user.reason) }
         var lines: [String] = []
@@ -53,7 +53,7 @@ public enum MeasureDiagnosis {
     }
 
     /// One line per input file that has a header but no data row.
-    public static func filesWithoutRows(_ result: MeasureResult) -> [String] {
+    package static func filesWithoutRows(_ result: MeasureResult) -> [String] {
         result.files.filter { $0.accounting.read == 0 }.map { "\($0.path): the file has no data rows" }
     }
 

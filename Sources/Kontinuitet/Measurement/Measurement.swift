@@ -1,93 +1,93 @@
 import Foundation
 
 /// The options of a measurement run (`kontinuitet measure`).
-public struct MeasureOptions: Sendable {
+package struct MeasureOptions: Sendable {
     /// The first day of the period; nil means the Kolada default of the measurement year.
-    public var periodStart: CivilDate?
+    package var periodStart: CivilDate?
     /// The measurement year for the Kolada default; nil means the year most rows fall in.
-    public var year: Int?
-    public var sampling: SamplingMethod = .everyKth
+    package var year: Int?
+    package var sampling: SamplingMethod = .everyKth
     /// The cap on sampled users per provider (150 by the method).
-    public var sampleCap = SamplingRule.defaultCap
+    package var sampleCap = SamplingRule.defaultCap
     /// Worker threads for scanning and aggregation; the output does not depend on it.
-    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    package var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Also measure every 14-day window of the data (`--rolling`).
-    public var rolling = false
+    package var rolling = false
     /// With `rolling`, keep every user's windows too (`--per-user`).
-    public var rollingPerUser = false
+    package var rollingPerUser = false
     /// The provider of files without a provider column (`--provider NAME`).
-    public var defaultProvider: String?
+    package var defaultProvider: String?
     /// The unit of files without a unit column (`--unit NAME`).
-    public var defaultUnit: String?
+    package var defaultUnit: String?
     /// The smallest chunk a file is cut into for parallel scanning (tests make it tiny to exercise the cuts).
     var minimumChunkBytes = 1 << 20
 
-    public init() {}
+    package init() {}
 }
 
 /// One input file as it was read.
-public struct InputFileSummary: Sendable {
-    public var path: String
-    public var encoding: TextEncoding
+package struct InputFileSummary: Sendable {
+    package var path: String
+    package var encoding: TextEncoding
     /// `,`, `;` or `TAB`.
-    public var delimiter: String
-    public var accounting: RowAccounting
+    package var delimiter: String
+    package var accounting: RowAccounting
 }
 
 /// The measurement of one user (a provider–user pair): a row of `users.csv`.
-public struct UserMeasurement: Sendable {
-    public var provider: String
-    public var unit: String
-    public var userID: String
+package struct UserMeasurement: Sendable {
+    package var provider: String
+    package var unit: String
+    package var userID: String
     /// The reason the user is not measured; nil for a measured user.
-    public var reason: NotMeasuredReason?
+    package var reason: NotMeasuredReason?
     /// Days of the period with at least one counted visit.
-    public var daysWithVisits: Int
+    package var daysWithVisits: Int
     /// Counted visits in the period.
-    public var visits: Int
+    package var visits: Int
     /// Distinct staff over the counted visits of the period.
-    public var distinctStaff: Int
-    public var sampled: Bool
+    package var distinctStaff: Int
+    package var sampled: Bool
     /// Continuity indices over the counted visits of the period.
-    public var indices: ContinuityIndices
+    package var indices: ContinuityIndices
     /// 0-based order of first appearance in the input (files in the order given).
-    public var firstSeen: Int
+    package var firstSeen: Int
 
-    public var measured: Bool { reason == nil }
+    package var measured: Bool { reason == nil }
 }
 
 /// The result of one provider: a row of `providers.csv`.
-public struct ProviderMeasurement: Sendable {
-    public var provider: String
-    public var users: Int
-    public var measuredUsers: Int
-    public var sampledUsers: Int
+package struct ProviderMeasurement: Sendable {
+    package var provider: String
+    package var users: Int
+    package var measuredUsers: Int
+    package var sampledUsers: Int
     /// Figures over the sampled users.
-    public var summary: ProviderSummary
+    package var summary: ProviderSummary
     /// Sampled users per `StaffCountBin`, in bin order.
-    public var distribution: [Int]
+    package var distribution: [Int]
     /// Means of the continuity indices over the sampled users.
-    public var indices: ProviderIndices
+    package var indices: ProviderIndices
 }
 
 /// Everything a measurement run produced.
-public struct MeasureResult: Sendable {
-    public var period: PeriodWindow
+package struct MeasureResult: Sendable {
+    package var period: PeriodWindow
     /// How the period was chosen, for the summary ("--period-start", "Kolada weeks 36–37 of 2018 (…)").
-    public var periodSource: String
-    public var options: MeasureOptions
+    package var periodSource: String
+    package var options: MeasureOptions
     /// Users in order of first appearance.
-    public var users: [UserMeasurement]
+    package var users: [UserMeasurement]
     /// Providers in byte order of their ids.
-    public var providers: [ProviderMeasurement]
-    public var accounting: RowAccounting
-    public var files: [InputFileSummary]
+    package var providers: [ProviderMeasurement]
+    package var accounting: RowAccounting
+    package var files: [InputFileSummary]
     /// Rejected rows, by file (in the order given) and line.
-    public var rejectedRows: [RejectedRow]
+    package var rejectedRows: [RejectedRow]
     /// The rolling measurement, when asked for.
-    public var rolling: RollingResult?
+    package var rolling: RollingResult?
     /// The values of the input's name column, kept only to check that no output carries them.
-    public var inputNames: [String]
+    package var inputNames: [String]
 }
 
 /// The measurement pipeline of docs/method.md: scans every visit log in parallel chunks, merges the chunks in input
@@ -95,12 +95,12 @@ public struct MeasureResult: Sendable {
 ///
 /// Memory grows with the number of users, staff and counted rows of the 14-day period, not with the rows of the
 /// file: rows outside the period only update their user's trace.
-public enum VisitLogMeasurement {
+package enum VisitLogMeasurement {
     /// Runs the measurement over `paths`.
     ///
     /// - Throws: `InputError` when a file cannot be opened, lacks a required column, or (without a period start)
     ///   no row has a readable start time.
-    public static func run(paths: [String], options: MeasureOptions, progress: (String) -> Void = { _ in })
+    package static func run(paths: [String], options: MeasureOptions, progress: (String) -> Void = { _ in })
         throws -> MeasureResult
     {
         try run(files: paths.map { try CSVFile.open($0) }, options: options, progress: progress)
@@ -110,7 +110,7 @@ public enum VisitLogMeasurement {
     ///
     /// - Throws: `InputError` when a file lacks a required column, or (without a period start) no row has a
     ///   readable start time.
-    public static func run(files csvFiles: [CSVFile], options: MeasureOptions, progress: (String) -> Void = { _ in })
+    package static func run(files csvFiles: [CSVFile], options: MeasureOptions, progress: (String) -> Void = { _ in })
         throws -> MeasureResult
     {
         let files = try csvFiles.map { file -> (CSVFile, ColumnIndex) in

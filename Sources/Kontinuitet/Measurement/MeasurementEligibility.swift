@@ -1,7 +1,7 @@
 /// Who is measured (docs/method.md, "Who is measured"): "users with daily visits, two or more every day, between 07:00 and 22:00, on
 /// each of the 14 days … Home care for the elderly: where a birth date or personnummer is known, users under 65 on
 /// the first day are not measured."
-public enum NotMeasuredReason: String, Sendable, CaseIterable {
+package enum NotMeasuredReason: String, Sendable, CaseIterable {
     /// The user's rows all lie outside the period.
     case noVisitsInPeriod = "no_visits_in_period"
     /// A birth date is known and the user is under 65 on the first day.
@@ -34,14 +34,14 @@ enum MeasurementEligibility {
 }
 
 /// Swedish personal identity numbers, read for the birth date they carry.
-public enum Personnummer {
+package enum Personnummer {
     /// The birth date in a personnummer or samordningsnummer, or nil when `text` is not one.
     ///
     /// Accepted: `YYYYMMDD-NNNN`, `YYYYMMDDNNNN`, `YYMMDD-NNNN`, `YYMMDD+NNNN`, and `YYMMDDNNNN` only when its Luhn
     /// check digit is valid (a bare ten-digit number is too often something else). A samordningsnummer has 60
     /// added to the day. A two-digit year takes the century that makes the person under 100 on `reference`
     /// (100 or more with `+`).
-    public static func birthDate(_ text: String, reference: CivilDate) -> CivilDate? {
+    package static func birthDate(_ text: String, reference: CivilDate) -> CivilDate? {
         let trimmed = text.trimmingBlanks
         var digits: [Int] = []
         var separator: Character?
@@ -84,7 +84,7 @@ public enum Personnummer {
     }
 
     /// True when the last of ten digits is the Luhn check digit of the first nine.
-    public static func luhnValid(_ digits: [Int]) -> Bool {
+    package static func luhnValid(_ digits: [Int]) -> Bool {
         guard digits.count == 10 else { return false }
         var sum = 0
         for (index, digit) in digits.prefix(9).enumerated() {

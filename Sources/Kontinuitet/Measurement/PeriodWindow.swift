@@ -1,16 +1,16 @@
 /// The period (docs/method.md, "Period"): "14 consecutive local days. Default: Monday of ISO week 36 to Sunday of ISO
 /// week 37 of the measurement year (2018: 3–16 September). Any start date can be given."
-public struct PeriodWindow: Sendable, Equatable {
+package struct PeriodWindow: Sendable, Equatable {
     /// The number of days in a Kolada measurement period.
-    public static let length = 14
+    package static let length = 14
 
     /// Day number (days since 1970-01-01) of the first local day.
-    public let firstDay: Int
+    package let firstDay: Int
 
-    public init(start: CivilDate) { firstDay = start.dayNumber }
+    package init(start: CivilDate) { firstDay = start.dayNumber }
 
     /// The Kolada default: Monday of ISO week 36 through Sunday of ISO week 37 of `year`.
-    public static func kolada(year: Int) -> PeriodWindow {
+    package static func kolada(year: Int) -> PeriodWindow {
         PeriodWindow(start: CivilDate(dayNumber: mondayOfISOWeek(36, year: year)))
     }
 
@@ -21,8 +21,8 @@ public struct PeriodWindow: Sendable, Equatable {
         return mondayOfWeek1 + (week - 1) * 7
     }
 
-    public var start: CivilDate { CivilDate(dayNumber: firstDay) }
-    public var end: CivilDate { CivilDate(dayNumber: firstDay + Self.length - 1) }
+    package var start: CivilDate { CivilDate(dayNumber: firstDay) }
+    package var end: CivilDate { CivilDate(dayNumber: firstDay + Self.length - 1) }
 
     /// docs/method.md, "Users": a user's unit is "the unit as it is at the end of the period", that of its row with the
     /// latest start before the period ends or, when it has none, of its earliest row after (ties: the last in input
@@ -36,11 +36,11 @@ public struct PeriodWindow: Sendable, Equatable {
     }
 
     /// The wall-clock second the period ends (midnight after its last day).
-    public var endSecond: Int { (firstDay + Self.length) * 86_400 }
+    package var endSecond: Int { (firstDay + Self.length) * 86_400 }
 
     /// The 0-based index (0…13) of a local day in the period, or nil when the day is outside it.
     @inline(__always)
-    public func dayIndex(ofDay dayNumber: Int) -> Int? {
+    package func dayIndex(ofDay dayNumber: Int) -> Int? {
         let index = dayNumber - firstDay
         return index >= 0 && index < Self.length ? index : nil
     }

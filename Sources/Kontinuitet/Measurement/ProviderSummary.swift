@@ -1,20 +1,20 @@
 /// The result per provider (docs/method.md, "Provider figures"): "the mean of the per-user results over the sampled users (this is
 /// the Kolada figure; later Kolada years publish the median, so both are reported), plus the number of users,
 /// min, max, the share of users who met more than 20 staff … and the distribution."
-public struct ProviderSummary: Sendable, Equatable {
+package struct ProviderSummary: Sendable, Equatable {
     /// The staff count above which a user counts as an outlier ("more than 20").
-    public static let outlierThreshold = 20
+    package static let outlierThreshold = 20
 
-    public var count: Int
-    public var mean: Double?
-    public var median: Double?
-    public var min: Int?
-    public var max: Int?
+    package var count: Int
+    package var mean: Double?
+    package var median: Double?
+    package var min: Int?
+    package var max: Int?
     /// Fraction (0…1) of users with more than 20 staff.
-    public var shareOver20: Double?
+    package var shareOver20: Double?
 
     /// Summarises per-user distinct-staff counts; all figures are nil for an empty list.
-    public init(staffCounts: [Int]) {
+    package init(staffCounts: [Int]) {
         count = staffCounts.count
         guard !staffCounts.isEmpty else { return }
         let sorted = staffCounts.sorted()
@@ -30,11 +30,11 @@ public struct ProviderSummary: Sendable, Equatable {
 }
 
 /// The distribution bins of `compile` (docs/compile-validate.md): 1–5, 6–10, 11–15, 16–20, 21–25 and more than 25 staff.
-public enum StaffCountBin: Int, CaseIterable, Sendable {
+package enum StaffCountBin: Int, CaseIterable, Sendable {
     case upTo5, upTo10, upTo15, upTo20, upTo25, over25
 
     /// The bin of a staff count (0 falls in the first bin).
-    public init(staffCount: Int) {
+    package init(staffCount: Int) {
         switch staffCount {
         case ...5: self = .upTo5
         case 6...10: self = .upTo10
@@ -46,7 +46,7 @@ public enum StaffCountBin: Int, CaseIterable, Sendable {
     }
 
     /// The label used in CSV headers and reports.
-    public var label: String {
+    package var label: String {
         switch self {
         case .upTo5: return "1-5"
         case .upTo10: return "6-10"

@@ -5,44 +5,44 @@
 /// each of the 14 days (and is 65 or older on the window's first day where a birth date is known); the result is
 /// the number of distinct staff over the window's counted visits. Every measured user counts (no sample: the
 /// sample is a paper-era device, and a system can count everyone, as RKA advises).
-public struct RollingResult: Sendable {
+package struct RollingResult: Sendable {
     /// The first and last day with counted visits in the data.
-    public var firstDay: CivilDate
-    public var lastDay: CivilDate
+    package var firstDay: CivilDate
+    package var lastDay: CivilDate
     /// Per provider and window start (only windows with at least one measured user), by provider then date.
-    public var windows: [RollingWindowFigure]
+    package var windows: [RollingWindowFigure]
     /// Per provider and calendar month of the window start.
-    public var months: [RollingMonthFigure]
+    package var months: [RollingMonthFigure]
     /// Per user and window (filled only with `--per-user`), by first appearance of the user then date.
-    public var users: [RollingUserWindow]
+    package var users: [RollingUserWindow]
 }
 
 /// One provider's figure for one 14-day window.
-public struct RollingWindowFigure: Sendable, Equatable {
-    public var provider: String
-    public var windowStart: CivilDate
-    public var measuredUsers: Int
-    public var mean: Double
-    public var median: Double
+package struct RollingWindowFigure: Sendable, Equatable {
+    package var provider: String
+    package var windowStart: CivilDate
+    package var measuredUsers: Int
+    package var mean: Double
+    package var median: Double
 }
 
 /// One provider's figures over the windows that start in one month.
-public struct RollingMonthFigure: Sendable, Equatable {
-    public var provider: String
+package struct RollingMonthFigure: Sendable, Equatable {
+    package var provider: String
     /// `YYYY-MM`.
-    public var month: String
+    package var month: String
     /// Measured user-windows starting in the month.
-    public var userWindows: Int
-    public var mean: Double
-    public var median: Double
+    package var userWindows: Int
+    package var mean: Double
+    package var median: Double
 }
 
 /// One measured window of one user.
-public struct RollingUserWindow: Sendable, Equatable {
+package struct RollingUserWindow: Sendable, Equatable {
     /// Index into `MeasureResult.users`.
-    public var user: Int
-    public var windowStart: CivilDate
-    public var distinctStaff: Int
+    package var user: Int
+    package var windowStart: CivilDate
+    package var distinctStaff: Int
 }
 
 /// The sliding-window computation.

@@ -1,7 +1,7 @@
 /// The sample (docs/method.md, "Sample"): "at most 150 measured users per provider. With N > 150, order the measured users
 /// alphabetically (by a name/sort column when the input has one, else by user id; Swedish order …; ties broken by
 /// user id) and take every k-th, k = ceil(N / 150), starting with the first."
-public enum SamplingMethod: Sendable, Equatable {
+package enum SamplingMethod: Sendable, Equatable {
     /// The 2018 method: every k-th in Swedish alphabetical order.
     case everyKth
     /// RKA's advice since 2021: a random draw, reproducible from the seed.

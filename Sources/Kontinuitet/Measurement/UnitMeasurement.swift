@@ -7,24 +7,24 @@
 /// `PeriodWindow.unitRank`). Users whose rows carry no unit make up the unit with the empty name. The figures are
 /// rule 9's, computed by `ProviderSummary` over the unit's sampled users, so they add up to the provider's: the
 /// sample is drawn per provider (rule 8) and a unit's figures are over the sampled users who belong to it.
-public struct UnitMeasurement: Sendable, Equatable {
-    public var provider: String
+package struct UnitMeasurement: Sendable, Equatable {
+    package var provider: String
     /// The unit's name as the input writes it; empty for users whose rows carry no unit.
-    public var unit: String
+    package var unit: String
     /// Users found in the input who belong to the unit, measured or not.
-    public var users: Int
-    public var measuredUsers: Int
-    public var sampledUsers: Int
+    package var users: Int
+    package var measuredUsers: Int
+    package var sampledUsers: Int
     /// Figures over the unit's sampled users.
-    public var summary: ProviderSummary
+    package var summary: ProviderSummary
     /// Sampled users per `StaffCountBin`, in bin order.
-    public var distribution: [Int]
+    package var distribution: [Int]
 
     /// Every unit of `users`, ordered by provider and then unit, both in byte order (the order of
     /// `providers.csv`); a unit is listed when any user found in the input belongs to it.
     ///
     /// - Complexity: O(n log n) in the number of users.
-    public static func units(of users: [UserMeasurement]) -> [UnitMeasurement] {
+    package static func units(of users: [UserMeasurement]) -> [UnitMeasurement] {
         // Keyed by bytes, as the scan interns providers: two spellings that Swift's String equality would take
         // for one (composed and decomposed å) are two providers in providers.csv, so two units here.
         var members: [UnitKey: [Int]] = [:]
@@ -57,5 +57,5 @@ public struct UnitMeasurement: Sendable, Equatable {
 
 extension MeasureResult {
     /// The figures per unit (`units.csv`), computed from the users on each call.
-    public var units: [UnitMeasurement] { UnitMeasurement.units(of: users) }
+    package var units: [UnitMeasurement] { UnitMeasurement.units(of: users) }
 }

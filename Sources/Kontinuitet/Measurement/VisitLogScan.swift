@@ -101,26 +101,26 @@ struct UserState {
 }
 
 /// Row accounting of one chunk or of a whole run.
-public struct RowAccounting: Sendable, Equatable {
+package struct RowAccounting: Sendable, Equatable {
     /// Data rows read (blank rows are not rows).
-    public var read = 0
+    package var read = 0
     /// Rows counted as (part of) a visit.
-    public var used = 0
+    package var used = 0
     /// Rows excluded, by rule.
-    public var excluded: [ExclusionRule: Int] = [:]
+    package var excluded: [ExclusionRule: Int] = [:]
     /// Rows rejected as malformed.
-    public var rejected = 0
+    package var rejected = 0
     /// Rows of empty fields that were skipped (not counted as read).
-    public var blank = 0
+    package var blank = 0
     /// The first and last local day (day numbers) of a row with a readable start, in or out of the period: what
     /// the data covers, for the message of a run that measures nobody.
-    public var earliestDay = Int.max
-    public var latestDay = Int.min
+    package var earliestDay = Int.max
+    package var latestDay = Int.min
 
     /// The sum of every excluded row.
-    public var excludedTotal: Int { excluded.values.reduce(0, +) }
+    package var excludedTotal: Int { excluded.values.reduce(0, +) }
     /// True when every row read is accounted for.
-    public var reconciles: Bool { read == used + excludedTotal + rejected }
+    package var reconciles: Bool { read == used + excludedTotal + rejected }
 
     mutating func add(_ other: RowAccounting) {
         read += other.read

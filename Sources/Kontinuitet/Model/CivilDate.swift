@@ -2,19 +2,19 @@
 ///
 /// Days are counted from 1970-01-01 (day 0); the algorithms are Howard Hinnant's `days_from_civil` and
 /// `civil_from_days`.
-public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-    public var day: Int
+package struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package var year: Int
+    package var month: Int
+    package var day: Int
 
-    public init(year: Int, month: Int, day: Int) {
+    package init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
     }
 
     /// The date `dayNumber` days after 1970-01-01.
-    public init(dayNumber: Int) {
+    package init(dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -27,11 +27,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Days since 1970-01-01.
-    public var dayNumber: Int { Self.dayNumber(year: year, month: month, day: day) }
+    package var dayNumber: Int { Self.dayNumber(year: year, month: month, day: day) }
 
     /// Days since 1970-01-01 of the given date (no validation).
     @inline(__always)
-    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+    package static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -42,18 +42,18 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// ISO weekday: Monday 1 … Sunday 7.
-    public var isoWeekday: Int { Self.isoWeekday(dayNumber: dayNumber) }
+    package var isoWeekday: Int { Self.isoWeekday(dayNumber: dayNumber) }
 
     /// ISO weekday of a day number: Monday 1 … Sunday 7 (1970-01-01 was a Thursday).
-    public static func isoWeekday(dayNumber: Int) -> Int {
+    package static func isoWeekday(dayNumber: Int) -> Int {
         ((dayNumber % 7 + 7 + 3) % 7) + 1
     }
 
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -62,12 +62,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// True when the fields form a real date.
-    public static func isValid(year: Int, month: Int, day: Int) -> Bool {
+    package static func isValid(year: Int, month: Int, day: Int) -> Bool {
         month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year: year, month: month)
     }
 
     /// Parses `YYYY-MM-DD` (also `YYYYMMDD` and `YYYY/MM/DD`), surrounding blanks allowed.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var bytes = Array(text.utf8)
         guard let parsed = bytes.withUnsafeMutableBufferPointer({ Self.parse(UnsafeBufferPointer($0)) }) else {
             return nil
@@ -99,10 +99,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(year: y, month: m, day: d)
     }
 
-    public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
+    package static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
+    package var description: String {
         if (0...9999).contains(year) {
             // The common case, written digit by digit (outputs print hundreds of thousands of dates).
             return String(unsafeUninitializedCapacity: 10) { buffer in
@@ -129,10 +129,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The date `days` days later.
-    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+    package func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 
     /// The day someone born on `self` turns 65 (1 March in common years for a 29 February birthday).
-    public var sixtyFifthBirthday: CivilDate {
+    package var sixtyFifthBirthday: CivilDate {
         let year = self.year + 65
         if month == 2 && day == 29 && !Self.isLeapYear(year) { return CivilDate(year: year, month: 3, day: 1) }
         return CivilDate(year: year, month: month, day: day)
@@ -140,7 +140,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Completed years of age on `date` for someone born on `self`; a 29 February birthday counts from 1 March in
     /// common years.
-    public func age(on date: CivilDate) -> Int {
+    package func age(on date: CivilDate) -> Int {
         var age = date.year - year
         if (date.month, date.day) < (month, day) { age -= 1 }
         return age

@@ -3,7 +3,7 @@
 /// A *wall-clock second* is the number of seconds from 1970-01-01 00:00 as the clock on the wall reads, with no
 /// time zone: day number × 86 400 + seconds of the day. Measurement works on wall-clock time (its rules are about
 /// local days and local hours); elapsed time, as the time report needs it, goes through `utcSeconds`.
-public enum Stockholm {
+package enum Stockholm {
     /// Day number of the last Sunday of `month` in `year`.
     static func lastSunday(year: Int, month: Int) -> Int {
         let last = CivilDate.dayNumber(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month))
@@ -17,20 +17,20 @@ public enum Stockholm {
     static func summerTimeEndUTC(year: Int) -> Int { lastSunday(year: year, month: 10) * 86_400 + 3_600 }
 
     /// The offset from UTC in seconds at the given UTC instant: 3 600 (CET) or 7 200 (CEST).
-    public static func offset(atUTC utc: Int) -> Int {
+    package static func offset(atUTC utc: Int) -> Int {
         let year = CivilDate(dayNumber: floorDiv(utc, 86_400)).year
         return utc >= summerTimeStartUTC(year: year) && utc < summerTimeEndUTC(year: year) ? 7_200 : 3_600
     }
 
     /// Wall-clock seconds in Stockholm at a UTC instant.
-    public static func wallClock(fromUTC utc: Int) -> Int { utc + offset(atUTC: utc) }
+    package static func wallClock(fromUTC utc: Int) -> Int { utc + offset(atUTC: utc) }
 
     /// The UTC instant of a Stockholm wall-clock time.
     ///
     /// In the hour the clocks go back (02:00–03:00 on the last Sunday of October) a wall time occurs twice; the
     /// first occurrence (summer time) is returned unless `preferStandardTime`. A wall time in the hour that does
     /// not exist in spring is read as standard time (so 02:30 becomes 03:30 CEST).
-    public static func utcSeconds(fromWallClock wall: Int, preferStandardTime: Bool = false) -> Int {
+    package static func utcSeconds(fromWallClock wall: Int, preferStandardTime: Bool = false) -> Int {
         let asSummer = wall - 7_200
         let asStandard = wall - 3_600
         let summerValid = offset(atUTC: asSummer) == 7_200
@@ -144,27 +144,27 @@ struct WallClockReader: ~Copyable {
 /// Accepted: `YYYY-MM-DD HH:MM`, optional `:SS` and fractional seconds, `T` or blanks between date and time, a
 /// one-digit hour, `/` as date separator; an optional `Z`, `±HH`, `±HHMM` or `±HH:MM` offset, in which case the
 /// instant is converted to Stockholm wall-clock time.
-public enum TimestampParser {
+package enum TimestampParser {
     /// Wall-clock seconds (see `Stockholm`) of the timestamp, or nil when it is not one.
     @inline(__always)
-    public static func wallClockSeconds(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+    package static func wallClockSeconds(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
         parse(raw)?.wall
     }
 
     /// A timestamp read: its Stockholm wall-clock seconds and, when it carried an offset, its exact UTC second.
-    public struct Parsed: Sendable, Equatable {
-        public var wall: Int
-        public var utc: Int?
+    package struct Parsed: Sendable, Equatable {
+        package var wall: Int
+        package var utc: Int?
 
         /// The UTC second: the written one, or the wall-clock time read in Stockholm (summer time first in the
         /// ambiguous autumn hour, unless `preferStandardTime`).
-        public func utcSeconds(preferStandardTime: Bool = false) -> Int {
+        package func utcSeconds(preferStandardTime: Bool = false) -> Int {
             utc ?? Stockholm.utcSeconds(fromWallClock: wall, preferStandardTime: preferStandardTime)
         }
     }
 
     /// Parses a timestamp (see the type's documentation for the forms accepted).
-    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Parsed? {
+    package static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Parsed? {
         let b = IdentifierNormalization.trimmed(raw)
         let n = b.count
         guard n >= 15 else { return nil }
@@ -254,10 +254,10 @@ public enum TimestampParser {
     }
 
     /// String convenience for tests and small inputs.
-    public static func wallClockSeconds(_ text: String) -> Int? { parse(text)?.wall }
+    package static func wallClockSeconds(_ text: String) -> Int? { parse(text)?.wall }
 
     /// String convenience for tests and small inputs.
-    public static func parse(_ text: String) -> Parsed? {
+    package static func parse(_ text: String) -> Parsed? {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
     }

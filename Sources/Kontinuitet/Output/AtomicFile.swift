@@ -1,8 +1,8 @@
 /// Single files written so that they appear whole or not at all.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `bytes` to a temporary name beside `path`, syncs it and renames it into place. The directory must
     /// exist.
-    public static func write(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
+    package static func write(_ path: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
         let temporary = temporaryName(for: path)
         try writeFully(temporary, bytes, mode: mode, shownPath: path, createDirectories: false)
         do {

@@ -1,36 +1,36 @@
 import Foundation
 
 /// Options of the measurement outputs.
-public struct MeasureOutputOptions: Sendable {
+package struct MeasureOutputOptions: Sendable {
     /// Write user ids as read instead of löpnummer (for checks on the provider's own machine): no key is used, no
     /// form is written, and the files with user ids (`users.csv`, `user_indices.csv`, `rolling_users.csv`) are
     /// written with mode 0600; the other outputs are still checked before they are put in place.
-    public var keepIDs = false
+    package var keepIDs = false
     /// `--key FILE`; nil means the private default location (`KeyFile`). Never inside the output directory.
-    public var keyPath: String?
+    package var keyPath: String?
     /// The directory of the default key file; nil means `KeyFile.defaultDirectory()`.
-    public var keyDirectory: String?
+    package var keyDirectory: String?
     /// `--rejected-rows FILE`: the rejected rows as read, private (mode 0600), outside the output directory; nil
     /// means they are not written anywhere.
-    public var rejectedRowsPath: String?
+    package var rejectedRowsPath: String?
     /// The order of new löpnummer; nil means `PseudonymOrder.fromEnvironment()` (random unless
     /// `KONTINUITET_PSEUDONYM_SEED` is set).
-    public var pseudonymOrder: PseudonymOrder?
+    package var pseudonymOrder: PseudonymOrder?
     /// In `report.html`, a provider with fewer measured users than this shows "för få" instead of its figures
     /// (small-number protection for publishing). The CSV files always hold every figure.
-    public var minUsersForReport = 5
+    package var minUsersForReport = 5
 
-    public init() {}
+    package init() {}
 }
 
 /// What a command wrote, for its stderr summary.
-public struct WrittenOutputs: Sendable {
+package struct WrittenOutputs: Sendable {
     /// The paths written into the output directory, relative to it.
-    public var files: [String] = []
+    package var files: [String] = []
     /// The key file used, when there is one.
-    public var keyPath: String?
+    package var keyPath: String?
     /// What the user must be told: an old key left in the output directory, a key directory made private again.
-    public var notices: [String] = []
+    package var notices: [String] = []
 }
 
 /// Writes the outputs of `kontinuitet measure` (README, "What it writes") into one directory, all at once.
@@ -50,22 +50,22 @@ public struct WrittenOutputs: Sendable {
 ///
 /// Private, outside the directory: the key (`KeyFile`: `measure-<year>.csv` in the key directory, or `--key`) and,
 /// with `--rejected-rows FILE`, the rejected rows as read.
-public enum MeasureOutputs {
-    public static let usersHeader = [
+package enum MeasureOutputs {
+    package static let usersHeader = [
         "provider", "unit", "user", "measured", "reason", "days_with_visits", "visits", "distinct_staff", "sampled",
     ]
-    public static let providersHeader = [
+    package static let providersHeader = [
         "provider", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff", "max_staff",
         "share_over_20",
     ]
     /// `units.csv`: the columns of `providers.csv` with the unit after the provider.
-    public static let unitsHeader = [
+    package static let unitsHeader = [
         "provider", "unit", "measured_users", "sampled_users", "mean_staff", "median_staff", "min_staff",
         "max_staff", "share_over_20",
     ]
     /// The Kolada form is read by people and sent as is, so its headers are Swedish; `compile` reads them through
     /// the aliases of docs/compile-validate.md, "The form" (`löpnummer` = user, `antal personal` = staff_count).
-    public static let formHeader = ["Utförare", "Enhet", "Löpnummer", "Antal personal", "Periodstart", "Periodslut"]
+    package static let formHeader = ["Utförare", "Enhet", "Löpnummer", "Antal personal", "Periodstart", "Periodslut"]
 
     /// The name of `measure`'s key file in the key directory: one key per measurement year, so that löpnummer do
     /// not follow a user from one year's forms to the next.
@@ -74,7 +74,7 @@ public enum MeasureOutputs {
     /// Writes every output of `result` into `directory` and commits them together, after the disclosure check;
     /// then the key and `--rejected-rows`.
     @discardableResult
-    public static func write(_ result: MeasureResult, to directory: OutputDirectory, options: MeasureOutputOptions)
+    package static func write(_ result: MeasureResult, to directory: OutputDirectory, options: MeasureOutputOptions)
         throws -> WrittenOutputs
     {
         var run = WrittenOutputs()
@@ -226,7 +226,7 @@ public enum MeasureOutputs {
 
     /// `result` with every input file that fails the disclosure check (its path holds a personnummer or one of the
     /// input's names) named `fil N`: for the stderr summary and the messages that name input files.
-    public static func forMessages(_ result: MeasureResult) -> MeasureResult {
+    package static func forMessages(_ result: MeasureResult) -> MeasureResult {
         withShownFileNames(result, shownFileNames(result, check: DisclosureCheck(names: result.inputNames)))
     }
 
@@ -423,7 +423,7 @@ public enum MeasureOutputs {
 
     /// The summary printed on stderr: period, files (a file whose path fails the disclosure check as `fil N`), and
     /// the reconciliation rows read = used + excluded + rejected.
-    public static func summary(_ result: MeasureResult) -> String {
+    package static func summary(_ result: MeasureResult) -> String {
         let result = forMessages(result)
         var lines: [String] = []
         lines.append("period: \(result.period.start) – \(result.period.end) (\(result.periodSource))")

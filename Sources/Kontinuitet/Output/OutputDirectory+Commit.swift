@@ -7,7 +7,7 @@ extension OutputDirectory {
     ///   form of a provider no longer in the input, a rolling file from an earlier `--rolling` run), so the
     ///   directory never mixes results of two runs. Every other file (the key, the analyst's own, a file the user
     ///   put under `forms/`) is kept.
-    public func commit(replacing replaced: (String) -> Bool = { _ in false }) throws {
+    package func commit(replacing replaced: (String) -> Bool = { _ in false }) throws {
         let present = (try? FileSystem.statusIfPresent(path))?.kind == .directory
         let previous = present ? OutputManifest.read(in: path) : []
         let removed = previous.filter { replaced($0) && !written.contains($0) }

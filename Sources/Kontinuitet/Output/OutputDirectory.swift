@@ -22,9 +22,9 @@ import Foundation
 ///
 /// `write` may be called from several threads at once (workers writing one file each); `commit` from one thread
 /// after they are done.
-public final class OutputDirectory: @unchecked Sendable {
+package final class OutputDirectory: @unchecked Sendable {
     /// The output directory as the user named it, normalized (`Path.normalized`: `./` is `.`, `a/b/` is `a/b`).
-    public let path: String
+    package let path: String
     /// Where the files are staged.
     let staging: String
     /// True when the staging directory is inside the output directory (which is then filled file by file).
@@ -44,7 +44,7 @@ public final class OutputDirectory: @unchecked Sendable {
     /// - Throws: `OutputError.notADirectory` when `path` is an existing file (before any input is read, since the
     ///   commands create their output directory first), `.cannotCreateDirectory` when the parents or the staging
     ///   directory cannot be made.
-    public convenience init(path: String) throws {
+    package convenience init(path: String) throws {
         try self.init(path: path, mayExchange: true)
     }
 
@@ -103,7 +103,7 @@ public final class OutputDirectory: @unchecked Sendable {
     static let insidePrefix = ".kontinuitet-new-"
 
     /// Stages a file at `relativePath` (sub-directories are created) with permission bits `mode`.
-    public func write(_ relativePath: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
+    package func write(_ relativePath: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
         let target = Path.join(staging, relativePath)
         let shownPath = Path.join(path, relativePath)
         let directory = Path.parent(relativePath)
@@ -124,7 +124,7 @@ public final class OutputDirectory: @unchecked Sendable {
     }
 
     /// Stages a text file.
-    public func write(_ relativePath: String, text: String, mode: Int = 0o644) throws {
+    package func write(_ relativePath: String, text: String, mode: Int = 0o644) throws {
         try write(relativePath, Array(text.utf8), mode: mode)
     }
 

@@ -1,5 +1,5 @@
 /// Errors of the output layer: each names the path it is about.
-public enum OutputError: Error, CustomStringConvertible {
+package enum OutputError: Error, CustomStringConvertible {
     case cannotCreateDirectory(path: String)
     case cannotWrite(path: String, reason: String)
     /// The output directory named (`--out`) exists and is a file, not a directory.
@@ -7,7 +7,7 @@ public enum OutputError: Error, CustomStringConvertible {
     /// Shareable outputs would carry personal data; nothing was written.
     case disclosure([DisclosureCheck.Finding])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .disclosure(let findings):
             let shown = findings.prefix(10).map { "  \($0)" }.joined(separator: "\n")

@@ -14,9 +14,9 @@
 /// What this cannot cover: a message Swift's runtime prints itself before it traps (`Fatal error: Index out of
 /// range`; such messages name the check, not data) and a stack overflow on a thread other than the one that called
 /// `install()` (the kernel then ends the process without running any handler, printing nothing).
-public enum CrashGuard {
+package enum CrashGuard {
     /// Installs the handlers; call first thing in `main`, on the main thread. Calling it again does no harm.
-    public static func install() {
+    package static func install() {
         SignalHandlers.installCrashHandlers()
     }
 }

@@ -10,7 +10,7 @@ extension DisclosureCheck {
     ///   finding, with the line in the part). A workbook whose parts cannot be taken out is checked as raw bytes.
     /// - `.html` and `.xml` text is checked after its character references (`&amp;`, `&#39;`) are decoded, so that
     ///   "O&#39;Brien" is the name it shows.
-    public func scanOutput(_ bytes: [UInt8], path: String) -> [Finding] {
+    package func scanOutput(_ bytes: [UInt8], path: String) -> [Finding] {
         if path.hasSuffix(".xlsx") {
             guard let parts = StoredZipParts.parts(of: bytes) else { return scan(bytes, file: path) }
             return parts.flatMap { scan(Self.decodingCharacterReferences($0.contents), file: "\(path) (\($0.name))") }
@@ -22,7 +22,7 @@ extension DisclosureCheck {
     }
 
     /// The findings in every file of `files`, checked on up to `threads` threads, in the order of `files`.
-    public func scanOutputs(_ files: [(path: String, bytes: [UInt8])], threads: Int) -> [Finding] {
+    package func scanOutputs(_ files: [(path: String, bytes: [UInt8])], threads: Int) -> [Finding] {
         let results = ResultSlots<[Finding]>(count: files.count)
         Parallel.forEach(count: files.count, threads: threads) { index in
             results.set(index, scanOutput(files[index].bytes, path: files[index].path))

@@ -5,20 +5,20 @@ import Foundation
 ///
 /// `measure` runs it over every shareable output before anything is put in place (docs/security.md: "no output meant for
 /// sharing … carries them"), and `validate` over forms a provider is about to send.
-public struct DisclosureCheck: Sendable {
+package struct DisclosureCheck: Sendable {
     /// One suspicious value: where it is and what it looks like, never the value itself.
-    public struct Finding: Sendable, Equatable, CustomStringConvertible {
-        public enum Kind: String, Sendable {
+    package struct Finding: Sendable, Equatable, CustomStringConvertible {
+        package enum Kind: String, Sendable {
             case personnummer
             case samordningsnummer
             case name
         }
 
-        public var file: String
-        public var line: Int
-        public var kind: Kind
+        package var file: String
+        package var line: Int
+        package var kind: Kind
 
-        public var description: String {
+        package var description: String {
             "\(file):\(line): looks like a \(kind.rawValue); shareable outputs must not hold personal data"
         }
     }
@@ -32,7 +32,7 @@ public struct DisclosureCheck: Sendable {
     ///   and four letters ("Svensson, Anna"); a lone first name matches too much ordinary text to be useful. A
     ///   name written family name first ("Svensson, Anna Maria") is also looked for in the order people write it
     ///   ("Anna Maria Svensson").
-    public init(names: [String]) {
+    package init(names: [String]) {
         var interner = ByteInterner(capacity: max(64, names.count * 2))
         var index: [Int32: Set<[Int32]>] = [:]
         var words = WordSplitter()
@@ -54,14 +54,14 @@ public struct DisclosureCheck: Sendable {
     }
 
     /// Every finding in `text`, with 1-based line numbers.
-    public func scan(_ text: String, file: String) -> [Finding] {
+    package func scan(_ text: String, file: String) -> [Finding] {
         scan(Array(text.utf8), file: file)
     }
 
     /// Every finding in UTF-8 `bytes`, with 1-based line numbers (lines end at LF).
     ///
     /// - Complexity: O(bytes), on bytes: no `String` per line or word.
-    public func scan(_ bytes: [UInt8], file: String) -> [Finding] {
+    package func scan(_ bytes: [UInt8], file: String) -> [Finding] {
         var findings: [Finding] = []
         var words = WordSplitter()
         var ids: [Int32] = []
@@ -121,7 +121,7 @@ public struct DisclosureCheck: Sendable {
     /// The kind of the first personnummer or samordningsnummer in `text`: a run of 10 or 12 digits (a `-` or
     /// `+` allowed before the last four), not part of a longer run of digits, whose date is valid (day + 60 for a
     /// samordningsnummer) and whose last ten digits pass the Luhn check.
-    public static func identityNumberKind(in text: Substring) -> Finding.Kind? {
+    package static func identityNumberKind(in text: Substring) -> Finding.Kind? {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { identityNumberKind(in: $0) }
     }

@@ -18,23 +18,23 @@ import Foundation
 /// two years cannot be linked through their löpnummer) and `time-report.csv` for `time-report`; each holds
 /// `provider,pseudonym,user` rows for every provider. `--key FILE` names the file instead; it must be outside the
 /// output directory too. The file is written atomically with mode 0600.
-public struct KeyFile: Sendable {
+package struct KeyFile: Sendable {
     /// The environment variable that overrides the key directory.
-    public static let directoryVariable = "KONTINUITET_KEY_DIR"
+    package static let directoryVariable = "KONTINUITET_KEY_DIR"
     /// The name of the key file that earlier versions wrote into the output directory.
     static let legacyName = "key.csv"
 
     /// The key file's path.
-    public let path: String
+    package let path: String
     /// The key as read at the start of the run, with the users numbered since.
     var key: PseudonymKey
     /// What the user must be told on stderr: a directory made private again, an old key in the output directory.
-    public private(set) var notices: [String] = []
+    package private(set) var notices: [String] = []
 
     /// The default key directory for `environment` (see the type's documentation).
     ///
     /// - Throws: `PrivacyError.noKeyDirectory` when none of the variables is set.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> String
     {
         if let directory = environment[directoryVariable], !directory.isEmpty { return directory }
@@ -140,10 +140,10 @@ public struct KeyFile: Sendable {
 }
 
 /// Files that hold personal data and therefore stay out of the output directory: the key, `--rejected-rows`.
-public enum PrivateFile {
+package enum PrivateFile {
     /// Throws when `path` is `outputDirectory` or inside it (symbolic links and `..` resolved, so `out/../out/k`
     /// and a link into the directory count as inside).
-    public static func refuseInside(_ path: String, outputDirectory: String, option: String) throws {
+    package static func refuseInside(_ path: String, outputDirectory: String, option: String) throws {
         let file = canonical(path)
         let directory = canonical(outputDirectory)
         if file == directory || file.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Errors of the privacy layer: where private files may live, and how their location is chosen.
-public enum PrivacyError: Error, CustomStringConvertible, Equatable {
+package enum PrivacyError: Error, CustomStringConvertible, Equatable {
     /// A private file (`--key`, `--rejected-rows`, the key directory) would be inside the output directory, which
     /// holds only files that may be shared.
     case insideOutputDirectory(option: String, path: String, outputDirectory: String)
@@ -14,7 +14,7 @@ public enum PrivacyError: Error, CustomStringConvertible, Equatable {
     /// `KONTINUITET_PSEUDONYM_SEED` is set to something that is not a whole number.
     case badSeed(variable: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .insideOutputDirectory(let option, let path, let outputDirectory):
             return "\(option) \(path): a private file may not be inside the output directory \(outputDirectory), "

@@ -6,22 +6,22 @@ import Foundation
 /// (`PseudonymOrder`), after the highest number the key already holds; a key file from an earlier run is read
 /// first, so a user keeps its number from run to run. The key is the only place that links a löpnummer to a user
 /// id: it lives outside the output directory (`KeyFile`), with mode 0600, and is never shared.
-public struct PseudonymKey: Sendable {
+package struct PseudonymKey: Sendable {
     private var numbers: [String: [String: Int]] = [:]
     private var highest: [String: Int] = [:]
     /// Entries in the order they were made (loaded ones first).
     private var entries: [(provider: String, number: Int, user: String)] = []
 
-    public init() {}
+    package init() {}
 
     /// The columns of the key file.
     static let header = ["provider", "pseudonym", "user"]
 
     /// The number of users the key holds, over all providers.
-    public var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     /// Reads an existing key file (`provider,pseudonym,user`).
-    public static func load(path: String) throws -> PseudonymKey {
+    package static func load(path: String) throws -> PseudonymKey {
         let table = try CSVTable.read(path)
         let columns = try ColumnIndex.resolve(
             header: table.file.header,
@@ -57,7 +57,7 @@ public struct PseudonymKey: Sendable {
     }
 
     /// The löpnummer of a user the key holds.
-    public func number(provider: String, user: String) -> Int? {
+    package func number(provider: String, user: String) -> Int? {
         numbers[provider]?[user]
     }
 
@@ -65,7 +65,7 @@ public struct PseudonymKey: Sendable {
     /// provider's highest number. Users already in the key keep their numbers; a user listed twice is numbered once.
     ///
     /// - Complexity: O(n) for n users, plus the sort of a seeded order.
-    public mutating func assignNew(_ users: [(provider: String, user: String)], order: PseudonymOrder) {
+    package mutating func assignNew(_ users: [(provider: String, user: String)], order: PseudonymOrder) {
         var newUsers: [String: [String]] = [:]
         var seen: [String: Set<String>] = [:]
         for (provider, user) in users where numbers[provider]?[user] == nil {

@@ -6,7 +6,7 @@ import Foundation
 /// A provider's new users are shuffled, then numbered after the highest number the key already holds
 /// (`PseudonymKey.assignNew`). The numbers are kept in the key, so a user keeps its number from run to run; only the
 /// first numbering of a user is random.
-public enum PseudonymOrder: Sendable, Equatable {
+package enum PseudonymOrder: Sendable, Equatable {
     /// The system's random generator (`SystemRandomNumberGenerator`: the kernel's `getrandom` on Linux).
     case random
     /// A deterministic order from `seed`, for tests and the committed expected outputs: never for real data, as
@@ -14,12 +14,12 @@ public enum PseudonymOrder: Sendable, Equatable {
     case seeded(UInt64)
 
     /// The environment variable that selects `.seeded`: a whole number from 0 to 2^64 − 1.
-    public static let seedVariable = "KONTINUITET_PSEUDONYM_SEED"
+    package static let seedVariable = "KONTINUITET_PSEUDONYM_SEED"
 
     /// `.seeded` when `KONTINUITET_PSEUDONYM_SEED` is set, else `.random`.
     ///
     /// - Throws: `PrivacyError.badSeed` when the variable is set to anything but a whole number.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> PseudonymOrder
     {
         guard let text = environment[seedVariable] else { return .random }

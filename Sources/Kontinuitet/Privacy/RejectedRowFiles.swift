@@ -3,11 +3,11 @@ import Foundation
 /// The two files of rejected rows: `rejected.csv` in the output directory, which says where and why and may be
 /// shared, and the private `--rejected-rows FILE`, which holds the rows as read (they may hold personnummer and
 /// names) for correcting the source, and is written only when asked for.
-public enum RejectedRowFiles {
+package enum RejectedRowFiles {
     /// The columns of `rejected.csv`.
-    public static let header = ["file", "line", "column", "reason", "detail"]
+    package static let header = ["file", "line", "column", "reason", "detail"]
     /// The columns of `--rejected-rows FILE`.
-    public static let rawHeader = ["file", "line", "reason", "detail", "row"]
+    package static let rawHeader = ["file", "line", "reason", "detail", "row"]
 
     /// `rejected.csv`: file (as `ShownFileNames` shows it), line, column (when the reason names one), reason and
     /// the sentence saying what is wrong; never a value from the row.

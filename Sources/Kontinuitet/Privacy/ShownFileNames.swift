@@ -5,7 +5,7 @@ import Foundation
 /// `/data/Anna Svensson/besok.csv`).
 ///
 /// Error messages about a file that cannot be opened keep the path: the user typed it, and needs it to act.
-public struct ShownFileNames: Sendable {
+package struct ShownFileNames: Sendable {
     private var shown: [String: String] = [:]
     private var count: Int
     private let check: DisclosureCheck
@@ -13,7 +13,7 @@ public struct ShownFileNames: Sendable {
     /// - Parameters:
     ///   - paths: the inputs in the order the command was given them (which gives the N of `fil N`).
     ///   - check: the check with the input's names (`DisclosureCheck(names: [])` before they are known).
-    public init(paths: [String], check: DisclosureCheck) {
+    package init(paths: [String], check: DisclosureCheck) {
         self.check = check
         count = 0
         for path in paths where shown[path] == nil {
@@ -23,15 +23,15 @@ public struct ShownFileNames: Sendable {
     }
 
     /// The name to show for `path`; a path not given at `init` is checked here (and numbered after the others).
-    public func callAsFunction(_ path: String) -> String {
+    package func callAsFunction(_ path: String) -> String {
         shown[path] ?? Self.shown(path, number: count + 1, check: check)
     }
 
     /// True when some path is shown as `fil N`.
-    public var hidesAny: Bool { shown.contains { $0.key != $0.value } }
+    package var hidesAny: Bool { shown.contains { $0.key != $0.value } }
 
     /// Replaces every path that is hidden with its `fil N` in `message` (for progress lines that name a file).
-    public func redacting(_ message: String) -> String {
+    package func redacting(_ message: String) -> String {
         var result = message
         // Longest first, so that a path that is the beginning of another is not replaced inside it.
         for (path, name) in shown.sorted(by: { $0.key.count > $1.key.count }) where path != name {

@@ -2,9 +2,9 @@ import Foundation
 
 /// What the fuzzers do with one input: the same calls for libFuzzer (scripts/fuzz/run), the seeded mutation
 /// driver and the regression tests of inputs that once crashed.
-public enum FuzzHarness {
+package enum FuzzHarness {
     /// Reads `bytes` as every kind of input the tool accepts; errors are expected, crashes are not.
-    public static func run(_ bytes: [UInt8]) {
+    package static func run(_ bytes: [UInt8]) {
         checkOnePassSplitting(bytes)
         guard let file = try? CSVFile(path: "fuzz.csv", bytes: bytes) else { return }
         let table = CSVTable(file: file)

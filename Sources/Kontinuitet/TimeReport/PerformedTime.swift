@@ -2,13 +2,13 @@
 ///
 /// A performed-time row is one staff member's check-in and check-out at one user's home (docs/time-report.md, "Inputs"); a
 /// double-staffed visit is two rows, and each staff member's time counts.
-public enum PerformedTimeRule {
+package enum PerformedTimeRule {
     /// Elapsed real seconds between check-in and check-out, in UTC: a visit across the change to summer time is
     /// an hour shorter than the wall clock says, one across the change back an hour longer.
     ///
     /// In the autumn hour that occurs twice, a check-out that would fall before its check-in in the first reading
     /// is read as the second occurrence (standard time).
-    public static func elapsedSeconds(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed) -> Int {
+    package static func elapsedSeconds(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed) -> Int {
         let start = checkIn.utcSeconds()
         let end = checkOut.utcSeconds()
         if end < start && checkOut.utc == nil {
@@ -18,15 +18,15 @@ public enum PerformedTimeRule {
     }
 
     /// The longest plausible single visit; longer ones are counted but flagged.
-    public static let longestPlausibleSeconds = 12 * 3_600
+    package static let longestPlausibleSeconds = 12 * 3_600
     /// The longest visit whose time counts at all: a longer one (a placeholder check-out such as
     /// `9999-12-31 23:59`, a year typed 2081) counts no time and is flagged.
-    public static let longestCountedSeconds = 24 * 3_600
+    package static let longestCountedSeconds = 24 * 3_600
 
     /// Splits the interval `[checkIn, checkOut)` at every local midnight between them: each part is the local
     /// day it falls on and its real elapsed seconds. The parts sum to `elapsedSeconds`. Per-day and per-month
     /// sums use the parts (a visit from 23:30 on 30 September to 00:30 on 1 October is 30 minutes in each month).
-    public static func partsByDay(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed)
+    package static func partsByDay(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed)
         -> [(day: Int, seconds: Int)]
     {
         let total = elapsedSeconds(checkIn: checkIn, checkOut: checkOut)
@@ -49,7 +49,7 @@ public enum PerformedTimeRule {
 }
 
 /// The kinds of anomaly a performed-time row can have (`anomalies.csv`).
-public enum PerformedAnomaly: String, CaseIterable, Sendable {
+package enum PerformedAnomaly: String, CaseIterable, Sendable {
     /// No check-out: the visit counts, its time is 0 (not used for time).
     case missingCheckOut = "missing_check_out"
     /// Check-out before (or at) check-in: the visit counts, its time is 0 (not used for time).
@@ -66,10 +66,10 @@ public enum PerformedAnomaly: String, CaseIterable, Sendable {
     case duplicateRow = "duplicate_row"
 
     /// True for the anomalies that leave the row without performed time.
-    public var dropsTime: Bool { self == .missingCheckOut || self == .checkOutBeforeCheckIn || self == .over24Hours }
+    package var dropsTime: Bool { self == .missingCheckOut || self == .checkOutBeforeCheckIn || self == .over24Hours }
 
     /// Swedish description for people.
-    public var swedish: String {
+    package var swedish: String {
         switch self {
         case .missingCheckOut: return "utcheckning saknas"
         case .checkOutBeforeCheckIn: return "utcheckning före incheckning"

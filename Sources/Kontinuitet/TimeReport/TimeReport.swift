@@ -1,96 +1,96 @@
 import Foundation
 
 /// Options of `kontinuitet time-report`.
-public struct TimeReportOptions: Sendable {
+package struct TimeReportOptions: Sendable {
     /// A check-in further than this from the planned start is flagged (minutes).
-    public var plannedToleranceMinutes = 60
-    public init() {}
+    package var plannedToleranceMinutes = 60
+    package init() {}
 }
 
 /// One provider-month of `provider_months.csv`.
-public struct ProviderMonth: Sendable, Equatable {
-    public var provider: String
+package struct ProviderMonth: Sendable, Equatable {
+    package var provider: String
     /// `YYYY-MM`.
-    public var month: String
-    public var allocatedHours: Double
-    public var grantedHours: Double?
-    public var performedSeconds: Int
-    public var visits: Int
-    public var visitsWithoutCheckOut: Int
-    public var capacityHours: Double?
+    package var month: String
+    package var allocatedHours: Double
+    package var grantedHours: Double?
+    package var performedSeconds: Int
+    package var visits: Int
+    package var visitsWithoutCheckOut: Int
+    package var capacityHours: Double?
     /// Anomalies of the provider's rows in the month, by kind (the month of the row's check-in).
-    public var anomalyCounts: [PerformedAnomaly: Int] = [:]
+    package var anomalyCounts: [PerformedAnomaly: Int] = [:]
 
-    public var performedHours: Double { Double(performedSeconds) / 3_600 }
+    package var performedHours: Double { Double(performedSeconds) / 3_600 }
     /// Performed / allocated; nil without allocated time.
-    public var performedAllocatedRatio: Double? { allocatedHours > 0 ? performedHours / allocatedHours : nil }
+    package var performedAllocatedRatio: Double? { allocatedHours > 0 ? performedHours / allocatedHours : nil }
     /// Utförandegrad: performed / granted.
-    public var executionRate: Double? { (grantedHours ?? 0) > 0 ? performedHours / (grantedHours ?? 1) : nil }
+    package var executionRate: Double? { (grantedHours ?? 0) > 0 ? performedHours / (grantedHours ?? 1) : nil }
     /// Performed hours as a share of the capacity ceiling.
-    public var capacityShare: Double? { (capacityHours ?? 0) > 0 ? performedHours / (capacityHours ?? 1) : nil }
+    package var capacityShare: Double? { (capacityHours ?? 0) > 0 ? performedHours / (capacityHours ?? 1) : nil }
     /// The ceiling as exact integers (`CapacityRule`), nil without one.
-    public var ceiling: CapacityRule? { capacityHours.flatMap(CapacityRule.init(hours:)) }
+    package var ceiling: CapacityRule? { capacityHours.flatMap(CapacityRule.init(hours:)) }
 }
 
 /// The capacity-ceiling thresholds in exact arithmetic (docs/time-report.md, "Capacity"): performed time in whole
 /// seconds against the ceiling in hundredths of an hour, so a provider at exactly 90 % is warned (8.1 h of 9 h is
 /// 0.8999999999999999 in floating point).
-public struct CapacityRule: Sendable, Equatable {
+package struct CapacityRule: Sendable, Equatable {
     /// The ceiling in hundredths of an hour.
-    public let centiHours: Int
+    package let centiHours: Int
     /// The ceiling in seconds (36 seconds per hundredth).
-    public var seconds: Int { centiHours * 36 }
+    package var seconds: Int { centiHours * 36 }
 
     /// A ceiling of `hours` (rounded to hundredths); nil when not positive or absurd.
-    public init?(hours: Double) {
+    package init?(hours: Double) {
         guard hours > 0, hours < 1e9 else { return nil }
         centiHours = Int((hours * 100).rounded())
         guard centiHours > 0 else { return nil }
     }
 
     /// True when `performedSeconds` is at least `percent` % of the ceiling.
-    public func isReached(_ performedSeconds: Int, percent: Int) -> Bool {
+    package func isReached(_ performedSeconds: Int, percent: Int) -> Bool {
         performedSeconds * 100 >= seconds * percent
     }
 
     /// The share in per cent, rounded half up (104.8 % is 105 %).
-    public func percent(_ performedSeconds: Int) -> Int {
+    package func percent(_ performedSeconds: Int) -> Int {
         (performedSeconds * 200 + seconds) / (2 * seconds)
     }
 }
 
 /// One user-month of `user_months.csv`.
-public struct UserMonth: Sendable, Equatable {
-    public var provider: String
-    public var user: String
-    public var month: String
-    public var allocatedHours: Double
-    public var grantedHours: Double?
-    public var performedSeconds: Int
+package struct UserMonth: Sendable, Equatable {
+    package var provider: String
+    package var user: String
+    package var month: String
+    package var allocatedHours: Double
+    package var grantedHours: Double?
+    package var performedSeconds: Int
 
-    public var performedHours: Double { Double(performedSeconds) / 3_600 }
+    package var performedHours: Double { Double(performedSeconds) / 3_600 }
     /// Performed minus allocated hours.
-    public var differenceHours: Double { performedHours - allocatedHours }
+    package var differenceHours: Double { performedHours - allocatedHours }
 }
 
 /// One provider-day of `provider_days.csv`.
-public struct ProviderDay: Sendable, Equatable {
-    public var provider: String
-    public var date: CivilDate
-    public var performedSeconds: Int
-    public var visits: Int
+package struct ProviderDay: Sendable, Equatable {
+    package var provider: String
+    package var date: CivilDate
+    package var performedSeconds: Int
+    package var visits: Int
 }
 
 /// One anomaly of one row.
-public struct AnomalyRecord: Sendable, Equatable {
-    public var file: String
-    public var line: Int
-    public var kind: PerformedAnomaly
+package struct AnomalyRecord: Sendable, Equatable {
+    package var file: String
+    package var line: Int
+    package var kind: PerformedAnomaly
 }
 
 /// A provider-month at or above 90 % of its capacity ceiling.
-public struct CapacityWarning: Sendable, Equatable {
-    public enum Level: String, Sendable {
+package struct CapacityWarning: Sendable, Equatable {
+    package enum Level: String, Sendable {
         /// ≥ 90 %: early warning.
         case nearCeiling = "near_ceiling"
         /// ≥ 100 %: the ceiling is reached.
@@ -103,18 +103,18 @@ public struct CapacityWarning: Sendable, Equatable {
         case backUnderCeiling = "back_under_ceiling"
     }
 
-    public var provider: String
-    public var month: String
-    public var performedHours: Double
-    public var capacityHours: Double
-    public var level: Level
+    package var provider: String
+    package var month: String
+    package var performedHours: Double
+    package var capacityHours: Double
+    package var level: Level
     /// The share of the ceiling in per cent, rounded half up (projected for a forecast).
-    public var percent: Int = 0
+    package var percent: Int = 0
     /// For a forecast that reaches the ceiling: the day of the month it is reached at the month's pace so far.
-    public var forecastDay: Int?
+    package var forecastDay: Int?
 
     /// The message for stderr and the report (Swedish; provider names only, never a user).
-    public var message: String {
+    package var message: String {
         let performed = ReportFormat.decimal(csv: CSVWriter.format(performedHours, places: 1))
         let capacity = ReportFormat.decimal(csv: CSVWriter.format(capacityHours, places: 1))
         let head = "\(provider) \(month): \(performed) h utförd tid av \(capacity) h kapacitetstak"
@@ -133,48 +133,48 @@ public struct CapacityWarning: Sendable, Equatable {
 }
 
 /// Row accounting of the time report: performed rows read = used + flagged (without time) + rejected.
-public struct TimeAccounting: Sendable, Equatable {
-    public var performedRead = 0
+package struct TimeAccounting: Sendable, Equatable {
+    package var performedRead = 0
     /// Rows whose time counts (with or without a warning flag).
-    public var performedUsed = 0
+    package var performedUsed = 0
     /// Rows counted as visits without time: no check-out, or check-out before check-in.
-    public var performedFlagged = 0
-    public var performedRejected = 0
+    package var performedFlagged = 0
+    package var performedRejected = 0
     /// Rows that repeat an earlier row (same provider, user, staff, check-in and check-out): counted once.
-    public var performedDuplicate = 0
-    public var allocatedRead = 0
-    public var allocatedUsed = 0
-    public var allocatedRejected = 0
-    public var registerRead = 0
-    public var registerRejected = 0
+    package var performedDuplicate = 0
+    package var allocatedRead = 0
+    package var allocatedUsed = 0
+    package var allocatedRejected = 0
+    package var registerRead = 0
+    package var registerRejected = 0
 
-    public var reconciles: Bool {
+    package var reconciles: Bool {
         performedRead == performedUsed + performedFlagged + performedDuplicate + performedRejected
             && allocatedRead == allocatedUsed + allocatedRejected
     }
 }
 
 /// Everything `time-report` produced.
-public struct TimeReportResult: Sendable {
-    public var providerMonths: [ProviderMonth]
-    public var userMonths: [UserMonth]
-    public var providerDays: [ProviderDay]
-    public var anomalies: [AnomalyRecord]
-    public var warnings: [CapacityWarning]
-    public var accounting: TimeAccounting
-    public var rejectedRows: [RejectedRow]
+package struct TimeReportResult: Sendable {
+    package var providerMonths: [ProviderMonth]
+    package var userMonths: [UserMonth]
+    package var providerDays: [ProviderDay]
+    package var anomalies: [AnomalyRecord]
+    package var warnings: [CapacityWarning]
+    package var accounting: TimeAccounting
+    package var rejectedRows: [RejectedRow]
     /// Users in order of first appearance (performed, then allocated), for löpnummer.
-    public var usersInOrder: [(provider: String, user: String)]
+    package var usersInOrder: [(provider: String, user: String)]
     /// Whether an allocated-time report was given: without one, allocated hours are unknown, not zero.
-    public var allocatedGiven = false
+    package var allocatedGiven = false
     /// Providers with performed time and no known capacity ceiling (no register, or none in it).
-    public var providersWithoutCeiling: [String] = []
+    package var providersWithoutCeiling: [String] = []
     /// The values of the performed-time exports' name column (`sort_name`/`namn`), for the disclosure check.
-    public var inputNames: [String] = []
+    package var inputNames: [String] = []
 }
 
 /// `kontinuitet time-report`: performed time against allocated time and the capacity ceiling.
-public enum TimeReport {
+package enum TimeReport {
     private struct Interval {
         var provider: Int32
         var staff: Int32
@@ -193,7 +193,7 @@ public enum TimeReport {
     }
 
     /// Reads the performed-time exports, the allocated-time reports and the register, and aggregates.
-    public static func run(
+    package static func run(
         performed: [String], allocated: [String], register: ProviderRegister?, options: TimeReportOptions
     ) throws -> TimeReportResult {
         var accounting = TimeAccounting()

@@ -1,26 +1,26 @@
 import Foundation
 
 /// Options of the time-report outputs.
-public struct TimeReportOutputOptions: Sendable {
+package struct TimeReportOutputOptions: Sendable {
     /// Write user ids as read instead of löpnummer: no key is used, and `user_months.csv` (which then holds the
     /// ids) is written with mode 0600; the other outputs are still checked before they are put in place.
-    public var keepIDs = false
+    package var keepIDs = false
     /// `--key FILE`; nil means the private default location (`KeyFile`: `time-report.csv` in the key directory).
-    public var keyPath: String?
+    package var keyPath: String?
     /// The input files, which the report names (file names only): performed-time exports, allocated-time
     /// reports, and the provider register.
-    public var performedFiles: [String] = []
-    public var allocatedFiles: [String] = []
-    public var registerFile: String?
+    package var performedFiles: [String] = []
+    package var allocatedFiles: [String] = []
+    package var registerFile: String?
     /// The directory of the default key file; nil means `KeyFile.defaultDirectory()`.
-    public var keyDirectory: String?
+    package var keyDirectory: String?
     /// `--rejected-rows FILE`: the rejected rows as read, private (mode 0600); nil means not written.
-    public var rejectedRowsPath: String?
+    package var rejectedRowsPath: String?
     /// The order of new löpnummer; nil means `PseudonymOrder.fromEnvironment()`.
-    public var pseudonymOrder: PseudonymOrder?
+    package var pseudonymOrder: PseudonymOrder?
     /// The input files in the order given (performed, allocated, register): the N of `fil N` (`ShownFileNames`).
-    public var inputPaths: [String] = []
-    public init() {}
+    package var inputPaths: [String] = []
+    package init() {}
 }
 
 /// Writes the outputs of `kontinuitet time-report` into one directory, all at once. Every file in it may be
@@ -36,23 +36,23 @@ public struct TimeReportOutputOptions: Sendable {
 /// | `report.html` | the figures and charts |
 /// | `charts/<name>.svg` | the report's chart as a standalone SVG file (for Word) |
 /// | `rejected.csv` | file, line, column and reason of every row that could not be read (no row content) |
-public enum TimeReportOutputs {
+package enum TimeReportOutputs {
     /// The name of `time-report`'s key file in the key directory.
     static let keyName = "time-report.csv"
 
-    public static let providerMonthsHeader =
+    package static let providerMonthsHeader =
         [
             "provider", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
             "performed_allocated_ratio", "execution_rate", "visits", "visits_without_check_out", "capacity_hours",
             "capacity_share",
         ] + PerformedAnomaly.allCases.map(\.rawValue)
-    public static let userMonthsHeader = [
+    package static let userMonthsHeader = [
         "provider", "user", "month", "allocated_hours", "granted_hours", "performed_hours", "performed_minutes",
         "difference_hours",
     ]
 
     @discardableResult
-    public static func write(
+    package static func write(
         _ result: TimeReportResult, to directory: OutputDirectory, options: TimeReportOutputOptions
     )
         throws -> WrittenOutputs
@@ -185,7 +185,7 @@ public enum TimeReportOutputs {
     }
 
     /// The summary printed on stderr.
-    public static func summary(_ result: TimeReportResult) -> String {
+    package static func summary(_ result: TimeReportResult) -> String {
         let a = result.accounting
         var lines = [
             "performed rows read \(a.performedRead) = used \(a.performedUsed) + flagged without time "

@@ -2,7 +2,7 @@
 ///
 /// Numbers are written as numeric cells, so Excel can sum and sort them; text is written as an inline string and is
 /// never evaluated as a formula (see `neutralizeSpreadsheetFormula(_:)`).
-public enum XLSXCell: Sendable, Equatable {
+package enum XLSXCell: Sendable, Equatable {
     /// Text, shown as is. Characters that XML 1.0 cannot hold (control characters other than TAB, LF and CR) are
     /// dropped; text starting with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`.
     case text(String)
@@ -17,21 +17,21 @@ public enum XLSXCell: Sendable, Equatable {
 
 extension XLSXCell: ExpressibleByStringLiteral {
     /// A text cell: `"Hemtjänst Norr"`.
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         self = .text(value)
     }
 }
 
 extension XLSXCell: ExpressibleByIntegerLiteral {
     /// An integer cell: `42`.
-    public init(integerLiteral value: Int) {
+    package init(integerLiteral value: Int) {
         self = .integer(value)
     }
 }
 
 extension XLSXCell: ExpressibleByFloatLiteral {
     /// A number cell: `12.5`.
-    public init(floatLiteral value: Double) {
+    package init(floatLiteral value: Double) {
         self = .number(value)
     }
 }

@@ -1,7 +1,7 @@
 /// What can go wrong when writing an XLSX workbook or the ZIP archive that holds it.
 ///
 /// Every case says where: the sheet and cell, or the archive entry, or the file being written.
-public enum XLSXError: Error, CustomStringConvertible, Equatable {
+package enum XLSXError: Error, CustomStringConvertible, Equatable {
     /// A workbook must hold at least one sheet; Excel refuses a file without one.
     case noSheets
     /// The sheet has more rows than Excel's 1,048,576.
@@ -19,7 +19,7 @@ public enum XLSXError: Error, CustomStringConvertible, Equatable {
     /// Writing the finished file failed.
     case writeFailed(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noSheets:
             return "workbook has no sheets; an XLSX file needs at least one"

@@ -2,18 +2,18 @@
 ///
 /// Rows may have different lengths; missing cells are empty. The name is made acceptable to Excel when the
 /// workbook is written (see `XLSXSheet.sanitizedNames(_:)`), so any string can be passed.
-public struct XLSXSheet: Sendable, Equatable {
+package struct XLSXSheet: Sendable, Equatable {
     /// The tab name. Excel allows at most 31 characters and none of `[ ] : * ? / \`; see `sanitizedNames(_:)`.
-    public var name: String
+    package var name: String
     /// The cells, row by row from row 1, column by column from column A.
-    public var rows: [[XLSXCell]]
+    package var rows: [[XLSXCell]]
     /// Whether the cells of the first row are bold.
-    public var boldHeader: Bool
+    package var boldHeader: Bool
     /// Whether the first row stays in view when scrolling (a frozen pane below row 1).
-    public var freezeHeader: Bool
+    package var freezeHeader: Bool
 
     /// Creates a sheet; by default its first row is a bold, frozen header.
-    public init(name: String, rows: [[XLSXCell]], boldHeader: Bool = true, freezeHeader: Bool = true) {
+    package init(name: String, rows: [[XLSXCell]], boldHeader: Bool = true, freezeHeader: Bool = true) {
         self.name = name
         self.rows = rows
         self.boldHeader = boldHeader

@@ -11,12 +11,12 @@ import Foundation
 /// let sheet = XLSXSheet(name: "Kontinuitet", rows: [["Enhet", "Brukare", "Snitt"], ["Norr", 12, 9.5]])
 /// try XLSXWorkbook(sheets: [sheet]).write(to: URL(fileURLWithPath: "kontinuitet.xlsx"))
 /// ```
-public struct XLSXWorkbook: Sendable, Equatable {
+package struct XLSXWorkbook: Sendable, Equatable {
     /// The sheets, in tab order; the first is the one shown when the file is opened.
-    public var sheets: [XLSXSheet]
+    package var sheets: [XLSXSheet]
 
     /// Creates a workbook with `sheets` in tab order.
-    public init(sheets: [XLSXSheet]) {
+    package init(sheets: [XLSXSheet]) {
         self.sheets = sheets
     }
 
@@ -28,7 +28,7 @@ public struct XLSXWorkbook: Sendable, Equatable {
     /// - Throws: `XLSXError.noSheets`, or the error of the first sheet that passes Excel's limits (rows, columns,
     ///   text length), or `.archiveTooLarge` past 4 GiB.
     /// - Complexity: O(total cells + total text length); the file is built in memory, about twice its size at peak.
-    public func bytes() throws(XLSXError) -> [UInt8] {
+    package func bytes() throws(XLSXError) -> [UInt8] {
         guard !sheets.isEmpty else {
             throw .noSheets
         }
@@ -49,7 +49,7 @@ public struct XLSXWorkbook: Sendable, Equatable {
     /// Writes the `.xlsx` file to `url`, replacing any file there; the file appears whole or not at all.
     ///
     /// - Throws: the errors of `bytes()`, or `XLSXError.writeFailed` naming the path.
-    public func write(to url: URL) throws(XLSXError) {
+    package func write(to url: URL) throws(XLSXError) {
         let contents = try bytes()
         do {
             // The project's own atomic write: Foundation's `.atomic` leaves empty temporary folders behind on Linux.
