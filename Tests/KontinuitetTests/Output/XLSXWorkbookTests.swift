@@ -176,8 +176,10 @@ final class XLSXWorkbookTests: XCTestCase {
         }
         XCTAssertEqual(fonts.map(\.path).last, "styleSheet/fonts/font/b", "the second font is bold")
         let formats = styles.attributes(of: "cellXfs/xf")
-        XCTAssertEqual(formats.map { $0["fontId"] }, ["0", "1", "0", "1"])
-        XCTAssertEqual(formats.map { $0["numFmtId"] }, ["0", "0", "2", "2"])
+        // … and cell format 4 is a percentage with one decimal (custom format 164, "0.0%").
+        XCTAssertEqual(formats.map { $0["fontId"] }, ["0", "1", "0", "1", "0"])
+        XCTAssertEqual(formats.map { $0["numFmtId"] }, ["0", "0", "2", "2", "164"])
+        XCTAssertEqual(styles.attributes(of: "numFmts/numFmt").map { $0["formatCode"] }, ["0.0%"])
 
         let cells = try TestXMLReader.read(
             Array(TestZipReader.text(of: "xl/worksheets/sheet1.xml", in: archive).utf8)

@@ -50,7 +50,6 @@ package enum CompileOutputs {
         }
         let rows = result.levels + result.missing
         var results = CSVWriter(header: resultsHeader)
-        var sheet: [[XLSXCell]] = [resultsHeader.map { .text($0) }]
         for level in rows {
             let s = level.summary
             let empty = s.count == 0
@@ -63,26 +62,11 @@ package enum CompileOutputs {
                     s.max.map { .integer($0) } ?? .empty, s.shareOver20.map { .decimal($0, places: 3) } ?? .empty,
                 ] + level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) }
                     + [.text(level.mergedFrom.joined(separator: "; ")), .raw(level.overCap ? "true" : "false")])
-            var cells: [XLSXCell] = [
-                .text(level.level.rawValue), .text(level.key), .text(level.name), .text(level.status),
-                .text(level.providerType), .text(level.district), .integer(s.count),
-            ]
-            cells.append(s.mean.flatMap { Double(CSVWriter.format($0, places: 2)) }.map { .number($0) } ?? .empty)
-            cells.append(s.median.map { .number($0) } ?? .empty)
-            cells.append(s.min.map { .integer($0) } ?? .empty)
-            cells.append(s.max.map { .integer($0) } ?? .empty)
-            cells.append(
-                s.shareOver20.flatMap { Double(CSVWriter.format($0, places: 3)) }.map { .number($0) } ?? .empty)
-            cells += level.bins.map { empty && level.status == "missing" ? .empty : .integer($0) }
-            cells += [.text(level.mergedFrom.joined(separator: "; ")), .text(level.overCap ? "true" : "false")]
-            sheet.append(cells)
         }
         try stage("results.csv", results.bytes)
-        do {
-            try stage("results.xlsx", XLSXWorkbook(sheets: [XLSXSheet(name: "Resultat", rows: sheet)]).bytes())
-        } catch let error as XLSXError {
-            throw OutputError.cannotWrite(path: "results.xlsx", reason: error.description)
-        }
+        // For people: the levels in Swedish (results.xlsx), and every table of the run (tabeller.xlsx).
+        try stage("results.xlsx", PeopleTables.workbook([PeopleTables.compileLevels(result)], path: "results.xlsx"))
+        try stage("tabeller.xlsx", PeopleTables.compile(result))
 
         var feedback = CSVWriter(header: [
             "provider", "name", "provider_type", "district", "users", "mean_staff", "group_mean", "city_mean",

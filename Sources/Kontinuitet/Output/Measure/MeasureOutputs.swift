@@ -183,6 +183,7 @@ package enum MeasureOutputs {
 
         try share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs), holdsIDs: true)
         try share("provider_indices.csv", providerIndicesCSV(result.providers))
+        try share("tabeller.xlsx", PeopleTables.measure(result, order: order, shownIDs: shownIDs), holdsIDs: true)
         if let rolling = result.rolling {
             try share("rolling_providers.csv", rollingProvidersCSV(rolling))
             try share("rolling_months.csv", rollingMonthsCSV(rolling))
@@ -240,7 +241,7 @@ package enum MeasureOutputs {
 
     private static let ownFiles: Set<String> = [
         "users.csv", "providers.csv", "units.csv", "excluded.csv", "report.html", "rejected.csv", "user_indices.csv",
-        "provider_indices.csv", "rolling_providers.csv", "rolling_months.csv", "rolling_users.csv",
+        "provider_indices.csv", "rolling_providers.csv", "rolling_months.csv", "rolling_users.csv", "tabeller.xlsx",
     ]
 
     /// `providers.csv`: mean with two decimals, share as a fraction with three; empty figures for a provider
@@ -315,10 +316,10 @@ package enum MeasureOutputs {
             [.text("Mätta brukare"), .integer(provider.measuredUsers)],
             [.text("Brukare i urvalet"), .integer(provider.sampledUsers)],
             [.text("Medelvärde antal personal"), number(s.mean.flatMap { Double(CSVWriter.format($0, places: 2)) })],
-            [.text("Median antal personal"), number(s.median)],
+            [.text("Median antal personal"), s.median.map { .general($0) } ?? .empty],
             [.text("Lägsta"), integer(s.min)],
             [.text("Högsta"), integer(s.max)],
-            [.text("Andel som mött fler än 20"), number(s.shareOver20)],
+            [.text("Andel som mött fler än 20"), s.shareOver20.map { .percent($0) } ?? .empty],
         ]
         let workbook = XLSXWorkbook(sheets: [
             XLSXSheet(name: "Personalkontinuitet", rows: rows),

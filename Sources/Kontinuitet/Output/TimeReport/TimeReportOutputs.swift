@@ -161,6 +161,8 @@ package enum TimeReportOutputs {
             ])
         }
         try share("capacity_warnings.csv", warnings.bytes)
+        try share(
+            "tabeller.xlsx", PeopleTables.timeReport(result) { shown[$0 + "\u{1F}" + $1] ?? "" }, holdsIDs: true)
         try share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         let inputs =
             options.performedFiles.map { ($0, "utförd tid") } + options.allocatedFiles.map { ($0, "fördelad tid") }

@@ -11,6 +11,10 @@ package enum XLSXCell: Sendable, Equatable {
     case number(Double)
     /// A whole number, shown without decimals.
     case integer(Int)
+    /// A fraction shown as a percentage with one decimal (`0.123` shows `12,3 %` in Swedish Excel).
+    case percent(Double)
+    /// A number in the General format: as many decimals as it has (a median `14` or `14,5`).
+    case general(Double)
     /// No value; the cell is left out of the sheet.
     case empty
 }

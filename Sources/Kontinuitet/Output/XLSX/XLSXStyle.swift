@@ -8,12 +8,15 @@ enum XLSXStyle: Int, CaseIterable {
     case twoDecimals = 2
     /// Bold with two decimals: number cells in a header row.
     case boldTwoDecimals = 3
+    /// A percentage with one decimal (custom number format 164, `0.0%`).
+    case percent = 4
 
     /// The style for `cell` in a row that is (or is not) a bold header.
     static func style(for cell: XLSXCell, bold: Bool) -> XLSXStyle {
         switch cell {
         case .number: return bold ? .boldTwoDecimals : .twoDecimals
-        case .text, .integer, .empty: return bold ? .bold : .normal
+        case .percent: return .percent
+        case .text, .integer, .general, .empty: return bold ? .bold : .normal
         }
     }
 
@@ -29,6 +32,8 @@ enum XLSXStyle: Int, CaseIterable {
         case .boldTwoDecimals:
             return
                 #"<xf numFmtId="2" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>"#
+        case .percent:
+            return #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
         }
     }
 
@@ -38,6 +43,7 @@ enum XLSXStyle: Int, CaseIterable {
         let cellFormats = allCases.map(\.cellFormat).joined()
         return XLSXWorkbook.xmlDeclaration
             + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+            + #"<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>"#
             + #"<fonts count="2">"#
             + #"<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>"#
             + #"<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>"#

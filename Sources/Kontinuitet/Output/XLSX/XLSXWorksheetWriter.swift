@@ -91,7 +91,7 @@ struct XLSXWorksheetWriter {
         case .text(let text):
             let safe = neutralizeSpreadsheetFormula(XMLText.removingIllegalCharacters(text))
             return safe.isEmpty ? .empty : .text(safe)
-        case .number(let value):
+        case .number(let value), .percent(let value), .general(let value):
             return value.isFinite ? cell : .empty
         case .integer, .empty:
             return cell
@@ -152,6 +152,10 @@ struct XLSXWorksheetWriter {
             let magnitude = abs(value)
             let integerDigits = magnitude < 10 ? 1 : min(Int(Double(magnitude.exponent) * 0.30103) + 1, 40)
             return integerDigits + 3 + (value < 0 ? 1 : 0)
+        case .percent:
+            return 7
+        case .general(let value):
+            return value.description.count
         case .empty:
             return 0
         }
@@ -176,7 +180,7 @@ struct XLSXWorksheetWriter {
             output.append(contentsOf: #" t="inlineStr"><is><t xml:space="preserve">"#.utf8)
             XMLText.appendEscaped(text, to: &output)
             output.append(contentsOf: "</t></is></c>".utf8)
-        case .number(let value):
+        case .number(let value), .percent(let value), .general(let value):
             output.append(contentsOf: "><v>".utf8)
             output.append(contentsOf: Self.numberText(value).utf8)
             output.append(contentsOf: "</v></c>".utf8)
