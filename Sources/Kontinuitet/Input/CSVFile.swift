@@ -238,19 +238,31 @@ extension CSVFile {
     func forEachRecord(
         _ body: (Int, CSVFieldSplitter) throws -> Void, malformed: (RejectedRow) -> Void, blank: () -> Void
     ) rethrows {
-        let width = FieldCountRule.width(ofHeader: header)
         for row in preRejected { malformed(row) }
-        try withBytes { bytes in
+        _ = try forEachRecord(in: bodyStart..<byteCount, firstLine: bodyLine, body, malformed: malformed, blank: blank)
+    }
+
+    /// `forEachRecord` over the records that start in `range` (a chunk cut at a record start), the first on line
+    /// `firstLine`; the records of a workbook's `preRejected` are not included. Returns the physical lines
+    /// walked, and whether a quoted field held a line break (then a cut may have fallen inside a record).
+    func forEachRecord(
+        in range: Range<Int>, firstLine: Int, _ body: (Int, CSVFieldSplitter) throws -> Void,
+        malformed: (RejectedRow) -> Void, blank: () -> Void
+    ) rethrows -> (lines: Int, sawQuotedNewline: Bool) {
+        let width = FieldCountRule.width(ofHeader: header)
+        var sawQuotedNewline = false
+        let end = try withBytes { bytes in
             let scanner = CSVScanner(delimiter: delimiter)
             let splitter = CSVFieldSplitter()
-            var position = bodyStart
-            var line = bodyLine
-            while position < bytes.count {
+            var position = range.lowerBound
+            var line = firstLine
+            while position < range.upperBound {
                 let bounds = splitter.splitRecord(bytes, start: position, scanner: scanner)
                 let recordStart = position
                 let recordLine = line
                 position = bounds.next
                 line += bounds.lines
+                if bounds.quotedNewline { sawQuotedNewline = true }
                 if bounds.unterminatedQuote {
                     malformed(
                         RejectedRow(
@@ -278,7 +290,9 @@ extension CSVFile {
                 }
                 try body(recordLine, splitter)
             }
+            return line
         }
+        return (end - firstLine, sawQuotedNewline)
     }
 
     /// The raw text of a record's fields joined back with the delimiter (for `rejected.csv`), at most 4 KiB.

@@ -126,9 +126,9 @@ enum IdentifierNormalization {
         byte <= 0x20 && (byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A)
     }
 
-    /// Appends the trimmed UTF-8 form of the field to `output`, lower-cased when `foldCase` is set: ASCII A–Z and
-    /// the Latin-1 capitals À–Þ (Å, Ä, Ö, É …) become their lower-case forms. No-break spaces at either end count
-    /// as blanks.
+    /// Appends the trimmed UTF-8 form of the field to `output`, lower-cased when `foldCase` is set (ASCII by a
+    /// byte loop, anything else by Unicode's full lower-case mapping: `Ł`/`ł`, `Å`/`å`, `Σ`/`σ` are one letter).
+    /// No-break spaces at either end count as blanks.
     ///
     /// - Complexity: O(field length); ASCII fields (the common case) are copied in one pass.
     @inline(__always)
@@ -149,7 +149,19 @@ enum IdentifierNormalization {
             TextDecoding.appendWindows1252(field, to: &output)
         }
         output.trimNoBreakSpaces(from: regionStart)
-        if foldCase { output.foldCase(from: regionStart) }
+        if foldCase { foldCaseFully(&output, from: regionStart) }
+    }
+
+    /// Lower-cases the UTF-8 text after `start` by Unicode's full lower-case mapping (`String.lowercased()`):
+    /// `Ł` and `ł` are one letter, as `Å` and `å` (docs/method.md, "Staff"). Only non-ASCII fields come here, and
+    /// the fast paths remember each raw id's answer.
+    private static func foldCaseFully(_ output: inout ByteScratch, from start: Int) {
+        let region = UnsafeBufferPointer(rebasing: output.bytes[start...])
+        let lowered = String(decoding: region, as: UTF8.self).lowercased()
+        if lowered.utf8.elementsEqual(region) { return }
+        output.removeLast(output.count - start)
+        var utf8 = Array(lowered.utf8)
+        utf8.withUnsafeMutableBufferPointer { output.append(UnsafeBufferPointer($0)) }
     }
 
     /// The normalised form of the field as an array (see `appendNormalized`).

@@ -29,12 +29,18 @@ package enum PerformedTimeRule {
     package static func partsByDay(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed)
         -> [(day: Int, seconds: Int)]
     {
-        let total = elapsedSeconds(checkIn: checkIn, checkOut: checkOut)
+        partsByDay(
+            startUTC: checkIn.utcSeconds(), startWall: checkIn.wall,
+            seconds: elapsedSeconds(checkIn: checkIn, checkOut: checkOut))
+    }
+
+    /// `partsByDay(checkIn:checkOut:)` of a visit that starts at `startUTC` (wall clock `startWall`) and lasts
+    /// `seconds` real seconds.
+    static func partsByDay(startUTC: Int, startWall: Int, seconds total: Int) -> [(day: Int, seconds: Int)] {
         guard total > 0 else { return [] }
-        let startUTC = checkIn.utcSeconds()
         let endUTC = startUTC + total
         var parts: [(day: Int, seconds: Int)] = []
-        var day = Stockholm.floorDiv(checkIn.wall, 86_400)
+        var day = Stockholm.floorDiv(startWall, 86_400)
         var partStart = startUTC
         while partStart < endUTC {
             // Local midnight at the end of `day` (midnight never falls in a DST change in Sweden).

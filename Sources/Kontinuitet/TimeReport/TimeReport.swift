@@ -11,12 +11,20 @@ package enum TimeReport {
         var row: Int32
     }
 
+    /// A performed row as the report remembers it: where it is, whose, which month, and its anomalies (a bit per
+    /// `PerformedAnomaly` case). 16 bytes.
     private struct Row {
-        var file: String
-        var line: Int
-        var provider: String
-        var month: String
-        var anomalies: [PerformedAnomaly] = []
+        var file: Int32
+        var line: Int32
+        var provider: Int32
+        var month: Int16
+        var anomalies: UInt16 = 0
+
+        func has(_ kind: PerformedAnomaly) -> Bool { anomalies & Self.bit(kind) != 0 }
+        mutating func flag(_ kind: PerformedAnomaly) { anomalies |= Self.bit(kind) }
+        static func bit(_ kind: PerformedAnomaly) -> UInt16 {
+            1 << UInt16(PerformedAnomaly.allCases.firstIndex(of: kind) ?? 0)
+        }
     }
 
     /// Reads the performed-time exports, the allocated-time reports and the register, and aggregates.
@@ -32,172 +40,184 @@ package enum TimeReport {
         var rows: [Row] = []
         var intervals: [Interval] = []
         var staffIDs = ByteInterner(capacity: 1024)
-        var providerIDs: [String: Int32] = [:]
-        // The first line of every (provider, user, staff, check-in, check-out): a repeat counts once.
-        var firstOfRow: [String: Int] = [:]
-        var normalized = ByteScratch(capacity: 64)
-        /// A field as measure reads it: trimmed of blanks and no-break spaces, `foldCase` for staff ids.
-        func identifier(_ bytes: UnsafeBufferPointer<UInt8>, foldCase: Bool) -> String {
-            normalized.removeAll()
-            IdentifierNormalization.appendNormalized(bytes, foldCase: foldCase, to: &normalized)
-            return TextDecoding.string(normalized.bytes)
-        }
         var userKeys: [String: Int32] = [:]
         var usersInOrder: [(provider: String, user: String)] = []
         var userMonthSeconds: [String: [String: Int]] = [:]  // "provider\u{1F}user" -> month -> seconds
         var providerMonthSeconds: [String: [String: Int]] = [:]
-        var providerMonthVisits: [String: [String: Set<String>]] = [:]
         var providerMonthOpen: [String: [String: Int]] = [:]
         var providerDaySeconds: [String: [Int: Int]] = [:]
-        var providerDayVisits: [String: [Int: Set<String>]] = [:]
         var inputNames: Set<String> = []
         let tolerance = options.plannedToleranceMinutes * 60
 
+        // The rows, decoded in parallel chunks on bytes (`PerformedScanner`), then added up here in file order on
+        // integer keys; the sums are turned into the named tables after the loop.
+        var providerIDs: [String: Int32] = [:]
+        var providerNames: [String] = []
+        var files: [String] = []
+        // Months as indices into `months` (`YYYY-MM`), made once per month.
+        var monthIndex: [Int: Int16] = [:]
+        var months: [String] = []
+        func month(ofDay day: Int) -> Int16 {
+            let date = CivilDate(dayNumber: day)
+            let key = date.year * 12 + date.month
+            if let known = monthIndex[key] { return known }
+            let index = Int16(truncatingIfNeeded: months.count)
+            months.append(monthKey(day: day))
+            monthIndex[key] = index
+            return index
+        }
+        struct Cell: Hashable {
+            var owner: Int32
+            var slot: Int32
+        }
+        struct VisitRef: Hashable {
+            var provider: Int32
+            var slot: Int32
+            var user: Int32
+            var visit: UInt64
+        }
+        struct RowKey: Hashable {
+            var provider: Int32
+            var user: Int32
+            var staff: Int32
+            var checkIn: Int
+            var checkOut: Int
+        }
+        var userMonth: [Cell: Int] = [:]
+        var providerMonth: [Cell: Int] = [:]
+        var providerDay: [Cell: Int] = [:]
+        var providerOpen: [Cell: Int] = [:]
+        var monthVisits: Set<VisitRef> = []
+        var dayVisits: Set<VisitRef> = []
+        var firstOfRow: [RowKey: Int] = [:]
         for path in performed {
             let file = try CSVFile.open(path)
             let columns = try ColumnIndex.resolve(
-                header: file.header, specs: VisitLogFormat.columns, file: path, line: file.headerLine)
-            func field(_ fields: CSVFieldSplitter, _ name: String) -> String {
-                columns[name].map { fields.string($0) } ?? ""
-            }
-            // A timestamp column, joined with the date column when the file has one (`datum` + `starttid`).
-            var dateScratch = ByteScratch(capacity: 32)
-            func timestamp(_ fields: CSVFieldSplitter, _ name: String) -> TimestampParser.Parsed? {
-                guard let column = columns[name] else { return nil }
-                guard let dateColumn = columns["date"] else { return TimestampParser.parse(fields.field(column)) }
-                return TimestampParser.parse(
-                    date: fields.field(dateColumn), time: fields.field(column), scratch: &dateScratch)
-            }
-            file.forEachRecord(
-                { line, fields in
-                    accounting.performedRead += 1
-                    if columns["sort_name"] != nil { inputNames.insert(field(fields, "sort_name")) }
-                    func reject(_ reason: String, _ detail: String) {
-                        accounting.performedRejected += 1
-                        rejected.append(
-                            RejectedRow(
-                                file: path, line: line, reason: reason, detail: detail,
-                                row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
-                    }
-                    func raw(_ name: String) -> UnsafeBufferPointer<UInt8> {
-                        columns[name].map { fields.field($0) } ?? UnsafeBufferPointer(start: nil, count: 0)
-                    }
-                    let provider = identifier(raw("provider"), foldCase: false)
-                    let user = identifier(raw("user"), foldCase: false)
-                    let staff = identifier(raw("staff"), foldCase: true)
-                    for (name, value) in [("provider", provider), ("user", user), ("staff", staff)] where value.isEmpty
-                    {
-                        return reject("missing_\(name)", "column '\(name)' is empty")
-                    }
-                    if field(fields, "start").isEmpty {
-                        return reject("missing_start", "column 'start' (check-in) is empty")
-                    }
-                    guard let checkIn = timestamp(fields, "start") else {
-                        return reject("bad_start", "column 'start' (check-in) is not a timestamp YYYY-MM-DD HH:MM")
-                    }
-                    let endText = field(fields, "end")
-                    var checkOut: TimestampParser.Parsed?
-                    if !endText.isEmpty {
-                        guard var parsed = timestamp(fields, "end") else {
-                            return reject("bad_end", "column 'end' (check-out) is not a timestamp YYYY-MM-DD HH:MM")
+                header: file.header, specs: VisitLogFormat.columns, file: file.path, line: file.headerLine)
+            let fileIndex = Int32(files.count)
+            files.append(file.path)
+            // A workbook's rows with an error cell: read and rejected.
+            accounting.performedRead += file.preRejected.count
+            accounting.performedRejected += file.preRejected.count
+            rejected += file.preRejected
+            let scanner = PerformedScanner(file: file, columns: columns, tolerance: tolerance)
+            for chunk in scanner.scanFile(threads: options.threads, minimumChunkBytes: options.minimumChunkBytes) {
+                accounting.performedRead += chunk.read
+                accounting.performedRejected += chunk.rejected.count
+                rejected += chunk.rejected
+                inputNames.formUnion(chunk.names)
+                // The chunk's ids as the run's: providers and staff by name, users by provider and id.
+                let providers = (0..<chunk.providers.count).map { local -> Int32 in
+                    let name = chunk.providers.string(Int32(local))
+                    if let known = providerIDs[name] { return known }
+                    let id = Int32(providerNames.count)
+                    providerIDs[name] = id
+                    providerNames.append(name)
+                    return id
+                }
+                let staff = (0..<chunk.staff.count).map { local in
+                    chunk.staff.key(Int32(local)).withUnsafeBufferPointer { staffIDs.intern($0) }
+                }
+                // A user is a (provider, user id) pair: the chunk's user table holds ids only.
+                var users: [Int64: Int32] = [:]
+                for row in chunk.rows {
+                    let provider = providers[Int(row.provider)]
+                    let pair = Int64(row.provider) << 32 | Int64(row.user)
+                    var userID = users[pair] ?? -1
+                    if userID < 0 {
+                        let name = providerNames[Int(provider)]
+                        let user = chunk.users.string(row.user)
+                        let userKey = name + "\u{1F}" + user
+                        if let known = userKeys[userKey] {
+                            userID = known
+                        } else {
+                            userID = Int32(usersInOrder.count)
+                            userKeys[userKey] = userID
+                            usersInOrder.append((name, user))
                         }
-                        // With a date column, a check-out earlier in the day than the check-in is the next day.
-                        if columns["date"] != nil && parsed.wall < checkIn.wall {
-                            parsed.wall += 86_400
-                            parsed.utc = parsed.utc.map { $0 + 86_400 }
-                        }
-                        checkOut = parsed
+                        users[pair] = userID
                     }
-                    let plannedText = field(fields, "planned_start")
-                    var planned: TimestampParser.Parsed?
-                    if !plannedText.isEmpty {
-                        guard let parsed = timestamp(fields, "planned_start") else {
-                            return reject("bad_planned_start", "column 'planned_start' is not a timestamp")
-                        }
-                        planned = parsed
-                    }
-
-                    let userKey = provider + "\u{1F}" + user
-                    let userID: Int32
-                    if let known = userKeys[userKey] {
-                        userID = known
-                    } else {
-                        userID = Int32(usersInOrder.count)
-                        userKeys[userKey] = userID
-                        usersInOrder.append((provider, user))
-                    }
-                    let checkInDay = Stockholm.floorDiv(checkIn.wall, 86_400)
-                    let month = monthKey(day: checkInDay)
-                    var row = Row(file: path, line: line, provider: provider, month: month)
+                    let checkInDay = Stockholm.floorDiv(row.checkInWall, 86_400)
+                    let rowMonth = month(ofDay: checkInDay)
+                    var record = Row(file: fileIndex, line: row.line, provider: provider, month: rowMonth)
                     // The same row twice (overlapping exports): counted once, both lines reported.
-                    let rowKey = [
-                        provider, user, staff, String(checkIn.utcSeconds()),
-                        checkOut.map { String($0.utcSeconds()) } ?? "-",
-                    ].joined(separator: "\u{1F}")
-                    if let first = firstOfRow[rowKey] {
+                    let key = RowKey(
+                        provider: provider, user: userID, staff: staff[Int(row.staff)], checkIn: row.checkInUTC,
+                        checkOut: row.checkOutUTC)
+                    if let first = firstOfRow[key] {
                         accounting.performedDuplicate += 1
-                        if !rows[first].anomalies.contains(.duplicateRow) {
-                            rows[first].anomalies.append(.duplicateRow)
-                        }
-                        row.anomalies.append(.duplicateRow)
-                        rows.append(row)
-                        return
+                        rows[first].flag(.duplicateRow)
+                        record.flag(.duplicateRow)
+                        rows.append(record)
+                        continue
                     }
-                    firstOfRow[rowKey] = rows.count
-                    let visitID = field(fields, "visit")
-                    let visitKey = userKey + "\u{1F}" + (visitID.isEmpty ? String(checkIn.wall / 60) : "id:" + visitID)
-                    providerMonthVisits[provider, default: [:]][month, default: []].insert(visitKey)
-                    providerDayVisits[provider, default: [:]][checkInDay, default: []].insert(visitKey)
-                    userMonthSeconds[userKey, default: [:]][month, default: 0] += 0
-
-                    if let planned, abs(checkIn.utcSeconds() - planned.utcSeconds()) > tolerance {
-                        row.anomalies.append(.farFromPlanned)
-                    }
-                    guard let checkOut else {
-                        row.anomalies.append(.missingCheckOut)
-                        providerMonthOpen[provider, default: [:]][month, default: 0] += 1
+                    firstOfRow[key] = rows.count
+                    monthVisits.insert(
+                        VisitRef(provider: provider, slot: Int32(rowMonth), user: userID, visit: row.visit))
+                    dayVisits.insert(
+                        VisitRef(provider: provider, slot: Int32(checkInDay), user: userID, visit: row.visit))
+                    userMonth[Cell(owner: userID, slot: Int32(rowMonth)), default: 0] += 0
+                    if row.farFromPlanned { record.flag(.farFromPlanned) }
+                    guard row.hasCheckOut else {
+                        record.flag(.missingCheckOut)
+                        providerOpen[Cell(owner: provider, slot: Int32(rowMonth)), default: 0] += 1
                         accounting.performedFlagged += 1
-                        rows.append(row)
-                        return
+                        rows.append(record)
+                        continue
                     }
-                    let seconds = PerformedTimeRule.elapsedSeconds(checkIn: checkIn, checkOut: checkOut)
-                    guard seconds > 0 else {
-                        row.anomalies.append(.checkOutBeforeCheckIn)
+                    guard row.seconds > 0 else {
+                        record.flag(.checkOutBeforeCheckIn)
                         accounting.performedFlagged += 1
-                        rows.append(row)
-                        return
+                        rows.append(record)
+                        continue
                     }
                     // Over 24 hours (a placeholder check-out such as 9999-12-31, a mistyped year): no time.
-                    guard seconds <= PerformedTimeRule.longestCountedSeconds else {
-                        row.anomalies.append(.over24Hours)
+                    guard row.seconds <= PerformedTimeRule.longestCountedSeconds else {
+                        record.flag(.over24Hours)
                         accounting.performedFlagged += 1
-                        rows.append(row)
-                        return
+                        rows.append(record)
+                        continue
                     }
-                    if seconds > PerformedTimeRule.longestPlausibleSeconds { row.anomalies.append(.over12Hours) }
+                    if row.seconds > PerformedTimeRule.longestPlausibleSeconds { record.flag(.over12Hours) }
                     accounting.performedUsed += 1
-                    for part in PerformedTimeRule.partsByDay(checkIn: checkIn, checkOut: checkOut) {
-                        let partMonth = monthKey(day: part.day)
-                        userMonthSeconds[userKey, default: [:]][partMonth, default: 0] += part.seconds
-                        providerMonthSeconds[provider, default: [:]][partMonth, default: 0] += part.seconds
-                        providerDaySeconds[provider, default: [:]][part.day, default: 0] += part.seconds
+                    for part in PerformedTimeRule.partsByDay(
+                        startUTC: row.checkInUTC, startWall: row.checkInWall, seconds: row.seconds)
+                    {
+                        let partMonth = Int32(month(ofDay: part.day))
+                        userMonth[Cell(owner: userID, slot: partMonth), default: 0] += part.seconds
+                        providerMonth[Cell(owner: provider, slot: partMonth), default: 0] += part.seconds
+                        providerDay[Cell(owner: provider, slot: Int32(part.day)), default: 0] += part.seconds
                     }
-                    var staffKey = Array(staff.utf8)
-                    let staffID = staffKey.withUnsafeMutableBufferPointer { staffIDs.intern(UnsafeBufferPointer($0)) }
-                    let providerID = providerIDs[provider] ?? Int32(providerIDs.count)
-                    providerIDs[provider] = providerID
-                    let start = checkIn.utcSeconds()
                     intervals.append(
                         Interval(
-                            provider: providerID, staff: staffID, user: userID, start: start, end: start + seconds,
-                            row: Int32(rows.count)))
-                    rows.append(row)
-                },
-                malformed: { row in
-                    accounting.performedRead += 1
-                    accounting.performedRejected += 1
-                    rejected.append(row)
-                }, blank: {})
+                            provider: provider, staff: staff[Int(row.staff)], user: userID, start: row.checkInUTC,
+                            end: row.checkInUTC + row.seconds, row: Int32(rows.count)))
+                    rows.append(record)
+                }
+            }
+        }
+        // The sums under names, as the tables below are built.
+        for (cell, seconds) in userMonth {
+            let (provider, user) = usersInOrder[Int(cell.owner)]
+            userMonthSeconds[provider + "\u{1F}" + user, default: [:]][months[Int(cell.slot)]] = seconds
+        }
+        for (cell, seconds) in providerMonth {
+            providerMonthSeconds[providerNames[Int(cell.owner)], default: [:]][months[Int(cell.slot)]] = seconds
+        }
+        for (cell, seconds) in providerDay {
+            providerDaySeconds[providerNames[Int(cell.owner)], default: [:]][Int(cell.slot)] = seconds
+        }
+        for (cell, count) in providerOpen {
+            providerMonthOpen[providerNames[Int(cell.owner)], default: [:]][months[Int(cell.slot)]] = count
+        }
+        var providerMonthVisits: [String: [String: Int]] = [:]
+        for visit in monthVisits {
+            providerMonthVisits[providerNames[Int(visit.provider)], default: [:]][
+                months[Int(visit.slot)], default: 0] += 1
+        }
+        var providerDayVisits: [String: [Int: Int]] = [:]
+        for visit in dayVisits {
+            providerDayVisits[providerNames[Int(visit.provider)], default: [:]][Int(visit.slot), default: 0] += 1
         }
 
         // The same staff member at two users at once, within one provider (staff ids are each provider's own):
@@ -216,7 +236,7 @@ package enum TimeReport {
                 j += 1
             }
         }
-        for row in overlapping { rows[Int(row)].anomalies.append(.overlappingVisits) }
+        for row in overlapping { rows[Int(row)].flag(.overlappingVisits) }
 
         // Allocated time.
         var allocatedByUser: [String: [String: (allocated: Double, granted: Double?)]] = [:]
@@ -263,9 +283,10 @@ package enum TimeReport {
         }
 
         var anomalyCounts: [String: [String: [PerformedAnomaly: Int]]] = [:]
-        for row in rows {
-            for kind in row.anomalies {
-                anomalyCounts[row.provider, default: [:]][row.month, default: [:]][kind, default: 0] += 1
+        for row in rows where row.anomalies != 0 {
+            for kind in PerformedAnomaly.allCases where row.has(kind) {
+                anomalyCounts[providerNames[Int(row.provider)], default: [:]][months[Int(row.month)], default: [:]][
+                    kind, default: 0] += 1
             }
         }
         var providerMonths: [ProviderMonth] = []
@@ -285,7 +306,7 @@ package enum TimeReport {
                 let figure = ProviderMonth(
                     provider: provider, month: month, allocatedHours: allocation?.allocated ?? 0,
                     grantedHours: allocation?.granted, performedSeconds: providerMonthSeconds[provider]?[month] ?? 0,
-                    visits: providerMonthVisits[provider]?[month]?.count ?? 0,
+                    visits: providerMonthVisits[provider]?[month] ?? 0,
                     visitsWithoutCheckOut: providerMonthOpen[provider]?[month] ?? 0, capacityHours: capacity,
                     anomalyCounts: anomalyCounts[provider]?[month] ?? [:])
                 providerMonths.append(figure)
@@ -305,13 +326,13 @@ package enum TimeReport {
                     ProviderDay(
                         provider: provider, date: CivilDate(dayNumber: day),
                         performedSeconds: providerDaySeconds[provider]?[day] ?? 0,
-                        visits: providerDayVisits[provider]?[day]?.count ?? 0))
+                        visits: providerDayVisits[provider]?[day] ?? 0))
             }
         }
         var anomalies: [AnomalyRecord] = []
-        for row in rows {
-            for kind in PerformedAnomaly.allCases where row.anomalies.contains(kind) {
-                anomalies.append(AnomalyRecord(file: row.file, line: row.line, kind: kind))
+        for row in rows where row.anomalies != 0 {
+            for kind in PerformedAnomaly.allCases where row.has(kind) {
+                anomalies.append(AnomalyRecord(file: files[Int(row.file)], line: Int(row.line), kind: kind))
             }
         }
         return TimeReportResult(

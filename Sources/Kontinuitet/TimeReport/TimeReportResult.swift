@@ -4,6 +4,10 @@ import Foundation
 package struct TimeReportOptions: Sendable {
     /// A check-in further than this from the planned start is flagged (minutes).
     package var plannedToleranceMinutes = 60
+    /// Worker threads for reading the exports; the result does not depend on it.
+    package var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The smallest chunk a file is cut into for parallel reading (tests make it tiny to exercise the cuts).
+    var minimumChunkBytes = 1 << 20
     package init() {}
 }
 
