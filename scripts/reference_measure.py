@@ -181,9 +181,9 @@ def swedish_key(text):
 
 
 def fold_staff(text):
-    """Staff ids compare case-insensitively: ASCII and Latin-1 letters (Å Ä Ö É ...) folded to lower case, no
-    others (docs/method.md)."""
-    return "".join(c.lower() if c < "\u0100" else c for c in text)
+    """Staff ids compare case-insensitively by Unicode's lower-case mapping: Ł and ł, Å and å are one letter
+    (docs/method.md, "Reading the files")."""
+    return text.lower()
 
 
 def main():

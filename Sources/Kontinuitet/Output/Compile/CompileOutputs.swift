@@ -21,6 +21,7 @@ package struct CompileOutputOptions: Sendable {
 /// | `missing_forms.csv` | registered providers without a form |
 /// | `kolada.json` | the city figures as Kolada API data objects (U21401, U21402, U21436) |
 /// | `report.html` | the results and the feedback for people |
+/// | `charts/<name>.svg` | the report's charts as standalone SVG files (for Word) |
 /// | `rejected.csv` | file, line, column and reason of every form row that could not be used (no row content) |
 package enum CompileOutputs {
     package static let resultsHeader = [
@@ -103,15 +104,20 @@ package enum CompileOutputs {
             try stage("trend.csv", trend.bytes)
         }
         try stage("kolada.json", koladaJSON(result))
-        let report = CompileReport(result: result, minimumUsers: options.minUsersForReport).render()
-        try stage("report.html", Array(report.utf8))
+        // The report names the forms as `fileNames` shows them (a name that looks personal is "fil N").
+        let report = CompileReport(
+            result: result, minimumUsers: options.minUsersForReport,
+            provenance: ReportProvenance(inputPaths: result.forms)
+        ).rendered()
+        try stage("report.html", Array(report.page.utf8))
+        for chart in report.chartFiles { try stage(chart.path, chart.bytes) }
         try stage("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         let findings = check.scanOutputs(shareable, threads: 2)
         if !findings.isEmpty { throw OutputError.disclosure(findings) }
         if let path = options.rejectedRowsPath {
             try RejectedRowFiles.writeRaw(result.rejectedRows, to: path, outputDirectory: directory.path)
         }
-        try directory.commit()
+        try directory.commit(replacing: { $0.hasPrefix("charts/") || $0 == "trend.csv" })
         return WrittenOutputs(files: written)
     }
 

@@ -7,15 +7,47 @@ struct CompileReport {
     var result: CompileResult
     /// Levels with fewer users than this are shown as "för få" (`--min-users`, default 5).
     var minimumUsers = 5
+    /// When, by which version and from which files the report was made.
+    var provenance: ReportProvenance
 
-    func render() -> String {
-        HTMLDocument(
-            title: "Personalkontinuitet – sammanställning",
-            body: [
-                header(), levelsSection(), unitsSection(), trendSection(), chartSection(), feedbackSection(),
-                missingSection(), footer(),
-            ].compactMap { $0 }
-        ).render()
+    init(result: CompileResult, minimumUsers: Int = 5, provenance: ReportProvenance? = nil) {
+        self.result = result
+        self.minimumUsers = minimumUsers
+        self.provenance = provenance ?? ReportProvenance(inputPaths: result.forms)
+    }
+
+    func render() -> String { rendered().page }
+
+    /// The page and each of its charts as a standalone file (`charts/`, for Word).
+    func rendered() -> RenderedReport {
+        var charts: [ReportChart] = []
+        let body: [HTMLNode?] = [
+            header(), methodSection(), levelsSection(), unitsSection(), trendSection(charts: &charts),
+            chartSection(charts: &charts), feedbackSection(), missingSection(), footer(),
+        ]
+        let page = HTMLDocument(title: "Personalkontinuitet – sammanställning", body: body.compactMap { $0 }).render()
+        return RenderedReport(page: page, charts: charts)
+    }
+
+    /// What the top level is called: the whole city only when a provider register says which providers the city
+    /// has and more than one sent a form; else what the input is.
+    private var cityLabel: String {
+        let providers = result.levels.filter { $0.level == .provider }.count
+        return result.registerRowsRead > 0 && providers > 1 ? "Hela staden" : "Alla utförare i underlaget"
+    }
+
+    /// The method in words, for a reader who has nothing but the page.
+    private func methodSection() -> HTMLNode {
+        let text =
+            "Varje utförare mäter personalkontinuiteten enligt Koladas metod: antalet olika personal som en brukare "
+            + "med minst två besök om dagen mött under 14 dagar (kl. 07–22), i ett urval om högst 150 brukare, och "
+            + "skickar en rad per brukare i urvalet. Här räknas medelvärde, median och andelen som mött fler än 20 "
+            + "för staden, utförartyperna, stadsdelarna (kommunal regi), utförarna och enheterna, alltid över alla "
+            + "brukare i nivån. Utförare och enheter redovisas under sitt id i utförarregistret och som de är vid "
+            + "mätperiodens slut. Rader för en annan period, eller samma löpnummer två gånger med olika antal, räknas "
+            + "inte."
+        return HTMLNode.section(
+            "Så har siffrorna räknats", id: "metod", [.element("p", ["class": "method"], text: text)])
     }
 
     private func periodText() -> String {
@@ -32,6 +64,7 @@ struct CompileReport {
                     "p", ["class": "lead"],
                     text: "Antal personal som brukarna mött under 14 dagar, sammanställt för staden, utförartyp, "
                         + "stadsdel och utförare.\(periodText())"),
+                provenance.madeLine(command: "compile"),
             ])
     }
 
@@ -62,7 +95,7 @@ struct CompileReport {
             "missing": "blankett saknas",
         ]
         let rows = (result.levels.filter { $0.level != .unit } + result.missing).map { level -> HTMLTable.Row in
-            let label = level.level == .city ? "Hela staden" : (level.name.isEmpty ? level.key : level.name)
+            let label = level.level == .city ? cityLabel : (level.name.isEmpty ? level.key : level.name)
             var status = statusNames[level.status] ?? level.status
             if level.overCap {
                 status += (status.isEmpty ? "" : ", ") + "fler än \(FormValidation.sampleCap) brukare"
@@ -119,14 +152,14 @@ struct CompileReport {
     }
 
     /// With `--trend`: the figure per year as a line, for the city, each provider type, district and provider.
-    private func trendSection() -> HTMLNode? {
+    private func trendSection(charts files: inout [ReportChart]) -> HTMLNode? {
         let years = Array(Set(result.trend.compactMap(\.year))).sorted()
         guard years.count > 1 else { return nil }
         func series(_ level: LevelResult.Level) -> [SVGLineChart.Series] {
             let keys = Array(Set(result.trend.filter { $0.level == level }.map(\.key))).sorted()
             return keys.map { key in
                 let levels = result.trend.filter { $0.level == level && $0.key == key }
-                let name = level == .city ? "Hela staden" : (levels.first { !$0.name.isEmpty }?.name ?? key)
+                let name = level == .city ? cityLabel : (levels.first { !$0.name.isEmpty }?.name ?? key)
                 return SVGLineChart.Series(
                     name: name,
                     values: years.map { year in
@@ -148,9 +181,12 @@ struct CompileReport {
                     categories: years.map(String.init), series: part, axisTitle: "Medelvärde, antal personal",
                     title: "\(title): medelvärde per år")
                 let caption = lines.count > 8 ? "\(title) (\(start / 8 + 1))" : title
+                let file = ReportChart(
+                    name: "trend-\(FileNames.slug(caption))", heading: "\(caption): medelvärde per år",
+                    svg: chart.node())
+                files.append(file)
                 charts.append(
-                    .element(
-                        "figure", ["class": "trend"], [.element("figcaption", text: caption), chart.node()]))
+                    .element("figure", ["class": "trend"], [.element("figcaption", text: caption), file.node]))
             }
         }
         return HTMLNode.section(
@@ -162,7 +198,7 @@ struct CompileReport {
             ])
     }
 
-    private func chartSection() -> HTMLNode {
+    private func chartSection(charts: inout [ReportChart]) -> HTMLNode {
         let providers = result.levels.filter {
             $0.level == .provider && $0.summary.mean != nil && $0.summary.count >= minimumUsers
         }
@@ -180,7 +216,7 @@ struct CompileReport {
             let csv = CSVWriter.format(city, places: 2)
             lines.append(
                 ChartReferenceLine(
-                    value: Double(csv) ?? city, label: "Hela staden \(ReportFormat.decimal(csv: csv))",
+                    value: Double(csv) ?? city, label: "\(cityLabel) \(ReportFormat.decimal(csv: csv))",
                     emphasis: .primary,
                     csv: csv))
         }
@@ -195,7 +231,10 @@ struct CompileReport {
         let chart = SVGBarChart(
             bars: bars, referenceLines: lines, axisTitle: "Medelvärde, antal personal per brukare",
             title: "Utförarna sorterade efter medelvärde, med staden och utförartyperna som linjer")
-        return HTMLNode.section("Utförarna jämförda", id: "jamforelse", [chart.node()])
+        let file = ReportChart(
+            name: "jamforelse", heading: "Utförarna sorterade efter medelvärde", svg: chart.node())
+        charts.append(file)
+        return HTMLNode.section("Utförarna jämförda", id: "jamforelse", [file.node])
     }
 
     private func feedbackSection() -> HTMLNode {
@@ -252,11 +291,8 @@ struct CompileReport {
         .element(
             "footer", ["class": "report note"],
             [
-                .element(
-                    "p",
-                    text: "Skapad av kontinuitet compile. Siffrorna är desamma som i results.csv och feedback.csv. "
-                        + "Rapporten innehåller inga uppgifter om enskilda brukare."),
-                .element("p", text: "Reglerna i detalj: docs/compile-validate.md."),
+                provenance.footerParagraph(command: "compile"),
+                .element("p", text: "Rapporten innehåller inga uppgifter om enskilda brukare."),
             ])
     }
 }
