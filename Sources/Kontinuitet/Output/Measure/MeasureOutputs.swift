@@ -126,19 +126,7 @@ package enum MeasureOutputs {
             reportPage.set(0, MeasureReport(result: published, minimumUsers: minimumUsers).rendered())
         }
 
-        var written: [String] = []
-        var shareable: [(path: String, bytes: [UInt8])] = []
-        /// Stages a file for sharing, to be checked before the commit; with --keep-ids, the files holding user ids
-        /// are not shareable: they are staged with mode 0600 and not checked (they hold what the check looks for).
-        func share(_ path: String, _ bytes: [UInt8], holdsIDs: Bool = false) throws {
-            if options.keepIDs && holdsIDs {
-                try directory.write(path, bytes, mode: 0o600)
-            } else {
-                shareable.append((path, bytes))
-                try directory.write(path, bytes)
-            }
-            written.append(path)
-        }
+        var staged = StagedOutputs(directory, keepIDs: options.keepIDs)
         var users = CSVWriter(header: usersHeader)
         for index in order {
             let user = result.users[index]
@@ -148,9 +136,9 @@ package enum MeasureOutputs {
                 .integer(user.distinctStaff), .raw(user.sampled ? "true" : "false"),
             ])
         }
-        try share("users.csv", users.bytes, holdsIDs: true)
-        try share("providers.csv", providersCSV(result.providers))
-        try share("units.csv", unitsCSV(result.units))
+        try staged.share("users.csv", users.bytes, holdsIDs: true)
+        try staged.share("providers.csv", providersCSV(result.providers))
+        try staged.share("units.csv", unitsCSV(result.units))
 
         let slugs = FileNames.uniqueSlugs(result.providers.map(\.provider))
         var sampledByProvider: [String: [Int]] = [:]
@@ -177,30 +165,31 @@ package enum MeasureOutputs {
         }
         for (p, slug) in slugs.enumerated() {
             guard let files = try forms.take(p)?.get() else { continue }
-            shareable += [("forms/\(slug).csv", files.csv), ("forms/\(slug).xlsx", files.xlsx)]
-            written += ["forms/\(slug).csv", "forms/\(slug).xlsx"]
+            staged.staged("forms/\(slug).csv", files.csv)
+            staged.staged("forms/\(slug).xlsx", files.xlsx)
         }
 
-        try share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs), holdsIDs: true)
-        try share("provider_indices.csv", providerIndicesCSV(result.providers))
-        try share("tabeller.xlsx", PeopleTables.measure(result, order: order, shownIDs: shownIDs), holdsIDs: true)
+        try staged.share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs), holdsIDs: true)
+        try staged.share("provider_indices.csv", providerIndicesCSV(result.providers))
+        try staged.share(
+            "tabeller.xlsx", PeopleTables.measure(result, order: order, shownIDs: shownIDs), holdsIDs: true)
         if let rolling = result.rolling {
-            try share("rolling_providers.csv", rollingProvidersCSV(rolling))
-            try share("rolling_months.csv", rollingMonthsCSV(rolling))
+            try staged.share("rolling_providers.csv", rollingProvidersCSV(rolling))
+            try staged.share("rolling_months.csv", rollingMonthsCSV(rolling))
             if result.options.rollingPerUser {
-                try share(
+                try staged.share(
                     "rolling_users.csv", rollingUsersCSV(rolling, result: result, shownIDs: shownIDs), holdsIDs: true)
             }
         }
 
-        try share("excluded.csv", excludedCSV(result))
-        try share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
+        try staged.share("excluded.csv", excludedCSV(result))
+        try staged.share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         rendering.wait()
         let report = reportPage.take(0)
-        try share("report.html", Array((report?.page ?? "").utf8))
-        for chart in report?.chartFiles ?? [] { try share(chart.path, chart.bytes) }
+        try staged.share("report.html", Array((report?.page ?? "").utf8))
+        for chart in report?.chartFiles ?? [] { try staged.share(chart.path, chart.bytes) }
 
-        let findings = check.scanOutputs(shareable, threads: result.options.threads)
+        let findings = check.scanOutputs(staged.shareable, threads: result.options.threads)
         if !findings.isEmpty { throw OutputError.disclosure(findings) }
         // The key before the outputs: löpnummer that reach a shared file are always in the key.
         try keyFile?.save()
@@ -208,7 +197,7 @@ package enum MeasureOutputs {
             try RejectedRowFiles.writeRaw(result.rejectedRows, to: path, outputDirectory: directory.path)
         }
         try directory.commit(replacing: isOwnOutput)
-        run.files = written
+        run.files = staged.written
         return run
     }
 

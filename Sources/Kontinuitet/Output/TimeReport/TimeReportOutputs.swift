@@ -85,18 +85,7 @@ package enum TimeReportOutputs {
         }
         func minutes(_ seconds: Int) -> CSVWriter.Cell { .decimal(Double(seconds) / 60, places: 2) }
 
-        var written: [String] = []
-        var shareable: [(String, [UInt8])] = []
-        /// With --keep-ids, `user_months.csv` holds user ids: it is not shareable (mode 0600, not checked).
-        func share(_ path: String, _ bytes: [UInt8], holdsIDs: Bool = false) throws {
-            if options.keepIDs && holdsIDs {
-                try directory.write(path, bytes, mode: 0o600)
-            } else {
-                shareable.append((path, bytes))
-                try directory.write(path, bytes)
-            }
-            written.append(path)
-        }
+        var staged = StagedOutputs(directory, keepIDs: options.keepIDs)
 
         var providerMonths = CSVWriter(header: providerMonthsHeader)
         // Without an allocated-time report, allocated hours are unknown: empty, not 0.
@@ -112,7 +101,7 @@ package enum TimeReportOutputs {
                     .integer(m.visitsWithoutCheckOut), decimal(m.capacityHours, 2), decimal(m.capacityShare, 3),
                 ] + PerformedAnomaly.allCases.map { .integer(m.anomalyCounts[$0] ?? 0) })
         }
-        try share("provider_months.csv", providerMonths.bytes)
+        try staged.share("provider_months.csv", providerMonths.bytes)
 
         var userRows = Array(result.userMonths.indices)
         userRows.sort { a, b in
@@ -136,19 +125,19 @@ package enum TimeReportOutputs {
                 minutes(m.performedSeconds), result.allocatedGiven ? .decimal(m.differenceHours, places: 2) : .empty,
             ])
         }
-        try share("user_months.csv", userMonths.bytes, holdsIDs: true)
+        try staged.share("user_months.csv", userMonths.bytes, holdsIDs: true)
 
         var days = CSVWriter(header: ["provider", "date", "performed_minutes", "visits"])
         for d in result.providerDays {
             days.row([.text(d.provider), .raw(d.date.description), minutes(d.performedSeconds), .integer(d.visits)])
         }
-        try share("provider_days.csv", days.bytes)
+        try staged.share("provider_days.csv", days.bytes)
 
         var anomalies = CSVWriter(header: ["file", "line", "kind", "description"])
         for a in result.anomalies {
             anomalies.row([.text(fileNames(a.file)), .integer(a.line), .raw(a.kind.rawValue), .raw(a.kind.swedish)])
         }
-        try share("anomalies.csv", anomalies.bytes)
+        try staged.share("anomalies.csv", anomalies.bytes)
 
         var warnings = CSVWriter(header: [
             "provider", "month", "performed_hours", "capacity_hours", "percent", "level", "forecast_day",
@@ -160,10 +149,10 @@ package enum TimeReportOutputs {
                 w.forecastDay.map { .integer($0) } ?? .empty,
             ])
         }
-        try share("capacity_warnings.csv", warnings.bytes)
-        try share(
+        try staged.share("capacity_warnings.csv", warnings.bytes)
+        try staged.share(
             "tabeller.xlsx", PeopleTables.timeReport(result) { shown[$0 + "\u{1F}" + $1] ?? "" }, holdsIDs: true)
-        try share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
+        try staged.share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         let inputs =
             options.performedFiles.map { ($0, "utförd tid") } + options.allocatedFiles.map { ($0, "fördelad tid") }
             + (options.registerFile.map { [($0, "utförarregister")] } ?? [])
@@ -171,10 +160,10 @@ package enum TimeReportOutputs {
             result: result,
             provenance: ReportProvenance(inputPaths: inputs.map(\.0), kinds: inputs.map(\.1))
         ).rendered()
-        try share("report.html", Array(report.page.utf8))
-        for chart in report.chartFiles { try share(chart.path, chart.bytes) }
+        try staged.share("report.html", Array(report.page.utf8))
+        for chart in report.chartFiles { try staged.share(chart.path, chart.bytes) }
 
-        let findings = check.scanOutputs(shareable, threads: 2)
+        let findings = check.scanOutputs(staged.shareable, threads: 2)
         if !findings.isEmpty { throw OutputError.disclosure(findings) }
         // The key before the outputs: löpnummer that reach a shared file are always in the key.
         try keyFile?.save()
@@ -182,7 +171,7 @@ package enum TimeReportOutputs {
             try RejectedRowFiles.writeRaw(result.rejectedRows, to: path, outputDirectory: directory.path)
         }
         try directory.commit()
-        run.files = written
+        run.files = staged.written
         return run
     }
 
