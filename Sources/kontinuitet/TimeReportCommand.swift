@@ -13,6 +13,7 @@ enum TimeReportCommand: Command {
         OptionSpec("--allocated", .multiple(valueName: "FILE"), help: "allocated-time reports (fördelad tid, CSV)"),
         OptionSpec("--providers", .single(valueName: "FILE"), help: "provider register (capacity ceilings)"),
         OptionSpec("--out", .single(valueName: "DIR"), help: "output directory (default: out)"),
+        OptionSpec("--provider", .single(valueName: "NAME"), help: "the provider of files without a provider column"),
         OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
         OptionSpec("--planned-tolerance", .single(valueName: "MIN"), help: "flag check-ins further from plan (60)"),
         OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
@@ -35,6 +36,7 @@ enum TimeReportCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
         var options = TimeReportOptions()
+        options.defaultProvider = arguments.value("--provider")
         options.plannedToleranceMinutes =
             try arguments.integer("--planned-tolerance", in: 0...10_000) ?? options.plannedToleranceMinutes
         // The output directory is checked before any input is read.

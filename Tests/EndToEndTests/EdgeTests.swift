@@ -54,6 +54,34 @@ final class EdgeTests: XCTestCase {
         XCTAssertTrue(validate.stdout.contains("[empty_form]"), validate.stdout)
     }
 
+    func testHeaderOnlyFormsAndExportsAreNamedInCompileAndTimeReport() throws {
+        let directory = CommandRunner.temporaryDirectory()
+        let empty = try write("provider,user,staff_count\n", "tom.csv", in: directory)
+        let full = try write("provider,user,staff_count\nP1,1,10\n", "full.csv", in: directory)
+        let compile = try CommandRunner.run(["compile", "--forms", empty, full, "--out", directory + "/c"])
+        XCTAssertEqual(compile.status, 0, compile.stderr)
+        XCTAssertTrue(compile.stderr.contains("\(empty): the form has no rows"), compile.stderr)
+        let header = try write("provider,user,staff,start,end\n", "p0.csv", in: directory)
+        let rows = try write(
+            "provider,user,staff,start,end\nP1,u1,s1,2018-09-03 08:00,2018-09-03 08:30\n", "p1.csv", in: directory)
+        let time = try CommandRunner.run(["time-report", "--performed", header, rows, "--out", directory + "/t"])
+        XCTAssertEqual(time.status, 0, time.stderr)
+        XCTAssertTrue(time.stderr.contains("\(header): the file has no data rows"), time.stderr)
+    }
+
+    func testTimeReportTakesTheProviderFromTheCommandLine() throws {
+        let directory = CommandRunner.temporaryDirectory()
+        let path = try write(
+            "brukare;personal;datum;incheckning;utcheckning\nu1;s1;2018-09-03;08.00;08.45\n", "p.csv", in: directory)
+        let result = try CommandRunner.run([
+            "time-report", "--performed", path, "--provider", "Hemtjänst Norr", "--out", directory + "/t",
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // 08.00 to 08.45 on 3 September: 45 minutes for Hemtjänst Norr.
+        let months = try String(contentsOfFile: directory + "/t/provider_months.csv", encoding: .utf8)
+        XCTAssertTrue(months.contains("Hemtjänst Norr,2018-09,,,0.75,45.00,"), months)
+    }
+
     func testEveryRowRejectedExitsFour() throws {
         let directory = CommandRunner.temporaryDirectory()
         let path = try write("provider,user,staff,start\nP1,u1,s1,igår\nP1,u1,s1,i morgon\n", "bad.csv", in: directory)

@@ -79,6 +79,8 @@ package struct CompileResult: Sendable {
     package var municipality: String
     /// With `--trend`: every level of every period, oldest first (the levels above are the latest period's).
     package var trend: [LevelResult] = []
+    /// Forms with a header and no row.
+    package var formsWithoutRows: [String] = []
     /// The register's rows: read, and rejected (included in `rejectedRows`).
     package var registerRowsRead = 0
     package var registerRowsRejected = 0
@@ -214,6 +216,7 @@ package enum Compile {
             period: options.trend ? shownPeriod : period, levels: levels,
             feedback: CompileLevels.feedback(levels), missing: missing, rejectedRows: rejected, rowsRead: rowsRead,
             rowsUsed: used.count, forms: paths, municipality: options.municipality, trend: trend,
+            formsWithoutRows: forms.filter { $0.rows.isEmpty && $0.malformed.isEmpty }.map(\.path),
             registerRowsRead: register?.rowsRead ?? 0, registerRowsRejected: register?.rejected.count ?? 0)
     }
 

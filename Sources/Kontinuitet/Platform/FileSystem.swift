@@ -128,6 +128,9 @@ enum FileSystem {
     /// This process's id (`getpid`), for names no other process uses.
     static var processID: Int32 { getpid() }
 
+    /// The user this process runs as (`getuid`), to check who owns a private directory.
+    static var userID: UInt32 { UInt32(getuid()) }
+
     /// One entry of a directory.
     struct DirectoryEntry {
         var name: String

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The löpnummer key of a run: where it lives, what it held when the run started, and how it is saved.
 ///
 /// The key links löpnummer to user ids, so it never lives in the output directory (the folder people zip and
@@ -125,7 +121,7 @@ package struct KeyFile: Sendable {
         else {
             throw PrivacyError.keyDirectoryNotPrivate(path: path, reason: "its owner and mode cannot be read")
         }
-        guard owner == getuid() else {
+        guard owner == FileSystem.userID else {
             throw PrivacyError.keyDirectoryNotPrivate(path: path, reason: "it belongs to another user")
         }
         guard mode & 0o777 != 0o700 else { return [] }

@@ -44,6 +44,8 @@ struct PerformedScanner {
     let columns: ColumnIndex
     /// A check-in further than this from the planned start is flagged (seconds).
     let tolerance: Int
+    /// The provider of an export without a provider column (`--provider NAME`); empty: none.
+    var defaultProvider = ""
 
     /// The chunks of the whole file, in file order, their lines numbered.
     ///
@@ -115,7 +117,11 @@ struct PerformedScanner {
                     IdentifierNormalization.appendNormalized(field(column), foldCase: foldCase, to: &normalized)
                     return normalized.count == 0 ? nil : table.intern(normalized.bytes)
                 }
-                guard let providerID = intern(provider, foldCase: false, in: &out.providers) else {
+                let providerID =
+                    provider >= 0
+                    ? intern(provider, foldCase: false, in: &out.providers)
+                    : defaultProvider.isEmpty ? nil : out.providers.intern(defaultProvider)
+                guard let providerID else {
                     return reject("missing_provider", "column 'provider' is empty")
                 }
                 guard let userID = intern(user, foldCase: false, in: &out.users) else {

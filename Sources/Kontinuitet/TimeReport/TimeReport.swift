@@ -90,17 +90,22 @@ package enum TimeReport {
         var monthVisits: Set<VisitRef> = []
         var dayVisits: Set<VisitRef> = []
         var firstOfRow: [RowKey: Int] = [:]
+        var filesWithoutRows: [String] = []
         for path in performed {
             let file = try CSVFile.open(path)
             let columns = try ColumnIndex.resolve(
-                header: file.header, specs: VisitLogFormat.columns, file: file.path, line: file.headerLine)
+                header: file.header, specs: VisitLogFormat.columns, file: file.path, line: file.headerLine,
+                supplied: options.defaultProvider == nil ? [] : ["provider"])
             let fileIndex = Int32(files.count)
+            let readBefore = accounting.performedRead
+            defer { if accounting.performedRead == readBefore { filesWithoutRows.append(file.path) } }
             files.append(file.path)
             // A workbook's rows with an error cell: read and rejected.
             accounting.performedRead += file.preRejected.count
             accounting.performedRejected += file.preRejected.count
             rejected += file.preRejected
-            let scanner = PerformedScanner(file: file, columns: columns, tolerance: tolerance)
+            let scanner = PerformedScanner(
+                file: file, columns: columns, tolerance: tolerance, defaultProvider: options.defaultProvider ?? "")
             for chunk in scanner.scanFile(threads: options.threads, minimumChunkBytes: options.minimumChunkBytes) {
                 accounting.performedRead += chunk.read
                 accounting.performedRejected += chunk.rejected.count
@@ -338,8 +343,8 @@ package enum TimeReport {
         return TimeReportResult(
             providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays, anomalies: anomalies,
             warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder,
-            allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling, inputNames: inputNames.sorted()
-        )
+            allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling,
+            filesWithoutRows: filesWithoutRows, inputNames: inputNames.sorted())
     }
 
     /// `YYYY-MM` of a day number.

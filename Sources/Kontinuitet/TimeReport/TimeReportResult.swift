@@ -6,6 +6,8 @@ package struct TimeReportOptions: Sendable {
     package var plannedToleranceMinutes = 60
     /// Worker threads for reading the exports; the result does not depend on it.
     package var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The provider of exports without a provider column (`--provider NAME`).
+    package var defaultProvider: String?
     /// The smallest chunk a file is cut into for parallel reading (tests make it tiny to exercise the cuts).
     var minimumChunkBytes = 1 << 20
     package init() {}
@@ -173,6 +175,8 @@ package struct TimeReportResult: Sendable {
     package var allocatedGiven = false
     /// Providers with performed time and no known capacity ceiling (no register, or none in it).
     package var providersWithoutCeiling: [String] = []
+    /// Performed-time exports with a header and no data row.
+    package var filesWithoutRows: [String] = []
     /// The values of the performed-time exports' name column (`sort_name`/`namn`), for the disclosure check.
     package var inputNames: [String] = []
 }

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#else
-    #error("XMLTokenizer needs memchr from the C library")
-#endif
+// memchr, the C library's byte search, as the CSV scanner uses it (Foundation brings it on every platform).
+import Foundation
 
 /// One piece of XML as `XMLTokenizer` cuts it: a tag, or the text between two tags.
 ///

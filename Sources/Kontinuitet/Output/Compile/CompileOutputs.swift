@@ -167,6 +167,7 @@ package enum CompileOutputs {
         if let city = result.levels.first(where: { $0.level == .city }), let mean = city.summary.mean {
             lines.append("city: \(city.summary.count) users, mean \(CSVWriter.format(mean, places: 2))")
         }
+        for form in result.formsWithoutRows { lines.append("\(form): the form has no rows") }
         if result.registerRowsRead > 0 {
             lines.append(
                 "register rows read \(result.registerRowsRead) = used "

@@ -195,6 +195,7 @@ package enum TimeReportOutputs {
         }
         lines.append("anomalies: " + byKind.joined(separator: ", "))
         lines.append("provider-months \(result.providerMonths.count), user-months \(result.userMonths.count)")
+        for file in result.filesWithoutRows { lines.append("\(file): the file has no data rows") }
         if !result.allocatedGiven {
             lines.append("no allocated-time report given (--allocated): allocated hours empty")
         }
