@@ -153,12 +153,14 @@ struct ChunkScan {
 
     /// Counts and keeps a rejected record; `line` is relative to the chunk until the chunks are numbered.
     mutating func reject(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ reason: String, _ detail: String, _ recordStart: Int,
-        _ recordEnd: Int, _ line: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, _ reason: RowRejection, _ recordStart: Int, _ recordEnd: Int,
+        _ line: Int, detail: String? = nil
     ) {
         accounting.rejected += 1
         let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<min(recordEnd, recordStart + 4096)])
         rejected.append(
-            RejectedRow(file: file, line: line, reason: reason, detail: detail, row: TextDecoding.string(raw)))
+            RejectedRow(
+                file: file, line: line, reason: reason.rawValue, detail: detail ?? reason.detail,
+                row: TextDecoding.string(raw)))
     }
 }

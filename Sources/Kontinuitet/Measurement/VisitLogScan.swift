@@ -136,9 +136,7 @@ struct VisitLogScanner {
             if bounds.quotedNewline { out.sawQuotedNewline = true }
             if bounds.unterminatedQuote {
                 out.accounting.read += 1
-                out.reject(
-                    bytes, "unterminated_quote", "a quoted field is not closed", recordStart, bounds.contentEnd,
-                    recordLine)
+                out.reject(bytes, .unterminatedQuote, recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             if bounds.contentEnd == recordStart { continue }
@@ -161,26 +159,13 @@ struct VisitLogScanner {
                 let problem = FieldCountRule.violation(
                     count: record.count, width: headerWidth, isBlank: { record.trimmedField($0).isEmpty })
             {
-                out.reject(bytes, "field_count", problem, recordStart, bounds.contentEnd, recordLine)
+                out.reject(bytes, .fieldCount, recordStart, bounds.contentEnd, recordLine, detail: problem)
                 continue
             }
-            if providerField.isEmpty {
-                out.reject(
-                    bytes, "missing_provider", "column 'provider' is empty", recordStart, bounds.contentEnd, recordLine)
-                continue
-            }
-            if userField.isEmpty {
-                out.reject(bytes, "missing_user", "column 'user' is empty", recordStart, bounds.contentEnd, recordLine)
-                continue
-            }
-            if staffField.isEmpty {
-                out.reject(
-                    bytes, "missing_staff", "column 'staff' is empty", recordStart, bounds.contentEnd, recordLine)
-                continue
-            }
-            if startField.isEmpty {
-                out.reject(
-                    bytes, "missing_start", "column 'start' is empty", recordStart, bounds.contentEnd, recordLine)
+            if let rejection = VisitRowRules.missingField(
+                provider: providerField, user: userField, staff: staffField, start: startField)
+            {
+                out.reject(bytes, rejection, recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             let parsedWall =
@@ -189,9 +174,7 @@ struct VisitLogScanner {
                 : TimestampParser.parse(date: record.trimmedField(p.date), time: startField, scratch: &dateScratch)?
                     .wall
             guard let wall = parsedWall else {
-                out.reject(
-                    bytes, "bad_start", "column 'start' is not a timestamp YYYY-MM-DD HH:MM", recordStart,
-                    bounds.contentEnd, recordLine)
+                out.reject(bytes, .badStart, recordStart, bounds.contentEnd, recordLine)
                 continue
             }
             // The user, when an earlier row registered it: the raw provider's id and the raw user id (up to 16
@@ -250,9 +233,7 @@ struct VisitLogScanner {
                             CivilDate.parse(raw).map { Int32($0.dayNumber) } ?? Int32.min
                         }
                         guard day != Int32.min else {
-                            out.reject(
-                                bytes, "bad_birth_date", "column 'birth_date' is not a date YYYY-MM-DD", recordStart,
-                                bounds.contentEnd, recordLine)
+                            out.reject(bytes, .badBirthDate, recordStart, bounds.contentEnd, recordLine)
                             continue
                         }
                         birthDay = day

@@ -93,15 +93,19 @@ struct PerformedScanner {
         let date = columns["date"] ?? -1
         let name = columns["sort_name"] ?? -1
         let path = file.path
+        // The bytes of --provider, kept for the whole scan.
+        var providerConstant = ByteScratch(capacity: max(1, defaultProvider.utf8.count))
+        Array(defaultProvider.utf8).withUnsafeBufferPointer { providerConstant.append($0) }
+        let defaultProviderBytes = providerConstant.bytes
         let walked = file.forEachRecord(
             in: start..<end, firstLine: 0,
             { line, fields in
                 out.read += 1
                 if name >= 0 { out.names.insert(fields.string(name)) }
-                func reject(_ reason: String, _ detail: String) {
+                func reject(_ reason: RowRejection) {
                     out.rejected.append(
                         RejectedRow(
-                            file: path, line: line, reason: reason, detail: detail,
+                            file: path, line: line, reason: reason.rawValue, detail: reason.detail,
                             row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
                 }
                 func field(_ column: Int) -> UnsafeBufferPointer<UInt8> {
@@ -117,30 +121,26 @@ struct PerformedScanner {
                     IdentifierNormalization.appendNormalized(field(column), foldCase: foldCase, to: &normalized)
                     return normalized.count == 0 ? nil : table.intern(normalized.bytes)
                 }
+                let providerField =
+                    provider >= 0
+                    ? IdentifierNormalization.trimmed(field(provider)) : defaultProviderBytes
+                if let rejection = VisitRowRules.missingField(
+                    provider: providerField, user: IdentifierNormalization.trimmed(field(user)),
+                    staff: IdentifierNormalization.trimmed(field(staff)),
+                    start: IdentifierNormalization.trimmed(field(startColumn)))
+                {
+                    return reject(rejection)
+                }
                 let providerID =
                     provider >= 0
-                    ? intern(provider, foldCase: false, in: &out.providers)
-                    : defaultProvider.isEmpty ? nil : out.providers.intern(defaultProvider)
-                guard let providerID else {
-                    return reject("missing_provider", "column 'provider' is empty")
-                }
-                guard let userID = intern(user, foldCase: false, in: &out.users) else {
-                    return reject("missing_user", "column 'user' is empty")
-                }
-                guard let staffID = intern(staff, foldCase: true, in: &out.staff) else {
-                    return reject("missing_staff", "column 'staff' is empty")
-                }
-                if IdentifierNormalization.trimmed(field(startColumn)).isEmpty {
-                    return reject("missing_start", "column 'start' (check-in) is empty")
-                }
-                guard let checkIn = timestamp(startColumn) else {
-                    return reject("bad_start", "column 'start' (check-in) is not a timestamp YYYY-MM-DD HH:MM")
-                }
+                    ? intern(provider, foldCase: false, in: &out.providers) ?? out.providers.intern("")
+                    : out.providers.intern(defaultProvider)
+                let userID = intern(user, foldCase: false, in: &out.users) ?? out.users.intern("")
+                let staffID = intern(staff, foldCase: true, in: &out.staff) ?? out.staff.intern("")
+                guard let checkIn = timestamp(startColumn) else { return reject(.badStart) }
                 var checkOut: TimestampParser.Parsed?
                 if !IdentifierNormalization.trimmed(field(endColumn)).isEmpty {
-                    guard var parsed = timestamp(endColumn) else {
-                        return reject("bad_end", "column 'end' (check-out) is not a timestamp YYYY-MM-DD HH:MM")
-                    }
+                    guard var parsed = timestamp(endColumn) else { return reject(.badEnd) }
                     // With a date column, a check-out earlier in the day than the check-in is the next day.
                     if date >= 0 && parsed.wall < checkIn.wall {
                         parsed.wall += 86_400
@@ -150,9 +150,7 @@ struct PerformedScanner {
                 }
                 var far = false
                 if !IdentifierNormalization.trimmed(field(planned)).isEmpty {
-                    guard let plannedStart = timestamp(planned) else {
-                        return reject("bad_planned_start", "column 'planned_start' is not a timestamp")
-                    }
+                    guard let plannedStart = timestamp(planned) else { return reject(.badPlannedStart) }
                     far = abs(checkIn.utcSeconds() - plannedStart.utcSeconds()) > tolerance
                 }
                 let visitID = IdentifierNormalization.trimmed(field(visit))
