@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Looks for personal data in text meant to be shared: personnummer and samordningsnummer with a valid check
 /// digit, and names taken from the input's name column.
@@ -32,6 +33,19 @@ package struct DisclosureCheck: Sendable {
     ///   and four letters ("Svensson, Anna"); a lone first name matches too much ordinary text to be useful. A
     ///   name written family name first ("Svensson, Anna Maria") is also looked for in the order people write it
     ///   ("Anna Maria Svensson").
+    /// The check for `names`, built once per list: a run asks for it from several places (the outputs, the
+    /// report's file names, the messages), and building it normalises every name.
+    package static func cached(names: [String]) -> DisclosureCheck {
+        cache.withLock { last in
+            if let last, last.names == names { return last.check }
+            let check = DisclosureCheck(names: names)
+            last = (names, check)
+            return check
+        }
+    }
+
+    private static let cache = Mutex<(names: [String], check: DisclosureCheck)?>(nil)
+
     package init(names: [String]) {
         var interner = ByteInterner(capacity: max(64, names.count * 2))
         var index: [Int32: Set<[Int32]>] = [:]
@@ -42,7 +56,11 @@ package struct DisclosureCheck: Sendable {
                 forms.append(String(name[name.index(after: comma)...]) + " " + String(name[..<comma]))
             }
             for form in forms {
-                let bytes = Array(form.precomposedStringWithCanonicalMapping.utf8)
+                // Composed (NFC), as outputs write names; only text with a combining mark (U+0300–U+036F, UTF-8
+                // lead bytes CC and CD) needs Foundation's normaliser, which costs microseconds a name.
+                let composed =
+                    form.utf8.contains { $0 == 0xCC || $0 == 0xCD } ? form.precomposedStringWithCanonicalMapping : form
+                let bytes = Array(composed.utf8)
                 bytes.withUnsafeBufferPointer { words.split($0) }
                 guard words.count >= 2, words.letters >= 4 else { continue }
                 let ids = (0..<words.count).map { words.withWord($0) { interner.intern($0) } }

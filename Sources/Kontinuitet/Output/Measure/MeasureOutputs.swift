@@ -98,7 +98,7 @@ package enum MeasureOutputs {
             guard let key = keyFile?.key else { return user.userID }
             return String(key.number(provider: user.provider, user: user.userID) ?? 0)
         }
-        let check = DisclosureCheck(names: result.inputNames)
+        let check = DisclosureCheck.cached(names: result.inputNames)
         let fileNames = shownFileNames(result, check: check)
         // Users by provider (byte order, as result.providers is) and then by id (byte order) or löpnummer; the
         // keys are computed once, not in every comparison.
@@ -124,6 +124,13 @@ package enum MeasureOutputs {
         let published = withShownFileNames(result, fileNames)
         DispatchQueue.global().async(group: rendering) {
             reportPage.set(0, MeasureReport(result: published, minimumUsers: minimumUsers).rendered())
+        }
+        // The workbook for people, built beside them too.
+        let tables = ResultSlots<Result<[UInt8], any Error>>(count: 1)
+        let tableOrder = order
+        let tableIDs = shownIDs
+        DispatchQueue.global().async(group: rendering) {
+            tables.set(0, Result { try PeopleTables.measure(result, order: tableOrder, shownIDs: tableIDs) })
         }
 
         var staged = StagedOutputs(directory, keepIDs: options.keepIDs)
@@ -171,8 +178,6 @@ package enum MeasureOutputs {
 
         try staged.share("user_indices.csv", userIndicesCSV(result, order: order, shownIDs: shownIDs), holdsIDs: true)
         try staged.share("provider_indices.csv", providerIndicesCSV(result.providers))
-        try staged.share(
-            "tabeller.xlsx", PeopleTables.measure(result, order: order, shownIDs: shownIDs), holdsIDs: true)
         if let rolling = result.rolling {
             try staged.share("rolling_providers.csv", rollingProvidersCSV(rolling))
             try staged.share("rolling_months.csv", rollingMonthsCSV(rolling))
@@ -185,6 +190,7 @@ package enum MeasureOutputs {
         try staged.share("excluded.csv", excludedCSV(result))
         try staged.share("rejected.csv", RejectedRowFiles.shareableCSV(result.rejectedRows, files: fileNames))
         rendering.wait()
+        if let workbook = try tables.take(0)?.get() { try staged.share("tabeller.xlsx", workbook, holdsIDs: true) }
         let report = reportPage.take(0)
         try staged.share("report.html", Array((report?.page ?? "").utf8))
         for chart in report?.chartFiles ?? [] { try staged.share(chart.path, chart.bytes) }
@@ -217,7 +223,7 @@ package enum MeasureOutputs {
     /// `result` with every input file that fails the disclosure check (its path holds a personnummer or one of the
     /// input's names) named `fil N`: for the stderr summary and the messages that name input files.
     package static func forMessages(_ result: MeasureResult) -> MeasureResult {
-        withShownFileNames(result, shownFileNames(result, check: DisclosureCheck(names: result.inputNames)))
+        withShownFileNames(result, shownFileNames(result, check: DisclosureCheck.cached(names: result.inputNames)))
     }
 
     /// The files `measure` owns in its output directory: a copy from an earlier run that this run does not write

@@ -31,7 +31,7 @@ struct ReportProvenance: Equatable {
         inputPaths: [String], kinds: [String] = [], names: [String] = [],
         environment: [String: String] = ProcessInfo.processInfo.environment, now: Date = Date()
     ) {
-        let shown = Self.shownNames(inputPaths, check: DisclosureCheck(names: names))
+        let shown = Self.shownNames(inputPaths, check: DisclosureCheck.cached(names: names))
         self.init(
             date: Self.date(environment: environment, now: now),
             inputs: shown.enumerated().map { index, name in

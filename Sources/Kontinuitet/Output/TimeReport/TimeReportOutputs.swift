@@ -78,7 +78,7 @@ package enum TimeReportOutputs {
             shown[provider + "\u{1F}" + user] =
                 keyFile.map { String($0.key.number(provider: provider, user: user) ?? 0) } ?? user
         }
-        let check = DisclosureCheck(names: result.inputNames)
+        let check = DisclosureCheck.cached(names: result.inputNames)
         let fileNames = ShownFileNames(paths: options.inputPaths, check: check)
         func decimal(_ value: Double?, _ places: Int) -> CSVWriter.Cell {
             value.map { .decimal($0, places: places) } ?? .empty
