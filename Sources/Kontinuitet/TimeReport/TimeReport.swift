@@ -106,7 +106,15 @@ package enum TimeReport {
             rejected += file.preRejected
             let scanner = PerformedScanner(
                 file: file, columns: columns, tolerance: tolerance, defaultProvider: options.defaultProvider ?? "")
-            for chunk in scanner.scanFile(threads: options.threads, minimumChunkBytes: options.minimumChunkBytes) {
+            let chunks = scanner.scanFile(threads: options.threads, minimumChunkBytes: options.minimumChunkBytes)
+            // Room for every row of the file at once, rather than by repeated growth (and rehashing).
+            let fileRows = chunks.reduce(0) { $0 + $1.rows.count }
+            rows.reserveCapacity(rows.count + fileRows)
+            intervals.reserveCapacity(intervals.count + fileRows)
+            firstOfRow.reserveCapacity(firstOfRow.count + fileRows)
+            monthVisits.reserveCapacity(monthVisits.count + fileRows)
+            dayVisits.reserveCapacity(dayVisits.count + fileRows)
+            for chunk in chunks {
                 accounting.performedRead += chunk.read
                 accounting.performedRejected += chunk.rejected.count
                 rejected += chunk.rejected
