@@ -119,21 +119,27 @@ package struct CapacityWarning: Sendable, Equatable {
     /// For a forecast that reaches the ceiling: the day of the month it is reached at the month's pace so far.
     package var forecastDay: Int?
 
-    /// The message for stderr and the report (Swedish; provider names only, never a user).
-    package var message: String {
+    /// The message for stderr (Swedish; provider names only, never a user).
+    package var message: String { text(month: month, space: " ") }
+
+    /// The message with the month written as `month` and `space` before every unit (the report writes
+    /// "oktober 2018" and a no-break space): one wording for stderr and the page.
+    package func text(month: String, space: String, afterProvider: String = "") -> String {
         let performed = ReportFormat.decimal(csv: CSVWriter.format(performedHours, places: 1))
         let capacity = ReportFormat.decimal(csv: CSVWriter.format(capacityHours, places: 1))
-        let head = "\(provider) \(month): \(performed) h utförd tid av \(capacity) h kapacitetstak"
+        let head =
+            "\(provider)\(afterProvider) \(month): \(performed)\(space)h utförd tid av \(capacity)\(space)h kapacitetstak"
+        let share = "\(percent)\(space)%"
         switch level {
-        case .ceilingReached: return "\(head) (\(percent) %) – kapacitetstaket är nått"
-        case .nearCeiling: return "\(head) (\(percent) %) – nära kapacitetstaket (minst 90 %)"
+        case .ceilingReached: return "\(head) (\(share)) – kapacitetstaket är nått"
+        case .nearCeiling: return "\(head) (\(share)) – nära kapacitetstaket (minst 90\(space)%)"
         case .forecastCeilingReached:
             let day = forecastDay.map { " omkring den \($0):e" } ?? ""
-            return "\(head) hittills – prognos: taket nås\(day) (\(percent) % vid månadens slut)"
+            return "\(head) hittills – prognos: taket nås\(day) (\(share) vid månadens slut)"
         case .forecastNearCeiling:
-            return "\(head) hittills – prognos: \(percent) % av taket vid månadens slut (minst 90 %)"
+            return "\(head) hittills – prognos: \(share) av taket vid månadens slut (minst 90\(space)%)"
         case .backUnderCeiling:
-            return "\(head) (\(percent) %) – under 90 % igen: kan ta emot nya brukare"
+            return "\(head) (\(share)) – under 90\(space)% igen: kan ta emot nya brukare"
         }
     }
 }

@@ -206,12 +206,14 @@ final class ReportWordingTests: XCTestCase {
         XCTAssertEqual(ReportFormat.percent(fractionCSV: "12.345"), "1\u{00A0}234,5\u{00A0}%")
         XCTAssertEqual(ReportFormat.axis(2500), "2\u{00A0}500")
         XCTAssertEqual(ReportFormat.axis(1250.5), "1\u{00A0}250,5")
+        // 1 234,5 of 1 200 hours is 102,875 %: 103 % rounded half up (CapacityRule).
         let warning = CapacityWarning(
-            provider: "P", month: "2018-10", performedHours: 1234.5, capacityHours: 1200, level: .ceilingReached)
+            provider: "P", month: "2018-10", performedHours: 1234.5, capacityHours: 1200, level: .ceilingReached,
+            percent: 103)
         XCTAssertEqual(
             TimeReportPage.warningText(warning),
             "P, oktober 2018: 1\u{00A0}234,5\u{00A0}h utförd tid av 1\u{00A0}200,0\u{00A0}h kapacitetstak "
-                + "(102\u{00A0}%) – kapacitetstaket är nått")
+                + "(103\u{00A0}%) – kapacitetstaket är nått")
     }
 
     func testMonthsAreWrittenInSwedish() {

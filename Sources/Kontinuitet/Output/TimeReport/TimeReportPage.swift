@@ -99,25 +99,24 @@ struct TimeReportPage {
         if !hasCapacity {
             items = [.element("p", text: "Inget kapacitetstak ingick i underlaget (inget utförarregister med tak).")]
         } else if result.warnings.isEmpty {
-            items = [.element("p", text: "Ingen utförare har nått 90\u{00A0}% av sitt kapacitetstak någon månad.")]
+            items = [
+                .element(
+                    "p",
+                    text:
+                        "Ingen utförare har nått 90\u{00A0}% av sitt kapacitetstak någon månad, och ingen prognos gör det."
+                )
+            ]
         } else {
             items = [.element("ul", [:], result.warnings.map { .element("li", text: Self.warningText($0)) })]
         }
         return HTMLNode.section("Kapacitetstak", id: "kapacitet", items)
     }
 
-    /// A warning as the page writes it: the message of stderr (`CapacityWarning.message`) with the month in
-    /// Swedish and a no-break space before every unit, as everywhere on the page.
+    /// A warning as the page writes it: the message of stderr (`CapacityWarning.text`) with the month in Swedish
+    /// and a no-break space before every unit, as everywhere on the page.
     static func warningText(_ warning: CapacityWarning) -> String {
-        let space = ReportFormat.noBreakSpace
-        // Whole per cent, rounded down, as the message has it: 91 % is 91 % until it is 92 %.
-        let share = Int((warning.performedHours / warning.capacityHours * 100).rounded(.down))
-        let performed = ReportFormat.decimal(csv: CSVWriter.format(warning.performedHours, places: 1))
-        let capacity = ReportFormat.decimal(csv: CSVWriter.format(warning.capacityHours, places: 1))
-        let level =
-            warning.level == .ceilingReached ? "kapacitetstaket är nått" : "nära kapacitetstaket (minst 90\(space)%)"
-        return "\(warning.provider), \(ReportFormat.month(csv: warning.month)): \(performed)\(space)h utförd tid av "
-            + "\(capacity)\(space)h kapacitetstak (\(ReportFormat.integer(share))\(space)%) – \(level)"
+        warning.text(
+            month: ReportFormat.month(csv: warning.month), space: ReportFormat.noBreakSpace, afterProvider: ",")
     }
 
     private func chartSection(charts: inout [ReportChart]) -> HTMLNode {
