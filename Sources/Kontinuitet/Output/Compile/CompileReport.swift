@@ -3,7 +3,7 @@
 ///
 /// Small-number protection: a level (provider, unit, district, type) with fewer users than `minimumUsers` shows
 /// "för få" instead of its figures and is left out of the chart; `results.csv` stays complete.
-struct CompileReport {
+struct CompileReport: ReportPage {
     var result: CompileResult
     /// Levels with fewer users than this are shown as "för få" (`--min-users`, default 5).
     var minimumUsers = 5
@@ -16,17 +16,13 @@ struct CompileReport {
         self.provenance = provenance ?? ReportProvenance(inputPaths: result.forms)
     }
 
-    func render() -> String { rendered().page }
-
-    /// The page and each of its charts as a standalone file (`charts/`, for Word).
-    func rendered() -> RenderedReport {
-        var charts: [ReportChart] = []
+    /// The page; each chart drawn is appended to `charts` (written under `charts/`, for Word).
+    func document(charts: inout [ReportChart]) -> HTMLDocument {
         let body: [HTMLNode?] = [
             header(), methodSection(), levelsSection(), unitsSection(), trendSection(charts: &charts),
             chartSection(charts: &charts), feedbackSection(), missingSection(), footer(),
         ]
-        let page = HTMLDocument(title: "Personalkontinuitet – sammanställning", body: body.compactMap { $0 }).render()
-        return RenderedReport(page: page, charts: charts)
+        return HTMLDocument(title: "Personalkontinuitet – sammanställning", body: body.compactMap { $0 })
     }
 
     /// What the top level is called: the whole city only when a provider register says which providers the city

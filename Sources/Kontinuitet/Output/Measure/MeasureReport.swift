@@ -18,7 +18,7 @@ import Foundation
 /// place of its figures and its distribution, and no `data-value` for them (the CSV files stay complete: they are
 /// for the analyst, the report is for publishing). The page never holds user ids, names or personnummer: only
 /// provider names, file names, counts and figures.
-struct MeasureReport {
+struct MeasureReport: ReportPage {
     var result: MeasureResult
     /// Providers (and all of them together) with fewer measured users than this are shown as "för få".
     var minimumUsers: Int
@@ -117,21 +117,6 @@ struct MeasureReport {
     }
 
     // MARK: - Page
-
-    /// The page as UTF-8 text.
-    func render() -> String { rendered().page }
-
-    /// The page and its charts as standalone files.
-    func rendered() -> RenderedReport {
-        var charts: [ReportChart] = []
-        let page = document(charts: &charts).render()
-        return RenderedReport(page: page, charts: charts)
-    }
-
-    func document() -> HTMLDocument {
-        var charts: [ReportChart] = []
-        return document(charts: &charts)
-    }
 
     /// The page; every chart drawn is appended to `charts`.
     func document(charts: inout [ReportChart]) -> HTMLDocument {

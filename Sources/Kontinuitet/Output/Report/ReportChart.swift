@@ -101,3 +101,28 @@ struct RenderedReport {
         charts.map { ("charts/\($0.name).svg", Array($0.standaloneSVG.utf8)) }
     }
 }
+
+/// A report page that draws charts: it builds its document and collects each chart drawn, and gets the rest
+/// (the page as text, the page with its chart files) from this protocol's extension.
+protocol ReportPage {
+    /// The page; every chart drawn is appended to `charts`.
+    func document(charts: inout [ReportChart]) -> HTMLDocument
+}
+
+extension ReportPage {
+    /// The page as UTF-8 text.
+    func render() -> String { rendered().page }
+
+    /// The page and its charts as standalone files.
+    func rendered() -> RenderedReport {
+        var charts: [ReportChart] = []
+        let page = document(charts: &charts).render()
+        return RenderedReport(page: page, charts: charts)
+    }
+
+    /// The page alone.
+    func document() -> HTMLDocument {
+        var charts: [ReportChart] = []
+        return document(charts: &charts)
+    }
+}

@@ -5,7 +5,7 @@
 /// allocated columns, and the page says that none was given; columns with no value in any row (granted time,
 /// the ceiling without a register) are left out. The sums are over the providers in the input, "alla utförare i
 /// underlaget", never the city. The chart is also rendered as a standalone SVG file (`rendered()`).
-struct TimeReportPage {
+struct TimeReportPage: ReportPage {
     var result: TimeReportResult
     /// When, by what and from which files the report is made.
     var provenance: ReportProvenance
@@ -26,20 +26,6 @@ struct TimeReportPage {
     var months: [String] { Set(result.providerMonths.map(\.month)).sorted() }
     /// Whether the input holds more than one provider.
     var comparesProviders: Bool { Set(result.providerMonths.map(\.provider)).count > 1 }
-
-    func render() -> String { rendered().page }
-
-    /// The page and its chart as a standalone file.
-    func rendered() -> RenderedReport {
-        var charts: [ReportChart] = []
-        let page = document(charts: &charts).render()
-        return RenderedReport(page: page, charts: charts)
-    }
-
-    func document() -> HTMLDocument {
-        var charts: [ReportChart] = []
-        return document(charts: &charts)
-    }
 
     func document(charts: inout [ReportChart]) -> HTMLDocument {
         HTMLDocument(
