@@ -176,3 +176,24 @@ package enum PrivateFile {
         return resolved
     }
 }
+
+extension KeyFile {
+    /// The key of a run that shows `users` by löpnummer: opened and the new users numbered in `order`, or with
+    /// `--keep-ids` none (only the notices about an old key left in the output directory). The notices and the
+    /// key's path are recorded in `run`.
+    static func forRun(
+        keepIDs: Bool, explicitPath: String?, name: String, keyDirectory: String?, outputDirectory: String,
+        users: [(provider: String, user: String)], order: PseudonymOrder?, run: inout WrittenOutputs
+    ) throws -> KeyFile? {
+        guard !keepIDs else {
+            run.notices += legacyNotices(outputDirectory: outputDirectory)
+            return nil
+        }
+        var opened = try open(
+            explicitPath: explicitPath, name: name, keyDirectory: keyDirectory, outputDirectory: outputDirectory)
+        opened.key.assignNew(users, order: try order ?? .fromEnvironment())
+        run.notices += opened.notices
+        run.keyPath = opened.path
+        return opened
+    }
+}

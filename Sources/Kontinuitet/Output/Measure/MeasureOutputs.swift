@@ -78,19 +78,10 @@ package enum MeasureOutputs {
         throws -> WrittenOutputs
     {
         var run = WrittenOutputs()
-        var keyFile: KeyFile?
-        if options.keepIDs {
-            run.notices += KeyFile.legacyNotices(outputDirectory: directory.path)
-        } else {
-            var opened = try KeyFile.open(
-                explicitPath: options.keyPath, name: keyName(result.period), keyDirectory: options.keyDirectory,
-                outputDirectory: directory.path)
-            opened.key.assignNew(
-                result.users.map { ($0.provider, $0.userID) }, order: try options.pseudonymOrder ?? .fromEnvironment())
-            run.notices += opened.notices
-            run.keyPath = opened.path
-            keyFile = opened
-        }
+        let keyFile = try KeyFile.forRun(
+            keepIDs: options.keepIDs, explicitPath: options.keyPath, name: keyName(result.period),
+            keyDirectory: options.keyDirectory, outputDirectory: directory.path,
+            users: result.users.map { ($0.provider, $0.userID) }, order: options.pseudonymOrder, run: &run)
         if let path = options.rejectedRowsPath {
             try PrivateFile.refuseInside(path, outputDirectory: directory.path, option: "--rejected-rows")
         }
