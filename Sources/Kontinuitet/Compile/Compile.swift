@@ -15,6 +15,25 @@ package struct CompileOptions: Sendable {
 package struct LevelResult: Sendable, Equatable {
     package enum Level: String, Sendable, CaseIterable {
         case city, providerType = "provider_type", district, provider, unit
+
+        /// The level in Swedish, as the report and the workbooks name it.
+        var swedishName: String {
+            switch self {
+            case .city: return "Staden"
+            case .providerType: return "Utförartyp"
+            case .district: return "Stadsdel (kommunal regi)"
+            case .provider: return "Utförare"
+            case .unit: return "Enhet"
+            }
+        }
+    }
+
+    /// A `status` in Swedish: aktiv, bytt namn, sammanslagen, nedlagd, blankett saknas.
+    static func swedishStatus(_ status: String) -> String {
+        [
+            "active": "aktiv", "renamed": "bytt namn", "merged": "sammanslagen", "closed": "nedlagd",
+            "missing": "blankett saknas",
+        ][status] ?? status
     }
 
     package var level: Level

@@ -34,25 +34,6 @@ enum PeopleTables {
         }
     }
 
-    /// A compile level in words.
-    static func level(_ level: LevelResult.Level) -> String {
-        switch level {
-        case .city: return "Staden"
-        case .providerType: return "Utförartyp"
-        case .district: return "Stadsdel (kommunal regi)"
-        case .provider: return "Utförare"
-        case .unit: return "Enhet"
-        }
-    }
-
-    /// A register status in words.
-    static func status(_ status: String) -> String {
-        [
-            "active": "aktiv", "renamed": "bytt namn", "merged": "sammanslagen", "closed": "nedlagd",
-            "missing": "blankett saknas",
-        ][status] ?? status
-    }
-
     /// The workbook's bytes.
     static func workbook(_ sheets: [XLSXSheet], path: String) throws -> [UInt8] {
         do {
@@ -96,8 +77,9 @@ enum PeopleTables {
     static func compileLevels(_ result: CompileResult) -> XLSXSheet {
         let rows = (result.levels + result.missing).map { level -> [XLSXCell] in
             [
-                .text(Self.level(level.level)), .text(level.level == .city ? "Hela staden" : level.key),
-                .text(level.name), .text(status(level.status)), .text(level.providerType), .text(level.district),
+                .text(level.level.swedishName), .text(level.level == .city ? "Hela staden" : level.key),
+                .text(level.name), .text(LevelResult.swedishStatus(level.status)), .text(level.providerType),
+                .text(level.district),
                 .integer(level.summary.count),
             ] + figures(level.summary) + [
                 .text(level.mergedFrom.joined(separator: ", ")), .text(level.overCap ? "fler än 150 brukare" : ""),

@@ -64,16 +64,6 @@ struct CompileReport: ReportPage {
             ])
     }
 
-    private static func levelName(_ level: LevelResult.Level) -> String {
-        switch level {
-        case .city: return "Staden"
-        case .providerType: return "Utförartyp"
-        case .district: return "Stadsdel (kommunal regi)"
-        case .provider: return "Utförare"
-        case .unit: return "Enhet"
-        }
-    }
-
     private func figureCells(_ s: ProviderSummary) -> [HTMLTable.Cell] {
         guard s.count > 0 else { return [.count(0), .empty, .empty, .empty, .empty, .empty] }
         if s.count < minimumUsers { return [.count(s.count)] + Array(repeating: .suppressed, count: 5) }
@@ -86,18 +76,15 @@ struct CompileReport: ReportPage {
     }
 
     private func levelsSection() -> HTMLNode {
-        let statusNames = [
-            "active": "", "renamed": "bytt namn", "merged": "sammanslagen", "closed": "nedlagd",
-            "missing": "blankett saknas",
-        ]
         let rows = (result.levels.filter { $0.level != .unit } + result.missing).map { level -> HTMLTable.Row in
             let label = level.level == .city ? cityLabel : (level.name.isEmpty ? level.key : level.name)
-            var status = statusNames[level.status] ?? level.status
+            // An active level needs no word beside its name.
+            var status = level.status == "active" ? "" : LevelResult.swedishStatus(level.status)
             if level.overCap {
                 status += (status.isEmpty ? "" : ", ") + "fler än \(FormValidation.sampleCap) brukare"
             }
             return HTMLTable.Row(
-                cells: [.text(Self.levelName(level.level)), .text(label + (status.isEmpty ? "" : " (\(status))"))]
+                cells: [.text(level.level.swedishName), .text(label + (status.isEmpty ? "" : " (\(status))"))]
                     + figureCells(level.summary),
                 kind: level.level == .city ? .total : .normal)
         }
