@@ -31,10 +31,17 @@ package enum Stockholm {
     /// first occurrence (summer time) is returned unless `preferStandardTime`. A wall time in the hour that does
     /// not exist in spring is read as standard time (so 02:30 becomes 03:30 CEST).
     package static func utcSeconds(fromWallClock wall: Int, preferStandardTime: Bool = false) -> Int {
+        utcSeconds(fromWallClock: wall, preferStandardTime: preferStandardTime, offset: offset(atUTC:))
+    }
+
+    /// `utcSeconds(fromWallClock:preferStandardTime:)` with the offsets from `offset` (`StockholmYearCache`'s, on
+    /// a hot path): the rule is written here once.
+    @inline(__always)
+    static func utcSeconds(fromWallClock wall: Int, preferStandardTime: Bool, offset: (Int) -> Int) -> Int {
         let asSummer = wall - 7_200
         let asStandard = wall - 3_600
-        let summerValid = offset(atUTC: asSummer) == 7_200
-        let standardValid = offset(atUTC: asStandard) == 3_600
+        let summerValid = offset(asSummer) == 7_200
+        let standardValid = offset(asStandard) == 3_600
         if summerValid && standardValid { return preferStandardTime ? asStandard : asSummer }
         if summerValid { return asSummer }
         return asStandard
@@ -42,6 +49,41 @@ package enum Stockholm {
 
     @inline(__always)
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+}
+
+/// `Stockholm.offset(atUTC:)` with the summer-time bounds of the last year asked kept: rows of one export fall in
+/// one or two years, and the bounds (two last Sundays) are then computed once per year instead of on every call.
+struct StockholmYearCache {
+    private var yearStart = Int.max
+    private var yearEnd = Int.min
+    private var summerStart = 0
+    private var summerEnd = 0
+
+    /// The offset from UTC at `utc`, as `Stockholm.offset(atUTC:)` gives it.
+    @inline(__always)
+    mutating func offset(atUTC utc: Int) -> Int {
+        if utc < yearStart || utc >= yearEnd { load(utc) }
+        return utc >= summerStart && utc < summerEnd ? 7_200 : 3_600
+    }
+
+    /// Wall-clock seconds at `utc` (`Stockholm.wallClock(fromUTC:)`).
+    @inline(__always)
+    mutating func wallClock(fromUTC utc: Int) -> Int { utc + offset(atUTC: utc) }
+
+    /// `Stockholm.utcSeconds(fromWallClock:preferStandardTime:)`.
+    @inline(__always)
+    mutating func utcSeconds(fromWallClock wall: Int, preferStandardTime: Bool = false) -> Int {
+        Stockholm.utcSeconds(fromWallClock: wall, preferStandardTime: preferStandardTime) { offset(atUTC: $0) }
+    }
+
+    @inline(never)
+    private mutating func load(_ utc: Int) {
+        let year = CivilDate(dayNumber: Stockholm.floorDiv(utc, 86_400)).year
+        yearStart = CivilDate.dayNumber(year: year, month: 1, day: 1) * 86_400
+        yearEnd = CivilDate.dayNumber(year: year + 1, month: 1, day: 1) * 86_400
+        summerStart = Stockholm.summerTimeStartUTC(year: year)
+        summerEnd = Stockholm.summerTimeEndUTC(year: year)
+    }
 }
 
 /// `TimestampParser.wallClockSeconds` with a memory of the dates read: a log's rows share a few dates, so a plain

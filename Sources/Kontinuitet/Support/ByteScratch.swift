@@ -2,9 +2,27 @@
 typealias ByteScratch = RowStore<UInt8>
 
 extension RowStore where Element == UInt8 {
+    /// True when `a` and `b` hold the same bytes.
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return ByteInterner.equal(x, y, count: a.count)
+    }
+
     /// The bytes held; valid until the next mutation.
     var bytes: UnsafeBufferPointer<UInt8> {
         @inline(__always) get { elements }
+    }
+
+    /// Appends `id` as four bytes, least significant first (a table key's prefix).
+    @inline(__always)
+    mutating func append(id: Int32) {
+        let value = UInt32(bitPattern: id)
+        append(UInt8(truncatingIfNeeded: value))
+        append(UInt8(truncatingIfNeeded: value >> 8))
+        append(UInt8(truncatingIfNeeded: value >> 16))
+        append(UInt8(truncatingIfNeeded: value >> 24))
     }
 
     /// Removes no-break spaces (U+00A0, `C2 A0`) from both ends of the bytes after `start`.

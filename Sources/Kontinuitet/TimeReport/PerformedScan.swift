@@ -1,44 +1,123 @@
 import Foundation
 
-/// One performed-time row as the reader keeps it: ids in its chunk's tables, times in seconds, and what the row
-/// rules need later (docs/time-report.md, "Rules"). 64 bytes, no strings.
-struct PerformedRow {
-    var provider: Int32
-    var user: Int32
-    var staff: Int32
-    /// The line, relative to the chunk until the chunks are numbered.
-    var line: Int32
-    var checkInUTC: Int
-    var checkInWall: Int
-    /// Check-out − check-in in real seconds (`PerformedTimeRule.elapsedSeconds`); meaningless without a check-out.
-    var seconds: Int
-    /// The check-out's UTC second, `Int.min` when the row has none.
-    var checkOutUTC: Int
-    /// The visit (`VisitIdentity`): a visit id's hash, else the check-in's minute since 1970 (top bit clear).
+/// One performed-time row as the run keeps it, 32 bytes: ids in tables, times in seconds, no strings
+/// (docs/time-report.md, "Rules"). A city's year is about 13 million of them.
+struct PerformedRow: BitwiseCopyable {
+    /// The check-in's UTC second.
+    var checkIn: Int
+    /// The visit (`VisitIdentity`): a visit id's key (top bit set), else the check-in's wall-clock minute since
+    /// 1970 (top bit clear), so that the rows of one visit share it and no two days do.
     var visit: UInt64
-    var farFromPlanned: Bool
+    /// The user (a provider and a user id): the chunk's id, then the run's.
+    var user: Int32
+    /// The staff member within the user's provider: the chunk's id, then the run's.
+    var staff: Int32
+    /// The line: relative to the chunk while it is scanned, then the run's line number (`PerformedRows.lineBase`).
+    var line: Int32
+    /// Duration and flags (`PerformedTiming`).
+    var timing: UInt32
 
-    var hasCheckOut: Bool { checkOutUTC != Int.min }
+    /// The seconds the row counts (1 … 86 400), or 0 when it counts no time or is a later copy of a row.
+    @inline(__always)
+    var countedSeconds: Int {
+        let code = timing & PerformedTiming.durationMask
+        return timing & PerformedTiming.repeated == 0 && code <= PerformedTiming.longestCounted ? Int(code) : 0
+    }
 }
 
-/// What the scan of one byte range of a performed-time export found: its rows and tables, and its rejections.
+/// A performed row's duration and flags in 32 bits: the low 24 bits are the elapsed seconds when the row counts
+/// time (1 … 86 400, `PerformedTimeRule`), or a code; the high bits are flags.
+enum PerformedTiming {
+    /// The check-out is at or before the check-in: no time.
+    static let notAfterCheckIn: UInt32 = 0
+    /// The longest counted visit, `PerformedTimeRule.longestCountedSeconds`.
+    static let longestCounted = UInt32(PerformedTimeRule.longestCountedSeconds)
+    /// Longer than 24 hours: no time.
+    static let over24Hours: UInt32 = 0xFF_FFFE
+    /// No check-out: no time.
+    static let noCheckOut: UInt32 = 0xFF_FFFF
+    static let durationMask: UInt32 = 0xFF_FFFF
+    /// The check-in is further than the tolerance from the planned start.
+    static let farFromPlanned: UInt32 = 1 << 24
+    /// The same provider, user, staff member, check-in and check-out as another row (every copy is flagged).
+    static let duplicate: UInt32 = 1 << 25
+    /// A later copy of a duplicated row: it counts nothing and has no other anomaly.
+    static let repeated: UInt32 = 1 << 26
+    /// The staff member was at another user at an overlapping time.
+    static let overlapping: UInt32 = 1 << 27
+
+    /// The code of a row with `seconds` elapsed (nil: no check-out), and whether those seconds must be kept
+    /// apart to tell duplicates (they do not fit the code).
+    @inline(__always)
+    static func code(seconds: Int?) -> (code: UInt32, keepExact: Bool) {
+        guard let seconds else { return (noCheckOut, false) }
+        if seconds <= 0 { return (notAfterCheckIn, true) }
+        if seconds > PerformedTimeRule.longestCountedSeconds { return (over24Hours, true) }
+        return (UInt32(seconds), false)
+    }
+}
+
+/// What the scan of one byte range of a performed-time export found: its rows, its id tables, its rejections.
 struct PerformedChunk {
     var providers = ByteInterner(capacity: 16)
+    /// Users: the provider's id in `providers` (four bytes) and the normalised user id.
     var users = ByteInterner(capacity: 1024)
+    /// Staff: the provider's id (four bytes) and the normalised, case-folded staff id.
     var staff = ByteInterner(capacity: 1024)
-    var rows: [PerformedRow] = []
+    var rows = RowBlock<PerformedRow>()
+    /// The elapsed seconds of rows whose code does not hold them (`PerformedTiming.code`), by line.
+    var exactSeconds: [Int32: Int] = [:]
     var rejected: [RejectedRow] = []
     /// Records read (blank rows are not records): rows + rejected.
     var read = 0
     /// Values of the name column, for the disclosure check.
-    var names: Set<String> = []
+    var names = ByteInterner(capacity: 256)
     var lines = 0
     var sawQuotedNewline = false
+
+    /// The provider id at the head of a `users` or `staff` key.
+    static func provider(ofKey key: ArraySlice<UInt8>) -> Int32 {
+        let i = key.startIndex
+        return Int32(
+            bitPattern: UInt32(key[i]) | UInt32(key[i + 1]) << 8 | UInt32(key[i + 2]) << 16 | UInt32(key[i + 3]) << 24)
+    }
+
+    /// A `users` or `staff` key without its provider id.
+    static func id(ofKey key: ArraySlice<UInt8>) -> ArraySlice<UInt8> { key.dropFirst(4) }
+}
+
+/// The timestamps of a performed-time export, read by `TimestampParser`: a plain `YYYY-MM-DD HH:MM[:SS]` (the
+/// common form) through the scan's `WallClockReader`, which reads a date once, and its UTC second through a
+/// `StockholmYearCache`.
+struct PerformedClock: ~Copyable {
+    private var reader = WallClockReader()
+    var zone = StockholmYearCache()
+
+    /// The timestamp in `raw`, or nil when it is not one.
+    @inline(__always)
+    mutating func read(_ raw: UnsafeBufferPointer<UInt8>) -> TimestampParser.Parsed? {
+        let b = IdentifierNormalization.trimmed(raw)
+        let n = b.count
+        // Plain: no offset can be written in these shapes, so the wall clock is the whole of it.
+        if n == 16 || n == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x20 || b[10] == 0x54, b[13] == 0x3A,
+            n == 16 || b[16] == 0x3A
+        {
+            return reader.wallClockSeconds(b).map { TimestampParser.Parsed(wall: $0, utc: nil) }
+        }
+        return TimestampParser.parse(b)
+    }
+
+    /// The UTC second of a timestamp read.
+    @inline(__always)
+    mutating func utc(_ parsed: TimestampParser.Parsed) -> Int {
+        parsed.utc ?? zone.utcSeconds(fromWallClock: parsed.wall)
+    }
 }
 
 /// Reads a performed-time export in parallel chunks, on bytes: the same record loop as every reader
-/// (`CSVFile.forEachRecord`: field count, unterminated quotes, blank rows), the same identifier normalisation
-/// as `measure` (`IdentifierNormalization`) and the same timestamp parser, one chunk per worker.
+/// (`CSVFile.forEachRecord`: field count, unterminated quotes, blank rows), the same row rules as `measure`
+/// (`VisitRowRules`), the same identifier normalisation (`IdentifierNormalization`, by way of memos so that it
+/// runs once per distinct spelling) and the same timestamp parser, one chunk per worker.
 struct PerformedScanner {
     let file: CSVFile
     let columns: ColumnIndex
@@ -47,7 +126,7 @@ struct PerformedScanner {
     /// The provider of an export without a provider column (`--provider NAME`); empty: none.
     var defaultProvider = ""
 
-    /// The chunks of the whole file, in file order, their lines numbered.
+    /// The chunks of the whole file, in file order, their lines numbered from the file's first data line.
     ///
     /// The file is cut at line breaks near equal offsets; if a quoted field held a line break (so a cut may
     /// have fallen inside a record) it is read again in one piece. The result is the same for any thread count.
@@ -64,7 +143,13 @@ struct PerformedScanner {
         var line = file.bodyLine
         for index in chunks.indices {
             for r in chunks[index].rejected.indices { chunks[index].rejected[r].line += line }
-            for r in chunks[index].rows.indices { chunks[index].rows[r].line += Int32(truncatingIfNeeded: line) }
+            let offset = Int32(truncatingIfNeeded: line)
+            let rows = chunks[index].rows.mutableElements
+            for r in rows.indices { rows[r].line &+= offset }
+            if !chunks[index].exactSeconds.isEmpty {
+                chunks[index].exactSeconds = Dictionary(
+                    uniqueKeysWithValues: chunks[index].exactSeconds.map { ($0.key &+ offset, $0.value) })
+            }
             line += chunks[index].lines
         }
         return chunks
@@ -81,8 +166,12 @@ struct PerformedScanner {
     /// Scans the records that start in `[start, end)`; lines are relative to the chunk (the first is 0).
     func scan(from start: Int, to end: Int) -> PerformedChunk {
         var out = PerformedChunk()
+        // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
+        var rows = RowStore<PerformedRow>(capacity: (end - start) / 40 + 16)
         var normalized = ByteScratch(capacity: 64)
+        var rawKey = ByteScratch(capacity: 64)
         var dateScratch = ByteScratch(capacity: 32)
+        var clock = PerformedClock()
         let provider = columns["provider"] ?? -1
         let user = columns["user"] ?? -1
         let staff = columns["staff"] ?? -1
@@ -97,11 +186,49 @@ struct PerformedScanner {
         var providerConstant = ByteScratch(capacity: max(1, defaultProvider.utf8.count))
         Array(defaultProvider.utf8).withUnsafeBufferPointer { providerConstant.append($0) }
         let defaultProviderBytes = providerConstant.bytes
+        // Raw spellings to ids: a spelling is normalised once (`IdentifierNormalization`); the previous row's
+        // provider and user are compared byte for byte first (exports list a user's rows together or by day).
+        var providerOfRaw = InternedMemo<Int32>(capacity: 16)
+        var userOfRaw = InternedMemo<Int32>(capacity: 1024)
+        var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
+        var lastProviderRaw = ByteScratch(capacity: 64)
+        var lastProvider: Int32 = -1
+        var lastUserRaw = ByteScratch(capacity: 64)
+        var lastUser: Int32 = -1
+        var lastUserProvider: Int32 = -1
+        var lastName = ByteScratch(capacity: 64)
+        var hasLastName = false
+
+        /// The id of `raw` in `memo`, keyed by the provider and the raw bytes; `table` gets the provider and the
+        /// normalised id when the spelling is new.
+        func id(
+            _ raw: UnsafeBufferPointer<UInt8>, provider: Int32, foldCase: Bool, memo: inout InternedMemo<Int32>,
+            table: inout ByteInterner
+        ) -> Int32 {
+            rawKey.removeAll()
+            rawKey.append(id: provider)
+            rawKey.append(raw)
+            return memo.value(rawKey.bytes) { _ in
+                normalized.removeAll()
+                normalized.append(id: provider)
+                IdentifierNormalization.appendNormalized(raw, foldCase: foldCase, to: &normalized)
+                return table.intern(normalized.bytes)
+            }
+        }
+
         let walked = file.forEachRecord(
             in: start..<end, firstLine: 0,
             { line, fields in
                 out.read += 1
-                if name >= 0 { out.names.insert(fields.string(name)) }
+                if name >= 0 {
+                    let value = fields.field(name)
+                    if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
+                        _ = out.names.intern(value)
+                        lastName.removeAll()
+                        lastName.append(value)
+                        hasLastName = true
+                    }
+                }
                 func reject(_ reason: RowRejection) {
                     out.rejected.append(
                         RejectedRow(
@@ -109,37 +236,26 @@ struct PerformedScanner {
                             row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
                 }
                 func field(_ column: Int) -> UnsafeBufferPointer<UInt8> {
-                    column >= 0 ? fields.field(column) : UnsafeBufferPointer(start: nil, count: 0)
+                    column >= 0
+                        ? IdentifierNormalization.trimmed(fields.field(column))
+                        : UnsafeBufferPointer(start: nil, count: 0)
                 }
                 func timestamp(_ column: Int) -> TimestampParser.Parsed? {
                     date < 0
-                        ? TimestampParser.parse(field(column))
+                        ? clock.read(field(column))
                         : TimestampParser.parse(date: field(date), time: field(column), scratch: &dateScratch)
                 }
-                func intern(_ column: Int, foldCase: Bool, in table: inout ByteInterner) -> Int32? {
-                    normalized.removeAll()
-                    IdentifierNormalization.appendNormalized(field(column), foldCase: foldCase, to: &normalized)
-                    return normalized.count == 0 ? nil : table.intern(normalized.bytes)
-                }
-                let providerField =
-                    provider >= 0
-                    ? IdentifierNormalization.trimmed(field(provider)) : defaultProviderBytes
+                let providerField = provider >= 0 ? field(provider) : defaultProviderBytes
+                let userField = field(user)
+                let staffField = field(staff)
                 if let rejection = VisitRowRules.missingField(
-                    provider: providerField, user: IdentifierNormalization.trimmed(field(user)),
-                    staff: IdentifierNormalization.trimmed(field(staff)),
-                    start: IdentifierNormalization.trimmed(field(startColumn)))
+                    provider: providerField, user: userField, staff: staffField, start: field(startColumn))
                 {
                     return reject(rejection)
                 }
-                let providerID =
-                    provider >= 0
-                    ? intern(provider, foldCase: false, in: &out.providers) ?? out.providers.intern("")
-                    : out.providers.intern(defaultProvider)
-                let userID = intern(user, foldCase: false, in: &out.users) ?? out.users.intern("")
-                let staffID = intern(staff, foldCase: true, in: &out.staff) ?? out.staff.intern("")
                 guard let checkIn = timestamp(startColumn) else { return reject(.badStart) }
                 var checkOut: TimestampParser.Parsed?
-                if !IdentifierNormalization.trimmed(field(endColumn)).isEmpty {
+                if !field(endColumn).isEmpty {
                     guard var parsed = timestamp(endColumn) else { return reject(.badEnd) }
                     // With a date column, a check-out earlier in the day than the check-in is the next day.
                     if date >= 0 && parsed.wall < checkIn.wall {
@@ -148,28 +264,59 @@ struct PerformedScanner {
                     }
                     checkOut = parsed
                 }
-                var far = false
-                if !IdentifierNormalization.trimmed(field(planned)).isEmpty {
-                    guard let plannedStart = timestamp(planned) else { return reject(.badPlannedStart) }
-                    far = abs(checkIn.utcSeconds() - plannedStart.utcSeconds()) > tolerance
+                let checkInUTC = clock.utc(checkIn)
+                var timing = PerformedTiming.noCheckOut
+                var exact: Int?
+                if let checkOut {
+                    let seconds = PerformedTimeRule.elapsedSeconds(
+                        checkIn: checkIn, checkOut: checkOut, zone: &clock.zone)
+                    let code = PerformedTiming.code(seconds: seconds)
+                    timing = code.code
+                    if code.keepExact { exact = seconds }
                 }
-                let visitID = IdentifierNormalization.trimmed(field(visit))
-                out.rows.append(
+                if !field(planned).isEmpty {
+                    guard let plannedStart = timestamp(planned) else { return reject(.badPlannedStart) }
+                    if abs(checkInUTC - clock.utc(plannedStart)) > tolerance {
+                        timing |= PerformedTiming.farFromPlanned
+                    }
+                }
+                // The row is valid: its ids.
+                if lastProvider < 0 || !ByteScratch.equal(providerField, lastProviderRaw.bytes) {
+                    lastProvider = providerOfRaw.value(providerField) { raw in
+                        normalized.removeAll()
+                        IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &normalized)
+                        return out.providers.intern(normalized.bytes)
+                    }
+                    lastProviderRaw.removeAll()
+                    lastProviderRaw.append(providerField)
+                }
+                if lastUser < 0 || lastUserProvider != lastProvider
+                    || !ByteScratch.equal(userField, lastUserRaw.bytes)
+                {
+                    lastUser = id(
+                        userField, provider: lastProvider, foldCase: false, memo: &userOfRaw, table: &out.users)
+                    lastUserProvider = lastProvider
+                    lastUserRaw.removeAll()
+                    lastUserRaw.append(userField)
+                }
+                let staffID = id(
+                    staffField, provider: lastProvider, foldCase: true, memo: &staffOfRaw, table: &out.staff)
+                let visitID = field(visit)
+                let relativeLine = Int32(truncatingIfNeeded: line)
+                if let exact { out.exactSeconds[relativeLine] = exact }
+                rows.append(
                     PerformedRow(
-                        provider: providerID, user: userID, staff: staffID, line: Int32(truncatingIfNeeded: line),
-                        checkInUTC: checkIn.utcSeconds(), checkInWall: checkIn.wall,
-                        seconds: checkOut.map { PerformedTimeRule.elapsedSeconds(checkIn: checkIn, checkOut: $0) } ?? 0,
-                        checkOutUTC: checkOut?.utcSeconds() ?? Int.min,
+                        checkIn: checkInUTC,
                         visit: visitID.isEmpty
-                            ? UInt64(bitPattern: Int64(Stockholm.floorDiv(checkIn.wall, 60)))
-                                & ~(1 << 63)
+                            ? UInt64(bitPattern: Int64(Stockholm.floorDiv(checkIn.wall, 60))) & ~(1 << 63)
                             : VisitIdentity.key(visitID: visitID),
-                        farFromPlanned: far))
+                        user: lastUser, staff: staffID, line: relativeLine, timing: timing))
             },
             malformed: { row in
                 out.read += 1
                 out.rejected.append(row)
             }, blank: {})
+        out.rows = rows.block()
         out.lines = walked.lines
         out.sawQuotedNewline = walked.sawQuotedNewline
         // The chunk's pages are no longer needed by this process (they stay in the page cache).

@@ -9,10 +9,19 @@ package enum PerformedTimeRule {
     /// In the autumn hour that occurs twice, a check-out that would fall before its check-in in the first reading
     /// is read as the second occurrence (standard time).
     package static func elapsedSeconds(checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed) -> Int {
-        let start = checkIn.utcSeconds()
-        let end = checkOut.utcSeconds()
+        var zone = StockholmYearCache()
+        return elapsedSeconds(checkIn: checkIn, checkOut: checkOut, zone: &zone)
+    }
+
+    /// `elapsedSeconds(checkIn:checkOut:)` with Stockholm's offsets from `zone` (the scan's, on the hot path).
+    @inline(__always)
+    static func elapsedSeconds(
+        checkIn: TimestampParser.Parsed, checkOut: TimestampParser.Parsed, zone: inout StockholmYearCache
+    ) -> Int {
+        let start = checkIn.utc ?? zone.utcSeconds(fromWallClock: checkIn.wall)
+        let end = checkOut.utc ?? zone.utcSeconds(fromWallClock: checkOut.wall)
         if end < start && checkOut.utc == nil {
-            return checkOut.utcSeconds(preferStandardTime: true) - start
+            return zone.utcSeconds(fromWallClock: checkOut.wall, preferStandardTime: true) - start
         }
         return end - start
     }
@@ -37,20 +46,32 @@ package enum PerformedTimeRule {
     /// `partsByDay(checkIn:checkOut:)` of a visit that starts at `startUTC` (wall clock `startWall`) and lasts
     /// `seconds` real seconds.
     static func partsByDay(startUTC: Int, startWall: Int, seconds total: Int) -> [(day: Int, seconds: Int)] {
-        guard total > 0 else { return [] }
-        let endUTC = startUTC + total
         var parts: [(day: Int, seconds: Int)] = []
+        var zone = StockholmYearCache()
+        forEachPartByDay(startUTC: startUTC, startWall: startWall, seconds: total, zone: &zone) {
+            parts.append(($0, $1))
+        }
+        return parts
+    }
+
+    /// `partsByDay(startUTC:startWall:seconds:)` without an array: `body(day, seconds)` for each part in order.
+    @inline(__always)
+    static func forEachPartByDay(
+        startUTC: Int, startWall: Int, seconds total: Int, zone: inout StockholmYearCache,
+        _ body: (Int, Int) -> Void
+    ) {
+        guard total > 0 else { return }
+        let endUTC = startUTC + total
         var day = Stockholm.floorDiv(startWall, 86_400)
         var partStart = startUTC
         while partStart < endUTC {
             // Local midnight at the end of `day` (midnight never falls in a DST change in Sweden).
-            let nextMidnightUTC = Stockholm.utcSeconds(fromWallClock: (day + 1) * 86_400)
+            let nextMidnightUTC = zone.utcSeconds(fromWallClock: (day + 1) * 86_400)
             let partEnd = min(endUTC, nextMidnightUTC)
-            if partEnd > partStart { parts.append((day, partEnd - partStart)) }
+            if partEnd > partStart { body(day, partEnd - partStart) }
             partStart = partEnd
             day += 1
         }
-        return parts
     }
 }
 

@@ -1,0 +1,453 @@
+import Foundation
+
+/// The performed rows of a run, every file's chunks with their ids made the run's, and the passes that add them
+/// up (docs/time-report.md, "Rules"): by user (duplicates, visits, time per user, provider, month and day), by
+/// staff member within a provider (overlaps), then the anomalies in file order. The rows are regrouped in place,
+/// never copied: a city's year is 13 million rows of 32 bytes.
+final class PerformedRows: @unchecked Sendable {
+    private struct Block {
+        var rows: RowBlock<PerformedRow>
+        var file: Int
+        /// The run's line of the chunk's first line, and how many lines it spans.
+        var firstLine: Int
+        var lines: Int
+    }
+
+    private var blocks: [Block] = []
+    /// The run's line of each file's line 0.
+    private var fileBase: [Int] = []
+    private var nextFileBase = 0
+    /// The provider of each user (users are a provider's).
+    private(set) var userProvider: [Int32] = []
+    private var staffCount = 0
+    /// The elapsed seconds of rows whose code does not hold them (`PerformedTiming.code`), by the run's line.
+    private var exactSeconds: [Int32: Int] = [:]
+
+    /// Months as numbers: year × 12 + month − 1.
+    static func monthNumber(ofDay day: Int) -> Int32 {
+        let date = CivilDate(dayNumber: day)
+        return Int32(truncatingIfNeeded: date.year * 12 + date.month - 1)
+    }
+
+    /// `YYYY-MM` of a month number.
+    static func monthKey(_ month: Int32) -> String {
+        TimeReport.monthKey(day: CivilDate.dayNumber(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1))
+    }
+
+    /// Starts a file; its lines are numbered after the previous file's.
+    func startFile() {
+        fileBase.append(nextFileBase)
+    }
+
+    /// Adds a chunk of the current file (`path`): `users`, `staff` map its ids to the run's.
+    func add(
+        _ chunk: PerformedChunk, path: String, users: [Int32], staff: [Int32], userProvider: [Int32], staffCount: Int
+    ) throws {
+        let file = fileBase.count - 1
+        let base = fileBase[file]
+        let rows = chunk.rows.mutableElements
+        let firstLine = (rows.first.map { Int($0.line) } ?? 0)
+        let lastLine = rows.reduce(firstLine) { max($0, Int($1.line)) }
+        guard base + lastLine + 1 < Int(Int32.max) else {
+            throw InputError.unreadable(
+                file: path, reason: "the performed-time exports have more than \(Int32.max) lines together")
+        }
+        let offset = Int32(base)
+        for r in rows.indices {
+            rows[r].user = users[Int(rows[r].user)]
+            rows[r].staff = staff[Int(rows[r].staff)]
+            rows[r].line &+= offset
+        }
+        for (line, seconds) in chunk.exactSeconds { exactSeconds[line &+ offset] = seconds }
+        self.userProvider = userProvider
+        self.staffCount = staffCount
+        blocks.append(Block(rows: chunk.rows, file: file, firstLine: base + firstLine, lines: lastLine - firstLine + 1))
+        nextFileBase = max(nextFileBase, base + lastLine + 1)
+    }
+
+    // MARK: - By user
+
+    struct MonthKey: Hashable {
+        var provider: Int32
+        var month: Int32
+    }
+
+    struct DayKey: Hashable {
+        var provider: Int32
+        var day: Int32
+    }
+
+    struct MonthCell {
+        var seconds = 0
+        var visits = 0
+        var open = 0
+    }
+
+    struct DayCell {
+        var seconds = 0
+        var visits = 0
+    }
+
+    /// What the pass by user adds up.
+    struct Sums {
+        /// Per user, its months in order: performed seconds (0 for a month of rows without time).
+        var userMonths: [(user: Int32, month: Int32, seconds: Int)] = []
+        var providerMonths: [MonthKey: MonthCell] = [:]
+        var providerDays: [DayKey: DayCell] = [:]
+        /// Rows that count time, rows flagged without time, later copies of duplicated rows.
+        var used = 0
+        var flagged = 0
+        var duplicates = 0
+        /// The last day with a check-in.
+        var lastDay: Int?
+
+        mutating func add(_ other: Sums) {
+            userMonths += other.userMonths
+            for (key, cell) in other.providerMonths {
+                providerMonths[key, default: MonthCell()].seconds += cell.seconds
+                providerMonths[key, default: MonthCell()].visits += cell.visits
+                providerMonths[key, default: MonthCell()].open += cell.open
+            }
+            for (key, cell) in other.providerDays {
+                providerDays[key, default: DayCell()].seconds += cell.seconds
+                providerDays[key, default: DayCell()].visits += cell.visits
+            }
+            used += other.used
+            flagged += other.flagged
+            duplicates += other.duplicates
+            if let day = other.lastDay { lastDay = max(lastDay ?? day, day) }
+        }
+    }
+
+    /// The pass by user: regroups the rows by user, then, for each user, finds its duplicated rows (flagged, the
+    /// first in file order counted), counts its visits per day and month and adds its time up by day and month.
+    func sumByUser(threads: Int) -> Sums {
+        let starts = group(threads: threads, keyCount: userProvider.count) { Int($0.user) }
+        let parts = Self.ranges(keyCount: userProvider.count, starts: starts, count: threads * 4)
+        let results = ResultSlots<Sums>(count: parts.count)
+        Parallel.forEach(count: parts.count, threads: threads) { part in
+            var adder = UserAdder(rows: self)
+            for user in parts[part] { adder.add(user: user, starts: starts) }
+            results.set(part, adder.sums)
+        }
+        var sums = Sums()
+        for part in results.values() { sums.add(part) }
+        return sums
+    }
+
+    /// One worker's state in the pass by user.
+    private struct UserAdder {
+        let rows: PerformedRows
+        var sums = Sums()
+        var zone = StockholmYearCache()
+        var pointers: [UnsafeMutablePointer<PerformedRow>] = []
+        var days: [(day: Int, cell: DayCell)] = []
+        var months: [(month: Int32, cell: MonthCell)] = []
+        var dayKeys: [UInt64] = []
+        var monthKeys: [UInt64] = []
+        var monthDay = Int.min
+        var monthOfDay: Int32 = 0
+
+        init(rows: PerformedRows) { self.rows = rows }
+
+        mutating func month(ofDay day: Int) -> Int32 {
+            if day != monthDay {
+                monthDay = day
+                monthOfDay = PerformedRows.monthNumber(ofDay: day)
+            }
+            return monthOfDay
+        }
+
+        /// The index of `day` in `days` (in order; added when missing).
+        mutating func dayIndex(_ day: Int) -> Int {
+            var i = days.count
+            while i > 0 && days[i - 1].day > day { i -= 1 }
+            if i > 0 && days[i - 1].day == day { return i - 1 }
+            days.insert((day, DayCell()), at: i)
+            return i
+        }
+
+        mutating func monthIndex(_ month: Int32) -> Int {
+            var i = months.count
+            while i > 0 && months[i - 1].month > month { i -= 1 }
+            if i > 0 && months[i - 1].month == month { return i - 1 }
+            months.insert((month, MonthCell()), at: i)
+            return i
+        }
+
+        /// The number of different keys in `keys` (which it sorts).
+        static func distinct(_ keys: inout [UInt64]) -> Int {
+            guard keys.count > 1 else { return keys.count }
+            keys.sort()
+            var count = 1
+            for i in 1..<keys.count where keys[i] != keys[i - 1] { count += 1 }
+            return count
+        }
+
+        mutating func add(user: Int, starts: [[Int]]) {
+            pointers.removeAll(keepingCapacity: true)
+            for (b, block) in rows.blocks.enumerated() {
+                guard let base = block.rows.mutableElements.baseAddress else { continue }
+                for i in starts[b][user]..<starts[b][user + 1] { pointers.append(base + i) }
+            }
+            guard !pointers.isEmpty else { return }
+            let exact = rows.exactSeconds
+            InPlaceGrouping.sortNearlySorted(&pointers) { PerformedRows.precedes($0.pointee, $1.pointee, exact) }
+            // The same row twice: every copy flagged, the first counted, the others count nothing.
+            var i = 0
+            while i < pointers.count {
+                var j = i + 1
+                while j < pointers.count && PerformedRows.isCopy(pointers[i].pointee, pointers[j].pointee, exact) {
+                    j += 1
+                }
+                if j - i > 1 {
+                    pointers[i].pointee.timing |= PerformedTiming.duplicate
+                    for k in i + 1..<j {
+                        let code = pointers[k].pointee.timing & PerformedTiming.durationMask
+                        pointers[k].pointee.timing = code | PerformedTiming.duplicate | PerformedTiming.repeated
+                    }
+                    sums.duplicates += j - i - 1
+                }
+                i = j
+            }
+            // Visits (distinct keys per day and per month) and time, in check-in order.
+            days.removeAll(keepingCapacity: true)
+            months.removeAll(keepingCapacity: true)
+            var currentDay = Int.min
+            var currentMonth = Int32.min
+            for pointer in pointers {
+                let row = pointer.pointee
+                if row.timing & PerformedTiming.repeated != 0 { continue }
+                let wall = zone.wallClock(fromUTC: row.checkIn)
+                let day = Stockholm.floorDiv(wall, 86_400)
+                if day != currentDay {
+                    if currentDay != Int.min { days[dayIndex(currentDay)].cell.visits += Self.distinct(&dayKeys) }
+                    dayKeys.removeAll(keepingCapacity: true)
+                    currentDay = day
+                    _ = dayIndex(day)
+                }
+                let month = month(ofDay: day)
+                if month != currentMonth {
+                    if currentMonth != Int32.min {
+                        months[monthIndex(currentMonth)].cell.visits += Self.distinct(&monthKeys)
+                    }
+                    monthKeys.removeAll(keepingCapacity: true)
+                    currentMonth = month
+                }
+                dayKeys.append(row.visit)
+                monthKeys.append(row.visit)
+                let monthSlot = monthIndex(month)
+                sums.lastDay = max(sums.lastDay ?? day, day)
+                let code = row.timing & PerformedTiming.durationMask
+                if code == PerformedTiming.noCheckOut {
+                    months[monthSlot].cell.open += 1
+                    sums.flagged += 1
+                } else if code == PerformedTiming.notAfterCheckIn || code > PerformedTiming.longestCounted {
+                    sums.flagged += 1
+                } else {
+                    sums.used += 1
+                    var partZone = zone
+                    PerformedTimeRule.forEachPartByDay(
+                        startUTC: row.checkIn, startWall: wall, seconds: Int(code), zone: &partZone
+                    ) { partDay, seconds in
+                        days[dayIndex(partDay)].cell.seconds += seconds
+                        months[monthIndex(self.month(ofDay: partDay))].cell.seconds += seconds
+                    }
+                    zone = partZone
+                }
+            }
+            if currentDay != Int.min { days[dayIndex(currentDay)].cell.visits += Self.distinct(&dayKeys) }
+            if currentMonth != Int32.min { months[monthIndex(currentMonth)].cell.visits += Self.distinct(&monthKeys) }
+            let provider = rows.userProvider[user]
+            for (month, cell) in months {
+                sums.userMonths.append((Int32(user), month, cell.seconds))
+                let key = MonthKey(provider: provider, month: month)
+                sums.providerMonths[key, default: MonthCell()].seconds += cell.seconds
+                sums.providerMonths[key, default: MonthCell()].visits += cell.visits
+                sums.providerMonths[key, default: MonthCell()].open += cell.open
+            }
+            for (day, cell) in days {
+                let key = DayKey(provider: provider, day: Int32(truncatingIfNeeded: day))
+                sums.providerDays[key, default: DayCell()].seconds += cell.seconds
+                sums.providerDays[key, default: DayCell()].visits += cell.visits
+            }
+        }
+    }
+
+    /// The elapsed seconds of a row with a check-out: exact, whatever its code.
+    private static func elapsed(_ row: PerformedRow, _ exact: [Int32: Int]) -> Int {
+        let code = row.timing & PerformedTiming.durationMask
+        if code == PerformedTiming.notAfterCheckIn || code == PerformedTiming.over24Hours {
+            return exact[row.line] ?? 0
+        }
+        return Int(code)
+    }
+
+    /// The order of a user's rows: check-in, staff member, check-out, then line (so that of equal rows the
+    /// first in the files comes first).
+    @inline(__always)
+    static func precedes(_ a: PerformedRow, _ b: PerformedRow, _ exact: [Int32: Int]) -> Bool {
+        if a.checkIn != b.checkIn { return a.checkIn < b.checkIn }
+        if a.staff != b.staff { return a.staff < b.staff }
+        let codeA = a.timing & PerformedTiming.durationMask
+        let codeB = b.timing & PerformedTiming.durationMask
+        if codeA != codeB { return codeA < codeB }
+        if codeA == PerformedTiming.notAfterCheckIn || codeA == PerformedTiming.over24Hours {
+            let x = elapsed(a, exact)
+            let y = elapsed(b, exact)
+            if x != y { return x < y }
+        }
+        return a.line < b.line
+    }
+
+    /// True when `b` is a copy of `a` (same user, staff member, check-in and check-out; docs/time-report.md,
+    /// "Duplicates").
+    @inline(__always)
+    static func isCopy(_ a: PerformedRow, _ b: PerformedRow, _ exact: [Int32: Int]) -> Bool {
+        guard a.checkIn == b.checkIn, a.staff == b.staff, a.user == b.user else { return false }
+        let code = a.timing & PerformedTiming.durationMask
+        guard code == b.timing & PerformedTiming.durationMask else { return false }
+        if code == PerformedTiming.notAfterCheckIn || code == PerformedTiming.over24Hours {
+            return elapsed(a, exact) == elapsed(b, exact)
+        }
+        return true
+    }
+
+    // MARK: - By staff member
+
+    /// The pass by staff member: regroups the rows by (provider, staff member) and flags the rows of a staff member
+    /// at two different users at overlapping times (only rows that count time; docs/time-report.md, "Overlaps").
+    func flagOverlaps(threads: Int) {
+        let starts = group(threads: threads, keyCount: staffCount) { Int($0.staff) }
+        let parts = Self.ranges(keyCount: staffCount, starts: starts, count: threads * 4)
+        Parallel.forEach(count: parts.count, threads: threads) { part in
+            var visits: [(start: Int, end: Int, user: Int32, row: UnsafeMutablePointer<PerformedRow>)] = []
+            for staff in parts[part] {
+                visits.removeAll(keepingCapacity: true)
+                for (b, block) in self.blocks.enumerated() {
+                    guard let base = block.rows.mutableElements.baseAddress else { continue }
+                    for i in starts[b][staff]..<starts[b][staff + 1] {
+                        let seconds = base[i].countedSeconds
+                        if seconds > 0 {
+                            visits.append((base[i].checkIn, base[i].checkIn + seconds, base[i].user, base + i))
+                        }
+                    }
+                }
+                InPlaceGrouping.sortNearlySorted(&visits) { $0.start < $1.start }
+                for i in visits.indices {
+                    var j = i + 1
+                    while j < visits.count && visits[j].start < visits[i].end {
+                        if visits[j].user != visits[i].user {
+                            visits[i].row.pointee.timing |= PerformedTiming.overlapping
+                            visits[j].row.pointee.timing |= PerformedTiming.overlapping
+                        }
+                        j += 1
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Anomalies
+
+    /// A row's anomalies as bits in the order of `PerformedAnomaly.allCases`.
+    @inline(__always)
+    static func anomalyBits(_ row: PerformedRow) -> UInt8 {
+        if row.timing & PerformedTiming.repeated != 0 { return bit(.duplicateRow) }
+        var bits: UInt8 = 0
+        let code = row.timing & PerformedTiming.durationMask
+        if code == PerformedTiming.noCheckOut {
+            bits |= bit(.missingCheckOut)
+        } else if code == PerformedTiming.notAfterCheckIn {
+            bits |= bit(.checkOutBeforeCheckIn)
+        } else if code == PerformedTiming.over24Hours {
+            bits |= bit(.over24Hours)
+        } else if Int(code) > PerformedTimeRule.longestPlausibleSeconds {
+            bits |= bit(.over12Hours)
+        }
+        if row.timing & PerformedTiming.overlapping != 0 { bits |= bit(.overlappingVisits) }
+        if row.timing & PerformedTiming.farFromPlanned != 0 { bits |= bit(.farFromPlanned) }
+        if row.timing & PerformedTiming.duplicate != 0 { bits |= bit(.duplicateRow) }
+        return bits
+    }
+
+    static func bit(_ kind: PerformedAnomaly) -> UInt8 {
+        1 << UInt8(PerformedAnomaly.allCases.firstIndex(of: kind) ?? 0)
+    }
+
+    /// The rows with anomalies, per chunk in line order (the file's index and line, and the anomalies as bits),
+    /// and the count of each anomaly per provider and month of check-in.
+    func anomalies(threads: Int) -> (rows: [(file: Int, line: Int, bits: UInt8)], counts: [MonthKey: [Int]]) {
+        let results = ResultSlots<([(file: Int, line: Int, bits: UInt8)], [MonthKey: [Int]])>(count: blocks.count)
+        let kinds = PerformedAnomaly.allCases.count
+        Parallel.forEach(count: blocks.count, threads: threads) { b in
+            let block = self.blocks[b]
+            var byLine = [UInt8](repeating: 0, count: block.lines)
+            var counts: [MonthKey: [Int]] = [:]
+            var zone = StockholmYearCache()
+            var lastDay = Int.min
+            var lastMonth: Int32 = 0
+            for row in block.rows.elements {
+                let bits = Self.anomalyBits(row)
+                guard bits != 0 else { continue }
+                byLine[Int(row.line) - block.firstLine] = bits
+                let day = Stockholm.floorDiv(zone.wallClock(fromUTC: row.checkIn), 86_400)
+                if day != lastDay {
+                    lastDay = day
+                    lastMonth = Self.monthNumber(ofDay: day)
+                }
+                let key = MonthKey(provider: self.userProvider[Int(row.user)], month: lastMonth)
+                var tally = counts[key] ?? [Int](repeating: 0, count: kinds)
+                for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 { tally[k] += 1 }
+                counts[key] = tally
+            }
+            var rows: [(file: Int, line: Int, bits: UInt8)] = []
+            let base = self.fileBase[block.file]
+            for (offset, bits) in byLine.enumerated() where bits != 0 {
+                rows.append((block.file, block.firstLine + offset - base, bits))
+            }
+            results.set(b, (rows, counts))
+        }
+        var rows: [(file: Int, line: Int, bits: UInt8)] = []
+        var counts: [MonthKey: [Int]] = [:]
+        for (blockRows, blockCounts) in results.values() {
+            rows += blockRows
+            for (key, tally) in blockCounts {
+                var total = counts[key] ?? [Int](repeating: 0, count: kinds)
+                for k in 0..<kinds { total[k] += tally[k] }
+                counts[key] = total
+            }
+        }
+        return (rows, counts)
+    }
+
+    // MARK: - Grouping
+
+    /// Regroups every block in place by `key` (in parallel); the start of each key's group in each block.
+    private func group(threads: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int) -> [[Int]] {
+        let starts = ResultSlots<[Int]>(count: blocks.count)
+        Parallel.forEach(count: blocks.count, threads: threads) { b in
+            starts.set(b, InPlaceGrouping.group(self.blocks[b].rows.mutableElements, keyCount: keyCount, key: key))
+        }
+        return starts.values()
+    }
+
+    /// Up to `count` consecutive ranges of keys with about equal numbers of rows.
+    private static func ranges(keyCount: Int, starts: [[Int]], count: Int) -> [Range<Int>] {
+        let total = starts.reduce(0) { $0 + ($1.last ?? 0) }
+        let share = max(1, (total + count - 1) / max(1, count))
+        var ranges: [Range<Int>] = []
+        var first = 0
+        var rows = 0
+        for key in 0..<keyCount {
+            rows += starts.reduce(0) { $0 + $1[key + 1] - $1[key] }
+            if rows >= share {
+                ranges.append(first..<key + 1)
+                first = key + 1
+                rows = 0
+            }
+        }
+        if first < keyCount { ranges.append(first..<keyCount) }
+        return ranges
+    }
+}
