@@ -239,18 +239,21 @@ extension CSVFile {
         _ body: (Int, CSVFieldSplitter) throws -> Void, malformed: (RejectedRow) -> Void, blank: () -> Void
     ) rethrows {
         for row in preRejected { malformed(row) }
-        _ = try forEachRecord(in: bodyStart..<byteCount, firstLine: bodyLine, body, malformed: malformed, blank: blank)
+        try forEachRecord(in: bodyStart..<byteCount, firstLine: bodyLine, body, malformed: malformed, blank: blank)
     }
 
     /// `forEachRecord` over the records that start in `range` (a chunk cut at a record start), the first on line
     /// `firstLine`; the records of a workbook's `preRejected` are not included. Returns the physical lines
-    /// walked, and whether a quoted field held a line break (then a cut may have fallen inside a record).
+    /// walked, whether a quoted field held a line break (then a cut may have fallen inside a record), and where
+    /// the next record starts.
+    @discardableResult
     func forEachRecord(
         in range: Range<Int>, firstLine: Int, _ body: (Int, CSVFieldSplitter) throws -> Void,
         malformed: (RejectedRow) -> Void, blank: () -> Void
-    ) rethrows -> (lines: Int, sawQuotedNewline: Bool) {
+    ) rethrows -> (lines: Int, sawQuotedNewline: Bool, next: Int) {
         let width = FieldCountRule.width(ofHeader: header)
         var sawQuotedNewline = false
+        var next = range.lowerBound
         let end = try withBytes { bytes in
             let scanner = CSVScanner(delimiter: delimiter)
             let splitter = CSVFieldSplitter()
@@ -290,9 +293,10 @@ extension CSVFile {
                 }
                 try body(recordLine, splitter)
             }
+            next = position
             return line
         }
-        return (end - firstLine, sawQuotedNewline)
+        return (end - firstLine, sawQuotedNewline, next)
     }
 
     /// The raw text of a record's fields joined back with the delimiter (for `rejected.csv`), at most 4 KiB.

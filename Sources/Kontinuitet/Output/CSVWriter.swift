@@ -12,6 +12,28 @@ struct CSVWriter {
         row(header.map { .text($0) })
     }
 
+    /// A writer without a header, for pieces of a file.
+    init() {}
+
+    /// Empties the writer (a piece written, the next begun).
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    /// Appends raw bytes: the bytes of cells rendered once (`cellBytes`) and reused on many rows.
+    mutating func append(bytes more: [UInt8]) { bytes.append(contentsOf: more) }
+
+    /// Appends a whole number and a comma or line break after it (a row's cell written without a `Cell`).
+    mutating func append(integer value: Int, then separator: UInt8) {
+        Self.appendDecimal(value, to: &bytes)
+        bytes.append(separator)
+    }
+
+    /// The bytes of `cells` as a row writes them, without the line break.
+    static func cellBytes(_ cells: [Cell]) -> [UInt8] {
+        var writer = CSVWriter()
+        writer.row(cells)
+        return Array(writer.bytes.dropLast())
+    }
+
     /// One cell of a row.
     enum Cell {
         case text(String)

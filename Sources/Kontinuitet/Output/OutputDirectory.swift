@@ -123,6 +123,33 @@ package final class OutputDirectory: @unchecked Sendable {
         lock.withLock { _ = written.insert(relativePath) }
     }
 
+    /// Stages a file at `relativePath` (in the directory itself) written in pieces: `body` gets a function that
+    /// appends bytes, so that a file of hundreds of megabytes is never held whole.
+    func writePieces(_ relativePath: String, mode: Int = 0o644, _ body: (([UInt8]) throws -> Void) throws -> Void)
+        throws
+    {
+        let target = Path.join(staging, relativePath)
+        let shownPath = Path.join(path, relativePath)
+        func failed(_ error: PlatformError) -> OutputError { .cannotWrite(path: shownPath, reason: error.reason) }
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(target, .createOrTruncate(mode: UInt32(mode))) } catch {
+            throw failed(error)
+        }
+        lock.withLock { _ = written.insert(relativePath) }
+        do {
+            try body { bytes in
+                let result = bytes.withUnsafeBytes { raw in
+                    Result { () throws(PlatformError) in try file.writeAll(raw) }
+                }
+                if case .failure(let error) = result { throw failed(error) }
+            }
+        } catch {
+            try? file.close()
+            throw error
+        }
+        do { try file.close() } catch { throw failed(error) }
+    }
+
     /// Stages a text file.
     package func write(_ relativePath: String, text: String, mode: Int = 0o644) throws {
         try write(relativePath, Array(text.utf8), mode: mode)

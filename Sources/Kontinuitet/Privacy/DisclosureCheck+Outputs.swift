@@ -21,13 +21,18 @@ extension DisclosureCheck {
         return scan(bytes, file: path)
     }
 
-    /// The findings in every file of `files`, checked on up to `threads` threads, in the order of `files`.
-    package func scanOutputs(_ files: [(path: String, bytes: [UInt8])], threads: Int) -> [Finding] {
+    /// The findings in each file of `files`, checked on up to `threads` threads.
+    package func scanEach(_ files: [(path: String, bytes: [UInt8])], threads: Int) -> [[Finding]] {
         let results = ResultSlots<[Finding]>(count: files.count)
         Parallel.forEach(count: files.count, threads: threads) { index in
             results.set(index, scanOutput(files[index].bytes, path: files[index].path))
         }
-        return files.indices.flatMap { results.take($0) ?? [] }
+        return files.indices.map { results.take($0) ?? [] }
+    }
+
+    /// The findings in every file of `files`, checked on up to `threads` threads, in the order of `files`.
+    package func scanOutputs(_ files: [(path: String, bytes: [UInt8])], threads: Int) -> [Finding] {
+        scanEach(files, threads: threads).flatMap { $0 }
     }
 
     /// `text` with the XML/HTML character references `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#N;` `&#xN;` replaced

@@ -8,8 +8,17 @@ enum InPlaceGrouping {
         _ elements: UnsafeMutableBufferPointer<Element>, keyCount: Int, key: (Element) -> Int
     ) -> [Int] {
         var starts = [Int](repeating: 0, count: keyCount + 1)
-        for element in elements { starts[key(element) + 1] += 1 }
+        var ordered = true
+        var previous = 0
+        for element in elements {
+            let k = key(element)
+            starts[k + 1] += 1
+            if k < previous { ordered = false }
+            previous = k
+        }
         for k in 0..<keyCount { starts[k + 1] += starts[k] }
+        // Already grouped (a file listed by user): nothing to move.
+        if ordered { return starts }
         var next = Array(starts.dropLast())
         for k in 0..<keyCount {
             let end = starts[k + 1]

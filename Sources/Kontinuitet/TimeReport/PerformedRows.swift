@@ -375,10 +375,9 @@ final class PerformedRows: @unchecked Sendable {
         1 << UInt8(PerformedAnomaly.allCases.firstIndex(of: kind) ?? 0)
     }
 
-    /// The rows with anomalies, per chunk in line order (the file's index and line, and the anomalies as bits),
-    /// and the count of each anomaly per provider and month of check-in.
-    func anomalies(threads: Int) -> (rows: [(file: Int, line: Int, bits: UInt8)], counts: [MonthKey: [Int]]) {
-        let results = ResultSlots<([(file: Int, line: Int, bits: UInt8)], [MonthKey: [Int]])>(count: blocks.count)
+    /// The rows with anomalies in file order, and the count of each anomaly per provider and month of check-in.
+    func anomalies(threads: Int) -> (rows: [AnomalyRows.Row], counts: [MonthKey: [Int]]) {
+        let results = ResultSlots<([AnomalyRows.Row], [MonthKey: [Int]])>(count: blocks.count)
         let kinds = PerformedAnomaly.allCases.count
         Parallel.forEach(count: blocks.count, threads: threads) { b in
             let block = self.blocks[b]
@@ -401,14 +400,16 @@ final class PerformedRows: @unchecked Sendable {
                 for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 { tally[k] += 1 }
                 counts[key] = tally
             }
-            var rows: [(file: Int, line: Int, bits: UInt8)] = []
+            var rows: [AnomalyRows.Row] = []
             let base = self.fileBase[block.file]
             for (offset, bits) in byLine.enumerated() where bits != 0 {
-                rows.append((block.file, block.firstLine + offset - base, bits))
+                rows.append(
+                    AnomalyRows.Row(
+                        file: Int32(block.file), line: Int32(block.firstLine + offset - base), kinds: bits))
             }
             results.set(b, (rows, counts))
         }
-        var rows: [(file: Int, line: Int, bits: UInt8)] = []
+        var rows: [AnomalyRows.Row] = []
         var counts: [MonthKey: [Int]] = [:]
         for (blockRows, blockCounts) in results.values() {
             rows += blockRows

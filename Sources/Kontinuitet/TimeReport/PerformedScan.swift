@@ -191,6 +191,7 @@ struct PerformedScanner {
         var providerOfRaw = InternedMemo<Int32>(capacity: 16)
         var userOfRaw = InternedMemo<Int32>(capacity: 1024)
         var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
+        var staffCache = ShortKeyCache(bits: 10)
         var lastProviderRaw = ByteScratch(capacity: 64)
         var lastProvider: Int32 = -1
         var lastUserRaw = ByteScratch(capacity: 64)
@@ -216,111 +217,128 @@ struct PerformedScanner {
             }
         }
 
-        let walked = file.forEachRecord(
-            in: start..<end, firstLine: 0,
-            { line, fields in
-                out.read += 1
-                if name >= 0 {
-                    let value = fields.field(name)
-                    if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
-                        _ = out.names.intern(value)
-                        lastName.removeAll()
-                        lastName.append(value)
-                        hasLastName = true
+        // Read 4 MiB at a time, and the pages read given back after each (so that resident memory does not grow
+        // with the file; they stay in the page cache).
+        var position = start
+        var lines = 0
+        var sawQuotedNewline = false
+        while position < end {
+            let walked = file.forEachRecord(
+                in: position..<min(end, position + (1 << 22)), firstLine: lines,
+                { line, fields in
+                    out.read += 1
+                    if name >= 0 {
+                        let value = fields.field(name)
+                        if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
+                            _ = out.names.intern(value)
+                            lastName.removeAll()
+                            lastName.append(value)
+                            hasLastName = true
+                        }
                     }
-                }
-                func reject(_ reason: RowRejection) {
-                    out.rejected.append(
-                        RejectedRow(
-                            file: path, line: line, reason: reason.rawValue, detail: reason.detail,
-                            row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
-                }
-                func field(_ column: Int) -> UnsafeBufferPointer<UInt8> {
-                    column >= 0
-                        ? IdentifierNormalization.trimmed(fields.field(column))
-                        : UnsafeBufferPointer(start: nil, count: 0)
-                }
-                func timestamp(_ column: Int) -> TimestampParser.Parsed? {
-                    date < 0
-                        ? clock.read(field(column))
-                        : TimestampParser.parse(date: field(date), time: field(column), scratch: &dateScratch)
-                }
-                let providerField = provider >= 0 ? field(provider) : defaultProviderBytes
-                let userField = field(user)
-                let staffField = field(staff)
-                if let rejection = VisitRowRules.missingField(
-                    provider: providerField, user: userField, staff: staffField, start: field(startColumn))
-                {
-                    return reject(rejection)
-                }
-                guard let checkIn = timestamp(startColumn) else { return reject(.badStart) }
-                var checkOut: TimestampParser.Parsed?
-                if !field(endColumn).isEmpty {
-                    guard var parsed = timestamp(endColumn) else { return reject(.badEnd) }
-                    // With a date column, a check-out earlier in the day than the check-in is the next day.
-                    if date >= 0 && parsed.wall < checkIn.wall {
-                        parsed.wall += 86_400
-                        parsed.utc = parsed.utc.map { $0 + 86_400 }
+                    func reject(_ reason: RowRejection) {
+                        out.rejected.append(
+                            RejectedRow(
+                                file: path, line: line, reason: reason.rawValue, detail: reason.detail,
+                                row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
                     }
-                    checkOut = parsed
-                }
-                let checkInUTC = clock.utc(checkIn)
-                var timing = PerformedTiming.noCheckOut
-                var exact: Int?
-                if let checkOut {
-                    let seconds = PerformedTimeRule.elapsedSeconds(
-                        checkIn: checkIn, checkOut: checkOut, zone: &clock.zone)
-                    let code = PerformedTiming.code(seconds: seconds)
-                    timing = code.code
-                    if code.keepExact { exact = seconds }
-                }
-                if !field(planned).isEmpty {
-                    guard let plannedStart = timestamp(planned) else { return reject(.badPlannedStart) }
-                    if abs(checkInUTC - clock.utc(plannedStart)) > tolerance {
-                        timing |= PerformedTiming.farFromPlanned
+                    func field(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+                        column >= 0
+                            ? IdentifierNormalization.trimmed(fields.field(column))
+                            : UnsafeBufferPointer(start: nil, count: 0)
                     }
-                }
-                // The row is valid: its ids.
-                if lastProvider < 0 || !ByteScratch.equal(providerField, lastProviderRaw.bytes) {
-                    lastProvider = providerOfRaw.value(providerField) { raw in
-                        normalized.removeAll()
-                        IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &normalized)
-                        return out.providers.intern(normalized.bytes)
+                    func timestamp(_ column: Int) -> TimestampParser.Parsed? {
+                        date < 0
+                            ? clock.read(field(column))
+                            : TimestampParser.parse(date: field(date), time: field(column), scratch: &dateScratch)
                     }
-                    lastProviderRaw.removeAll()
-                    lastProviderRaw.append(providerField)
-                }
-                if lastUser < 0 || lastUserProvider != lastProvider
-                    || !ByteScratch.equal(userField, lastUserRaw.bytes)
-                {
-                    lastUser = id(
-                        userField, provider: lastProvider, foldCase: false, memo: &userOfRaw, table: &out.users)
-                    lastUserProvider = lastProvider
-                    lastUserRaw.removeAll()
-                    lastUserRaw.append(userField)
-                }
-                let staffID = id(
-                    staffField, provider: lastProvider, foldCase: true, memo: &staffOfRaw, table: &out.staff)
-                let visitID = field(visit)
-                let relativeLine = Int32(truncatingIfNeeded: line)
-                if let exact { out.exactSeconds[relativeLine] = exact }
-                rows.append(
-                    PerformedRow(
-                        checkIn: checkInUTC,
-                        visit: visitID.isEmpty
-                            ? UInt64(bitPattern: Int64(Stockholm.floorDiv(checkIn.wall, 60))) & ~(1 << 63)
-                            : VisitIdentity.key(visitID: visitID),
-                        user: lastUser, staff: staffID, line: relativeLine, timing: timing))
-            },
-            malformed: { row in
-                out.read += 1
-                out.rejected.append(row)
-            }, blank: {})
+                    let providerField = provider >= 0 ? field(provider) : defaultProviderBytes
+                    let userField = field(user)
+                    let staffField = field(staff)
+                    if let rejection = VisitRowRules.missingField(
+                        provider: providerField, user: userField, staff: staffField, start: field(startColumn))
+                    {
+                        return reject(rejection)
+                    }
+                    guard let checkIn = timestamp(startColumn) else { return reject(.badStart) }
+                    var checkOut: TimestampParser.Parsed?
+                    if !field(endColumn).isEmpty {
+                        guard var parsed = timestamp(endColumn) else { return reject(.badEnd) }
+                        // With a date column, a check-out earlier in the day than the check-in is the next day.
+                        if date >= 0 && parsed.wall < checkIn.wall {
+                            parsed.wall += 86_400
+                            parsed.utc = parsed.utc.map { $0 + 86_400 }
+                        }
+                        checkOut = parsed
+                    }
+                    let checkInUTC = clock.utc(checkIn)
+                    var timing = PerformedTiming.noCheckOut
+                    var exact: Int?
+                    if let checkOut {
+                        let seconds = PerformedTimeRule.elapsedSeconds(
+                            checkIn: checkIn, checkOut: checkOut, zone: &clock.zone)
+                        let code = PerformedTiming.code(seconds: seconds)
+                        timing = code.code
+                        if code.keepExact { exact = seconds }
+                    }
+                    if !field(planned).isEmpty {
+                        guard let plannedStart = timestamp(planned) else { return reject(.badPlannedStart) }
+                        if abs(checkInUTC - clock.utc(plannedStart)) > tolerance {
+                            timing |= PerformedTiming.farFromPlanned
+                        }
+                    }
+                    // The row is valid: its ids.
+                    if lastProvider < 0 || !ByteScratch.equal(providerField, lastProviderRaw.bytes) {
+                        lastProvider = providerOfRaw.value(providerField) { raw in
+                            normalized.removeAll()
+                            IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &normalized)
+                            return out.providers.intern(normalized.bytes)
+                        }
+                        lastProviderRaw.removeAll()
+                        lastProviderRaw.append(providerField)
+                    }
+                    if lastUser < 0 || lastUserProvider != lastProvider
+                        || !ByteScratch.equal(userField, lastUserRaw.bytes)
+                    {
+                        lastUser = id(
+                            userField, provider: lastProvider, foldCase: false, memo: &userOfRaw, table: &out.users)
+                        lastUserProvider = lastProvider
+                        lastUserRaw.removeAll()
+                        lastUserRaw.append(userField)
+                    }
+                    // Staff through a cache of raw ids by provider (a row's staff member changes on nearly every row).
+                    let staffKey = ShortKey(staffField)
+                    let staffID: Int32
+                    if let staffKey, let cached = staffCache.id(of: staffKey, group: Int(lastProvider)) {
+                        staffID = cached
+                    } else {
+                        staffID = id(
+                            staffField, provider: lastProvider, foldCase: true, memo: &staffOfRaw, table: &out.staff)
+                        if let staffKey { staffCache.store(staffKey, staffID, group: Int(lastProvider)) }
+                    }
+                    let visitID = field(visit)
+                    let relativeLine = Int32(truncatingIfNeeded: line)
+                    if let exact { out.exactSeconds[relativeLine] = exact }
+                    rows.append(
+                        PerformedRow(
+                            checkIn: checkInUTC,
+                            visit: visitID.isEmpty
+                                ? UInt64(bitPattern: Int64(Stockholm.floorDiv(checkIn.wall, 60))) & ~(1 << 63)
+                                : VisitIdentity.key(visitID: visitID),
+                            user: lastUser, staff: staffID, line: relativeLine, timing: timing))
+                },
+                malformed: { row in
+                    out.read += 1
+                    out.rejected.append(row)
+                }, blank: {})
+            lines += walked.lines
+            if walked.sawQuotedNewline { sawQuotedNewline = true }
+            file.releasePages(from: position, to: walked.next)
+            position = walked.next
+        }
         out.rows = rows.block()
-        out.lines = walked.lines
-        out.sawQuotedNewline = walked.sawQuotedNewline
-        // The chunk's pages are no longer needed by this process (they stay in the page cache).
-        file.releasePages(from: start, to: end)
+        out.lines = lines
+        out.sawQuotedNewline = sawQuotedNewline
         return out
     }
 }

@@ -209,14 +209,9 @@ package enum TimeReport {
                         visits: providerDayVisits[provider]?[day] ?? 0))
             }
         }
-        var anomalies: [AnomalyRecord] = []
-        for row in flagged.rows {
-            for (index, kind) in PerformedAnomaly.allCases.enumerated() where row.bits & (1 << UInt8(index)) != 0 {
-                anomalies.append(AnomalyRecord(file: files[row.file], line: row.line, kind: kind))
-            }
-        }
         return TimeReportResult(
-            providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays, anomalies: anomalies,
+            providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays,
+            anomalyRows: AnomalyRows(files: files, rows: flagged.rows),
             warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder,
             allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling,
             filesWithoutRows: filesWithoutRows, inputNames: inputNames.sorted())

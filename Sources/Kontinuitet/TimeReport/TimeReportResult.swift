@@ -94,6 +94,49 @@ package struct AnomalyRecord: Sendable, Equatable {
     package var kind: PerformedAnomaly
 }
 
+/// The anomalies of a run, one entry per row with any, in file order: 12 bytes a row, for the millions of rows of a
+/// city's year (`AnomalyRecord`s are made from them on demand).
+package struct AnomalyRows: Sendable {
+    package struct Row: Sendable {
+        /// The index of the file in `files`.
+        var file: Int32
+        var line: Int32
+        /// The anomalies as bits, in the order of `PerformedAnomaly.allCases`.
+        var kinds: UInt8
+    }
+
+    package var files: [String] = []
+    package var rows: [Row] = []
+
+    /// The number of each kind of anomaly.
+    package var totals: [PerformedAnomaly: Int] {
+        var counts = [Int](repeating: 0, count: PerformedAnomaly.allCases.count)
+        for row in rows {
+            for k in counts.indices where row.kinds & (1 << UInt8(k)) != 0 { counts[k] += 1 }
+        }
+        var totals: [PerformedAnomaly: Int] = [:]
+        for (k, kind) in PerformedAnomaly.allCases.enumerated() { totals[kind] = counts[k] }
+        return totals
+    }
+
+    /// Calls `body` with each anomaly in order: the file's index, the line and the kind.
+    func forEach(_ body: (Int, Int, PerformedAnomaly) throws -> Void) rethrows {
+        let kinds = PerformedAnomaly.allCases
+        for row in rows {
+            for k in kinds.indices where row.kinds & (1 << UInt8(k)) != 0 {
+                try body(Int(row.file), Int(row.line), kinds[k])
+            }
+        }
+    }
+
+    /// Every anomaly as a record (for tests and small runs).
+    package var records: [AnomalyRecord] {
+        var records: [AnomalyRecord] = []
+        forEach { records.append(AnomalyRecord(file: files[$0], line: $1, kind: $2)) }
+        return records
+    }
+}
+
 /// A provider-month at or above 90 % of its capacity ceiling.
 package struct CapacityWarning: Sendable, Equatable {
     package enum Level: String, Sendable {
@@ -171,7 +214,10 @@ package struct TimeReportResult: Sendable {
     package var providerMonths: [ProviderMonth]
     package var userMonths: [UserMonth]
     package var providerDays: [ProviderDay]
-    package var anomalies: [AnomalyRecord]
+    /// The anomalies of every row, in file order.
+    package var anomalyRows: AnomalyRows
+    /// The anomalies as records (built on each use: for tests and small runs).
+    package var anomalies: [AnomalyRecord] { anomalyRows.records }
     package var warnings: [CapacityWarning]
     package var accounting: TimeAccounting
     package var rejectedRows: [RejectedRow]

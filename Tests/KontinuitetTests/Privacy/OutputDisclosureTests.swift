@@ -118,4 +118,26 @@ final class OutputDisclosureTests: XCTestCase {
             XCTAssertTrue(files.contains("results.xlsx (xl/worksheets/sheet1.xml)"), "\(files)")
         }
     }
+
+    func testAFileWrittenInPiecesIsCheckedWithTheFilesLineNumbers() throws {
+        let directory = TemporaryDirectory()
+        let output = try OutputDirectory(path: directory.path + "/out")
+        var staged = StagedOutputs(output, keepIDs: false)
+        let check = DisclosureCheck(names: ["Anna Svensson"])
+        try staged.sharePieces("big.csv", check: check) { emit in
+            for piece in 0..<5 {
+                var text = ""
+                for line in 0..<10 {
+                    text += piece == 3 && line == 6 ? "x,Anna Svensson\n" : "x,\(piece * 10 + line)\n"
+                }
+                try emit(Array(text.utf8))
+            }
+        }
+        XCTAssertEqual(staged.pieceFindings.map(\.line), [37])
+        XCTAssertEqual(staged.written, ["big.csv"])
+        try output.commit()
+        let written = try String(contentsOfFile: directory.path + "/out/big.csv", encoding: .utf8)
+        XCTAssertEqual(written.split(separator: "\n").count, 50)
+        XCTAssertTrue(written.hasPrefix("x,0\nx,1\n"))
+    }
 }

@@ -95,16 +95,17 @@ package enum TimeReportOutputs {
         }
         try staged.share("provider_months.csv", providerMonths.bytes)
 
+        // Users in order of provider, then löpnummer (or id), then month; each user's shown id looked up once.
+        let shownOf = result.userMonths.map { shown[$0.provider + "\u{1F}" + $0.user] ?? "" }
+        let numberOf = shownOf.map { options.keepIDs ? nil : Int($0) }
         var userRows = Array(result.userMonths.indices)
         userRows.sort { a, b in
             let x = result.userMonths[a]
             let y = result.userMonths[b]
             if x.provider != y.provider { return x.provider.utf8.lexicographicallyPrecedes(y.provider.utf8) }
-            let sx = shown[x.provider + "\u{1F}" + x.user] ?? ""
-            let sy = shown[y.provider + "\u{1F}" + y.user] ?? ""
-            if sx != sy {
-                if !options.keepIDs, let nx = Int(sx), let ny = Int(sy) { return nx < ny }
-                return sx.utf8.lexicographicallyPrecedes(sy.utf8)
+            if shownOf[a] != shownOf[b] {
+                if let nx = numberOf[a], let ny = numberOf[b] { return nx < ny }
+                return shownOf[a].utf8.lexicographicallyPrecedes(shownOf[b].utf8)
             }
             return x.month < y.month
         }
@@ -112,7 +113,7 @@ package enum TimeReportOutputs {
         for index in userRows {
             let m = result.userMonths[index]
             userMonths.row([
-                .text(m.provider), .text(shown[m.provider + "\u{1F}" + m.user] ?? ""), .raw(m.month),
+                .text(m.provider), .text(shownOf[index]), .raw(m.month),
                 allocated(m.allocatedHours), decimal(m.grantedHours, 2), .decimal(m.performedHours, places: 2),
                 minutes(m.performedSeconds), result.allocatedGiven ? .decimal(m.differenceHours, places: 2) : .empty,
             ])
@@ -125,11 +126,26 @@ package enum TimeReportOutputs {
         }
         try staged.share("provider_days.csv", days.bytes)
 
-        var anomalies = CSVWriter(header: ["file", "line", "kind", "description"])
-        for a in result.anomalies {
-            anomalies.row([.text(fileNames(a.file)), .integer(a.line), .raw(a.kind.rawValue), .raw(a.kind.swedish)])
+        // Millions of rows for a city's year: written and checked in pieces, each file's and kind's cells
+        // rendered once.
+        try staged.sharePieces("anomalies.csv", check: check) { emit in
+            var anomalies = CSVWriter(header: ["file", "line", "kind", "description"])
+            let fileCells = result.anomalyRows.files.map { CSVWriter.cellBytes([.text(fileNames($0))]) + [0x2C] }
+            var kindCells: [PerformedAnomaly: [UInt8]] = [:]
+            for kind in PerformedAnomaly.allCases {
+                kindCells[kind] = CSVWriter.cellBytes([.raw(kind.rawValue), .raw(kind.swedish)]) + [0x0A]
+            }
+            try result.anomalyRows.forEach { file, line, kind in
+                anomalies.append(bytes: fileCells[file])
+                anomalies.append(integer: line, then: 0x2C)
+                anomalies.append(bytes: kindCells[kind] ?? [])
+                if anomalies.bytes.count >= 1 << 22 {
+                    try emit(anomalies.bytes)
+                    anomalies.removeAll()
+                }
+            }
+            try emit(anomalies.bytes)
         }
-        try staged.share("anomalies.csv", anomalies.bytes)
 
         var warnings = CSVWriter(header: [
             "provider", "month", "performed_hours", "capacity_hours", "percent", "level", "forecast_day",
@@ -155,7 +171,7 @@ package enum TimeReportOutputs {
         try staged.share("report.html", Array(report.page.utf8))
         for chart in report.chartFiles { try staged.share(chart.path, chart.bytes) }
 
-        let findings = check.scanOutputs(staged.shareable, threads: 2)
+        let findings = check.scanOutputs(staged.shareable, threads: 2) + staged.pieceFindings
         if !findings.isEmpty { throw OutputError.disclosure(findings) }
         // The key before the outputs: löpnummer that reach a shared file are always in the key.
         try keyFile?.save()
@@ -181,10 +197,8 @@ package enum TimeReportOutputs {
                 "register rows read \(a.registerRead) = used \(a.registerRead - a.registerRejected) + rejected "
                     + "\(a.registerRejected)")
         }
-        var byKind: [String] = []
-        for kind in PerformedAnomaly.allCases {
-            byKind.append("\(kind.rawValue) \(result.anomalies.filter { $0.kind == kind }.count)")
-        }
+        let totals = result.anomalyRows.totals
+        let byKind = PerformedAnomaly.allCases.map { "\($0.rawValue) \(totals[$0] ?? 0)" }
         lines.append("anomalies: " + byKind.joined(separator: ", "))
         lines.append("provider-months \(result.providerMonths.count), user-months \(result.userMonths.count)")
         for file in result.filesWithoutRows { lines.append("\(file): the file has no data rows") }

@@ -174,8 +174,9 @@ struct TimeReportPage: ReportPage {
     private func reconciliationSection() -> HTMLNode {
         let a = result.accounting
         var kinds: [HTMLNode] = []
+        let totals = result.anomalyRows.totals
         for kind in PerformedAnomaly.allCases {
-            let count = result.anomalies.filter { $0.kind == kind }.count
+            let count = totals[kind] ?? 0
             kinds.append(.element("li", text: "\(kind.swedish): \(ReportFormat.integer(count))"))
         }
         let check =
