@@ -85,43 +85,67 @@ package struct DisclosureCheck: Sendable {
         var ids: [Int32] = []
         // Whether a line holds a name depends on its words only, and ASCII digits are never part of a word: lines
         // that are equal once every run of digits is one digit (rows that differ in their numbers, as the millions
-        // of rows of anomalies.csv do) get the answer of the first such line. The last few skeletons are kept.
-        var skeleton: [UInt8] = []
+        // of rows of anomalies.csv do) get the answer of the first such line. The last 16 skeletons are kept.
         var answers: [(skeleton: [UInt8], hasName: Bool)] = []
         var nextAnswer = 0
-        func hasName(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-            skeleton.removeAll(keepingCapacity: true)
-            var previousDigit = false
-            for byte in line {
-                let digit = byte >= 0x30 && byte <= 0x39
-                if !(digit && previousDigit) { skeleton.append(digit ? 0x30 : byte) }
-                previousDigit = digit
-            }
-            if let known = answers.first(where: { $0.skeleton == skeleton }) { return known.hasName }
-            let answer = containsName(line, words: &words, ids: &ids)
-            if answers.count < 16 {
-                answers.append((skeleton, answer))
-            } else {
-                answers[nextAnswer] = (skeleton, answer)
-                nextAnswer = (nextAnswer + 1) % answers.count
-            }
-            return answer
-        }
         bytes.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else {
                 // An empty text is one empty line, with nothing to find.
                 return
             }
+            let skeleton = UnsafeMutablePointer<UInt8>.allocate(capacity: all.count)
+            defer { skeleton.deallocate() }
             var lineStart = 0
             var lineNumber = 1
             while lineStart <= all.count {
+                // One pass: the line's end, its skeleton, and whether its digits could be an identity number at
+                // all (10 or 12 in a row, or 6 or 8 before a `-` or `+`: `identityNumberKind`'s shapes).
                 var lineEnd = lineStart
-                while lineEnd < all.count && base[lineEnd] != 0x0A { lineEnd += 1 }
+                var length = 0
+                var run = 0
+                var mayHoldNumber = false
+                while lineEnd < all.count {
+                    let byte = base[lineEnd]
+                    if byte == 0x0A { break }
+                    if byte &- 0x30 < 10 {
+                        if run == 0 {
+                            skeleton[length] = 0x30
+                            length += 1
+                        }
+                        run += 1
+                    } else {
+                        if run >= 10 || ((byte == 0x2D || byte == 0x2B) && (run == 6 || run == 8)) {
+                            mayHoldNumber = true
+                        }
+                        run = 0
+                        skeleton[length] = byte
+                        length += 1
+                    }
+                    lineEnd += 1
+                }
+                if run >= 10 { mayHoldNumber = true }
                 let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
-                if let kind = Self.identityNumberKind(in: line) {
+                if mayHoldNumber, let kind = Self.identityNumberKind(in: line) {
                     findings.append(Finding(file: file, line: lineNumber, kind: kind))
-                } else if !namesByFirstWord.isEmpty && hasName(line) {
-                    findings.append(Finding(file: file, line: lineNumber, kind: .name))
+                } else if !namesByFirstWord.isEmpty {
+                    let shape = UnsafeBufferPointer(start: skeleton, count: length)
+                    let known = answers.first {
+                        $0.skeleton.count == length
+                            && $0.skeleton.withUnsafeBufferPointer { ByteScratch.equal($0, shape) }
+                    }
+                    let hasName: Bool
+                    if let known {
+                        hasName = known.hasName
+                    } else {
+                        hasName = containsName(line, words: &words, ids: &ids)
+                        if answers.count < 16 {
+                            answers.append((Array(shape), hasName))
+                        } else {
+                            answers[nextAnswer] = (Array(shape), hasName)
+                            nextAnswer = (nextAnswer + 1) % answers.count
+                        }
+                    }
+                    if hasName { findings.append(Finding(file: file, line: lineNumber, kind: .name)) }
                 }
                 lineStart = lineEnd + 1
                 lineNumber += 1
