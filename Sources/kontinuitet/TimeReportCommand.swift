@@ -24,7 +24,7 @@ enum TimeReportCommand: Command {
             "--rejected-rows", .single(valueName: "FILE"),
             help: "also write the rejected rows as read to FILE (private, mode 0600; outside --out)"),
         OptionSpec("--strict", .flag, help: "exit 3 when any row is rejected"),
-        OptionSpec("--quiet", .flag, help: "no summary on stderr (capacity warnings are still printed)"),
+        OptionSpec("--quiet", .flag, help: "no progress or summary on stderr (capacity warnings are still printed)"),
     ]
     static let details = """
         Outputs: provider_months.csv, user_months.csv, provider_days.csv, anomalies.csv, capacity_warnings.csv,
@@ -47,9 +47,12 @@ enum TimeReportCommand: Command {
         }
         let pseudonymOrder = try PseudonymOrder.fromEnvironment()
         let register = try arguments.value("--providers").map { try ProviderRegister.load(path: $0) }
+        // Progress names the files read: a path holding a personnummer is shown as "fil N".
+        let shownPaths = ShownFileNames(paths: arguments.values("--performed"), check: DisclosureCheck(names: []))
+        let report = Console.progress(name, quiet: arguments.flag("--quiet"))
         let result = try TimeReport.run(
             performed: arguments.values("--performed"), allocated: arguments.values("--allocated"),
-            register: register, options: options)
+            register: register, options: options, progress: { report(shownPaths.redacting($0)) })
         var outputOptions = TimeReportOutputOptions()
         outputOptions.keepIDs = arguments.flag("--keep-ids")
         outputOptions.keyPath = arguments.value("--key")

@@ -1,16 +1,15 @@
 import Foundation
+import MemoryHints
 
 /// The performed rows of a run, every file's chunks with their ids made the run's, and the passes that add them
 /// up (docs/time-report.md, "Rules"): by user (duplicates, visits, time per user, provider, month and day), by
-/// staff member within a provider (overlaps), then the anomalies in file order. The rows are regrouped in place,
-/// never copied: a city's year is 13 million rows of 32 bytes.
+/// staff member within a provider (overlaps), then the anomalies in file order. The rows stay where the scan put
+/// them, never copied or moved: a city's year is 13 million rows of 32 bytes; each pass reads them through an index
+/// of 4-byte references (`RowIndex`).
 final class PerformedRows: @unchecked Sendable {
     private struct Block {
         var rows: RowBlock<PerformedRow>
         var file: Int
-        /// The run's line of the chunk's first line, and how many lines it spans.
-        var firstLine: Int
-        var lines: Int
     }
 
     private var blocks: [Block] = []
@@ -61,7 +60,7 @@ final class PerformedRows: @unchecked Sendable {
         for (line, seconds) in chunk.exactSeconds { exactSeconds[line &+ offset] = seconds }
         self.userProvider = userProvider
         self.staffCount = staffCount
-        blocks.append(Block(rows: chunk.rows, file: file, firstLine: base + firstLine, lines: lastLine - firstLine + 1))
+        blocks.append(Block(rows: chunk.rows, file: file))
         nextFileBase = max(nextFileBase, base + lastLine + 1)
     }
 
@@ -122,12 +121,12 @@ final class PerformedRows: @unchecked Sendable {
     /// The pass by user: regroups the rows by user, then, for each user, finds its duplicated rows (flagged, the
     /// first in file order counted), counts its visits per day and month and adds its time up by day and month.
     func sumByUser(threads: Int) -> Sums {
-        let starts = group(threads: threads, keyCount: userProvider.count) { Int($0.user) }
-        let parts = Self.ranges(keyCount: userProvider.count, starts: starts, count: threads * 4)
+        let index = self.index(threads: threads, keyCount: userProvider.count) { Int($0.user) }
+        let parts = Self.ranges(index.starts, count: threads * 4)
         let results = ResultSlots<Sums>(count: parts.count)
         Parallel.forEach(count: parts.count, threads: threads) { part in
             var adder = UserAdder(rows: self)
-            for user in parts[part] { adder.add(user: user, starts: starts) }
+            for user in parts[part] { adder.add(user: user, index: index) }
             results.set(part, adder.sums)
         }
         var sums = Sums()
@@ -184,15 +183,11 @@ final class PerformedRows: @unchecked Sendable {
             return count
         }
 
-        mutating func add(user: Int, starts: [[Int]]) {
-            pointers.removeAll(keepingCapacity: true)
-            for (b, block) in rows.blocks.enumerated() {
-                guard let base = block.rows.mutableElements.baseAddress else { continue }
-                for i in starts[b][user]..<starts[b][user + 1] { pointers.append(base + i) }
-            }
+        mutating func add(user: Int, index: RowIndex) {
+            index.rows(ofKey: user, into: &pointers)
             guard !pointers.isEmpty else { return }
             let exact = rows.exactSeconds
-            InPlaceGrouping.sortNearlySorted(&pointers) { PerformedRows.precedes($0.pointee, $1.pointee, exact) }
+            NearlySorted.sort(&pointers) { PerformedRows.precedes($0.pointee, $1.pointee, exact) }
             // The same row twice: every copy flagged, the first counted, the others count nothing.
             var i = 0
             while i < pointers.count {
@@ -318,22 +313,21 @@ final class PerformedRows: @unchecked Sendable {
     /// The pass by staff member: regroups the rows by (provider, staff member) and flags the rows of a staff member
     /// at two different users at overlapping times (only rows that count time; docs/time-report.md, "Overlaps").
     func flagOverlaps(threads: Int) {
-        let starts = group(threads: threads, keyCount: staffCount) { Int($0.staff) }
-        let parts = Self.ranges(keyCount: staffCount, starts: starts, count: threads * 4)
+        let index = self.index(threads: threads, keyCount: staffCount) { Int($0.staff) }
+        let parts = Self.ranges(index.starts, count: threads * 4)
         Parallel.forEach(count: parts.count, threads: threads) { part in
             var visits: [(start: Int, end: Int, user: Int32, row: UnsafeMutablePointer<PerformedRow>)] = []
+            var pointers: [UnsafeMutablePointer<PerformedRow>] = []
             for staff in parts[part] {
                 visits.removeAll(keepingCapacity: true)
-                for (b, block) in self.blocks.enumerated() {
-                    guard let base = block.rows.mutableElements.baseAddress else { continue }
-                    for i in starts[b][staff]..<starts[b][staff + 1] {
-                        let seconds = base[i].countedSeconds
-                        if seconds > 0 {
-                            visits.append((base[i].checkIn, base[i].checkIn + seconds, base[i].user, base + i))
-                        }
+                index.rows(ofKey: staff, into: &pointers)
+                for row in pointers {
+                    let seconds = row.pointee.countedSeconds
+                    if seconds > 0 {
+                        visits.append((row.pointee.checkIn, row.pointee.checkIn + seconds, row.pointee.user, row))
                     }
                 }
-                InPlaceGrouping.sortNearlySorted(&visits) { $0.start < $1.start }
+                NearlySorted.sort(&visits) { $0.start < $1.start }
                 for i in visits.indices {
                     var j = i + 1
                     while j < visits.count && visits[j].start < visits[i].end {
@@ -381,7 +375,8 @@ final class PerformedRows: @unchecked Sendable {
         let kinds = PerformedAnomaly.allCases.count
         Parallel.forEach(count: blocks.count, threads: threads) { b in
             let block = self.blocks[b]
-            var byLine = [UInt8](repeating: 0, count: block.lines)
+            var rows: [AnomalyRows.Row] = []
+            let base = self.fileBase[block.file]
             var counts: [MonthKey: [Int]] = [:]
             var zone = StockholmYearCache()
             var lastDay = Int.min
@@ -389,23 +384,16 @@ final class PerformedRows: @unchecked Sendable {
             for row in block.rows.elements {
                 let bits = Self.anomalyBits(row)
                 guard bits != 0 else { continue }
-                byLine[Int(row.line) - block.firstLine] = bits
+                rows.append(AnomalyRows.Row(file: Int32(block.file), line: row.line - Int32(base), kinds: bits))
                 let day = Stockholm.floorDiv(zone.wallClock(fromUTC: row.checkIn), 86_400)
                 if day != lastDay {
                     lastDay = day
                     lastMonth = Self.monthNumber(ofDay: day)
                 }
                 let key = MonthKey(provider: self.userProvider[Int(row.user)], month: lastMonth)
-                var tally = counts[key] ?? [Int](repeating: 0, count: kinds)
-                for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 { tally[k] += 1 }
-                counts[key] = tally
-            }
-            var rows: [AnomalyRows.Row] = []
-            let base = self.fileBase[block.file]
-            for (offset, bits) in byLine.enumerated() where bits != 0 {
-                rows.append(
-                    AnomalyRows.Row(
-                        file: Int32(block.file), line: Int32(block.firstLine + offset - base), kinds: bits))
+                for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 {
+                    counts[key, default: [Int](repeating: 0, count: kinds)][k] += 1
+                }
             }
             results.set(b, (rows, counts))
         }
@@ -424,29 +412,93 @@ final class PerformedRows: @unchecked Sendable {
 
     // MARK: - Grouping
 
-    /// Regroups every block in place by `key` (in parallel); the start of each key's group in each block.
-    private func group(threads: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int) -> [[Int]] {
-        let starts = ResultSlots<[Int]>(count: blocks.count)
-        Parallel.forEach(count: blocks.count, threads: threads) { b in
-            starts.set(b, InPlaceGrouping.group(self.blocks[b].rows.mutableElements, keyCount: keyCount, key: key))
+    /// The rows of each key as references, the rows left where they are (moving 32-byte rows to random places
+    /// costs more than reading them there): `refs[starts[k] ..< starts[k + 1]]` are the rows of key k in file
+    /// order, each as its ordinal among all rows.
+    final class RowIndex: @unchecked Sendable {
+        let starts: [Int]
+        fileprivate let refs: UnsafeMutableBufferPointer<UInt32>
+        /// The first ordinal of each block, and one past the last.
+        fileprivate let blockStart: [Int]
+        fileprivate let blocks: [UnsafeMutableBufferPointer<PerformedRow>]
+
+        fileprivate init(
+            starts: [Int], refs: UnsafeMutableBufferPointer<UInt32>, blockStart: [Int],
+            blocks: [UnsafeMutableBufferPointer<PerformedRow>]
+        ) {
+            self.starts = starts
+            self.refs = refs
+            self.blockStart = blockStart
+            self.blocks = blocks
         }
-        return starts.values()
+
+        deinit { refs.deallocate() }
+
+        /// The rows of `key`, in file order, in `pointers`; each row's memory is asked for as it is found.
+        func rows(ofKey key: Int, into pointers: inout [UnsafeMutablePointer<PerformedRow>]) {
+            pointers.removeAll(keepingCapacity: true)
+            var block = 0
+            for r in starts[key]..<starts[key + 1] {
+                let ref = Int(refs[r])
+                while ref >= blockStart[block + 1] { block += 1 }
+                // (A reference never points into an empty block.)
+                guard let base = blocks[block].baseAddress else { continue }
+                let row = base + (ref - blockStart[block])
+                kontinuitet_prefetch(row)
+                pointers.append(row)
+            }
+        }
     }
 
-    /// Up to `count` consecutive ranges of keys with about equal numbers of rows.
-    private static func ranges(keyCount: Int, starts: [[Int]], count: Int) -> [Range<Int>] {
-        let total = starts.reduce(0) { $0 + ($1.last ?? 0) }
-        let share = max(1, (total + count - 1) / max(1, count))
+    /// The rows of each key (`key` gives it, in `0..<keyCount`), counted and referenced block by block in
+    /// parallel.
+    private func index(threads: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int) -> RowIndex {
+        let counted = ResultSlots<[Int]>(count: blocks.count)
+        Parallel.forEach(count: blocks.count, threads: threads) { b in
+            var counts = [Int](repeating: 0, count: keyCount)
+            for row in self.blocks[b].rows.elements { counts[key(row)] += 1 }
+            counted.set(b, counts)
+        }
+        let counts = counted.values()
+        // Where each block's rows of each key go: keys in order, blocks in order within a key.
+        var next = counts.map { _ in [Int](repeating: 0, count: keyCount) }
+        var starts = [Int](repeating: 0, count: keyCount + 1)
+        var position = 0
+        for k in 0..<keyCount {
+            starts[k] = position
+            for b in blocks.indices {
+                next[b][k] = position
+                position += counts[b][k]
+            }
+        }
+        starts[keyCount] = position
+        var blockStart = [0]
+        for block in blocks { blockStart.append(blockStart[blockStart.count - 1] + block.rows.count) }
+        let index = RowIndex(
+            starts: starts, refs: .allocate(capacity: max(1, position)), blockStart: blockStart,
+            blocks: blocks.map { $0.rows.mutableElements })
+        let slots = ResultSlots(next)
+        Parallel.forEach(count: blocks.count, threads: threads) { b in
+            guard var next = slots.take(b) else { return }
+            let first = index.blockStart[b]
+            for (i, row) in self.blocks[b].rows.elements.enumerated() {
+                let k = key(row)
+                index.refs[next[k]] = UInt32(truncatingIfNeeded: first + i)
+                next[k] += 1
+            }
+        }
+        return index
+    }
+
+    /// Up to `count` consecutive ranges of keys with about equal numbers of rows (`starts` as `RowIndex`'s).
+    private static func ranges(_ starts: [Int], count: Int) -> [Range<Int>] {
+        let keyCount = starts.count - 1
+        let share = max(1, (starts[keyCount] + count - 1) / max(1, count))
         var ranges: [Range<Int>] = []
         var first = 0
-        var rows = 0
-        for key in 0..<keyCount {
-            rows += starts.reduce(0) { $0 + $1[key + 1] - $1[key] }
-            if rows >= share {
-                ranges.append(first..<key + 1)
-                first = key + 1
-                rows = 0
-            }
+        for key in 0..<keyCount where starts[key + 1] - starts[first] >= share {
+            ranges.append(first..<key + 1)
+            first = key + 1
         }
         if first < keyCount { ranges.append(first..<keyCount) }
         return ranges

@@ -4,7 +4,8 @@ import Foundation
 package enum TimeReport {
     /// Reads the performed-time exports, the allocated-time reports and the register, and aggregates.
     package static func run(
-        performed: [String], allocated: [String], register: ProviderRegister?, options: TimeReportOptions
+        performed: [String], allocated: [String], register: ProviderRegister?, options: TimeReportOptions,
+        progress: (String) -> Void = { _ in }
     ) throws -> TimeReportResult {
         var accounting = TimeAccounting()
         // The register's unusable rows are rejected rows of the run like any other (a provider would otherwise
@@ -42,6 +43,7 @@ package enum TimeReport {
             rejected += file.preRejected
             let scanner = PerformedScanner(
                 file: file, columns: columns, tolerance: tolerance, defaultProvider: options.defaultProvider ?? "")
+            let started = Date()
             for chunk in scanner.scanFile(threads: options.threads, minimumChunkBytes: options.minimumChunkBytes) {
                 accounting.performedRead += chunk.read
                 accounting.performedRejected += chunk.rejected.count
@@ -79,7 +81,12 @@ package enum TimeReport {
                     chunk, path: file.path, users: users, staff: staff, userProvider: userProvider,
                     staffCount: staffPairs.count)
             }
+            let seconds = Date().timeIntervalSince(started)
+            progress(
+                "read \(file.path): \(accounting.performedRead - readBefore) rows in \(String(format: "%.2f", seconds)) s"
+            )
         }
+        let started = Date()
         // Added up by user (duplicates, visits, time), then by staff member (overlaps), then the anomalies.
         let sums = rows.sumByUser(threads: options.threads)
         rows.flagOverlaps(threads: options.threads)
@@ -87,6 +94,8 @@ package enum TimeReport {
         accounting.performedUsed = sums.used
         accounting.performedFlagged = sums.flagged
         accounting.performedDuplicate = sums.duplicates
+        progress(
+            "added up by user, staff member and day in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
 
         // The sums under names, as the tables below are built.
         var months: [Int32: String] = [:]
