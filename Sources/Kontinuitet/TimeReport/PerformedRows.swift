@@ -381,6 +381,17 @@ final class PerformedRows: @unchecked Sendable {
             var zone = StockholmYearCache()
             var lastDay = Int.min
             var lastMonth: Int32 = 0
+            // The counts of the provider-month of the last rows (rows of one provider and month come in runs),
+            // added to `counts` when another begins.
+            var key = MonthKey(provider: -1, month: 0)
+            var tally = [Int](repeating: 0, count: kinds)
+            func flush() {
+                guard key.provider >= 0 else { return }
+                counts[key, default: [Int](repeating: 0, count: kinds)].withUnsafeMutableBufferPointer { total in
+                    for k in 0..<kinds { total[k] += tally[k] }
+                }
+                for k in 0..<kinds { tally[k] = 0 }
+            }
             for row in block.rows.elements {
                 let bits = Self.anomalyBits(row)
                 guard bits != 0 else { continue }
@@ -390,11 +401,14 @@ final class PerformedRows: @unchecked Sendable {
                     lastDay = day
                     lastMonth = Self.monthNumber(ofDay: day)
                 }
-                let key = MonthKey(provider: self.userProvider[Int(row.user)], month: lastMonth)
-                for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 {
-                    counts[key, default: [Int](repeating: 0, count: kinds)][k] += 1
+                let rowKey = MonthKey(provider: self.userProvider[Int(row.user)], month: lastMonth)
+                if rowKey != key {
+                    flush()
+                    key = rowKey
                 }
+                for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 { tally[k] += 1 }
             }
+            flush()
             results.set(b, (rows, counts))
         }
         var rows: [AnomalyRows.Row] = []
