@@ -15,4 +15,10 @@ enum VisitIdentity {
     static func key(startSecondOfDay: Int) -> UInt64 {
         UInt64(startSecondOfDay / 60)
     }
+
+    /// The key of a row: by its trimmed visit id when it has one (not empty), otherwise by its start minute.
+    @inline(__always)
+    static func key(visitID: UnsafeBufferPointer<UInt8>, startSecondOfDay: Int) -> UInt64 {
+        visitID.isEmpty ? key(startSecondOfDay: startSecondOfDay) : key(visitID: visitID)
+    }
 }

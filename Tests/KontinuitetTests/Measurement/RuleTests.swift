@@ -180,6 +180,30 @@ final class RuleTests: XCTestCase {
         XCTAssertFalse(ExclusionRule.isExcludedRole("Televårdare"))
     }
 
+    func testExclusionRulesApplyInTheMethodsOrder() {
+        // docs/method.md, "Rows that do not count": period, category, role, hours; the first that applies counts.
+        var rules = VisitRowExclusions(period: PeriodWindow(start: CivilDate(year: 2018, month: 9, day: 3)))
+        let firstDay = CivilDate(year: 2018, month: 9, day: 3).dayNumber
+        func fate(day: Int, time: Int, category: String = "", role: String = "") -> ExclusionRule? {
+            Array(category.utf8).withUnsafeBufferPointer { category in
+                Array(role.utf8).withUnsafeBufferPointer { role in
+                    rules.fate(day: day, secondOfDay: time, category: category, role: role)
+                }
+            }
+        }
+        let morning = 8 * 3_600
+        let night = 23 * 3_600
+        XCTAssertNil(fate(day: firstDay, time: morning, category: "Dusch", role: "Undersköterska"))
+        // 16 September is the 14th day, 17 September is outside, whatever else the row is.
+        XCTAssertNil(fate(day: firstDay + 13, time: morning))
+        XCTAssertEqual(fate(day: firstDay + 14, time: night, category: "Larm", role: "Elev"), .outsidePeriod)
+        XCTAssertEqual(fate(day: firstDay, time: night, category: "Larm", role: "Elev"), .excludedCategory)
+        XCTAssertEqual(fate(day: firstDay, time: night, category: "Dusch", role: "Elev"), .excludedRole)
+        XCTAssertEqual(fate(day: firstDay, time: night, category: "Dusch"), .outsideHours)
+        // The answers are remembered per value: asked again, the same.
+        XCTAssertEqual(fate(day: firstDay, time: morning, category: "Larm"), .excludedCategory)
+    }
+
     // Rule 7: distinct staff ids, trimmed and case-insensitive; a user is a (provider, user) pair.
     func testStaffIDsAreTrimmedAndCaseInsensitive() throws {
         var log = VisitLogBuilder()
