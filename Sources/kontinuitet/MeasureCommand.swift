@@ -25,13 +25,7 @@ enum MeasureCommand: Command {
         OptionSpec(
             "--min-users", .single(valueName: "N"),
             help: "report.html shows \"för få\" for providers with fewer measured users (default 5)"),
-        OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
-        OptionSpec(
-            "--key", .single(valueName: "FILE"),
-            help: "löpnummer key file, outside --out (default: a private per-user file, see docs/security.md)"),
-        OptionSpec(
-            "--rejected-rows", .single(valueName: "FILE"),
-            help: "also write the rejected rows as read to FILE (private, mode 0600; outside --out)"),
+        .keepIDs, .key, .rejectedRows,
         OptionSpec("--rolling", .flag, help: "also measure every 14-day window of the data"),
         OptionSpec("--per-user", .flag, help: "with --rolling: write every user's windows (rolling_users.csv)"),
         OptionSpec("--threads", .single(valueName: "N"), help: "worker threads (default: all cores)"),

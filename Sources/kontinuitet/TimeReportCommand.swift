@@ -16,13 +16,7 @@ enum TimeReportCommand: Command {
         OptionSpec("--provider", .single(valueName: "NAME"), help: "the provider of files without a provider column"),
         OptionSpec("--sheet", .single(valueName: "NAME"), help: "the worksheet of .xlsx inputs (default: the first)"),
         OptionSpec("--planned-tolerance", .single(valueName: "MIN"), help: "flag check-ins further from plan (60)"),
-        OptionSpec("--keep-ids", .flag, help: "write user ids instead of löpnummer (not for sharing)"),
-        OptionSpec(
-            "--key", .single(valueName: "FILE"),
-            help: "löpnummer key file, outside --out (default: a private per-user file, see docs/security.md)"),
-        OptionSpec(
-            "--rejected-rows", .single(valueName: "FILE"),
-            help: "also write the rejected rows as read to FILE (private, mode 0600; outside --out)"),
+        .keepIDs, .key, .rejectedRows,
         OptionSpec("--strict", .flag, help: "exit 3 when any row is rejected"),
         OptionSpec("--quiet", .flag, help: "no progress or summary on stderr (capacity warnings are still printed)"),
     ]
