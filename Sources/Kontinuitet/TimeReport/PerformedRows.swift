@@ -369,51 +369,35 @@ final class PerformedRows: @unchecked Sendable {
     }
 
     /// The rows with anomalies in file order, and the count of each anomaly per provider and month of check-in.
+    ///
+    /// The rows with anomalies are first counted per block, so that each block writes its rows into its own part
+    /// of one array of the exact size: no array grows and none is joined to another (on a city's year, 4.5 million
+    /// rows of 12 bytes while the 400 MB of rows are still held).
     func anomalies(threads: Int) -> (rows: [AnomalyRows.Row], counts: [MonthKey: [Int]]) {
-        let results = ResultSlots<([AnomalyRows.Row], [MonthKey: [Int]])>(count: blocks.count)
-        let kinds = PerformedAnomaly.allCases.count
+        let flaggedInBlock = ResultSlots<Int>(count: blocks.count)
         Parallel.forEach(count: blocks.count, threads: threads) { b in
-            let block = self.blocks[b]
-            var rows: [AnomalyRows.Row] = []
-            let base = self.fileBase[block.file]
-            var counts: [MonthKey: [Int]] = [:]
-            var zone = StockholmYearCache()
-            var lastDay = Int.min
-            var lastMonth: Int32 = 0
-            // The counts of the provider-month of the last rows (rows of one provider and month come in runs),
-            // added to `counts` when another begins.
-            var key = MonthKey(provider: -1, month: 0)
-            var tally = [Int](repeating: 0, count: kinds)
-            func flush() {
-                guard key.provider >= 0 else { return }
-                counts[key, default: [Int](repeating: 0, count: kinds)].withUnsafeMutableBufferPointer { total in
-                    for k in 0..<kinds { total[k] += tally[k] }
-                }
-                for k in 0..<kinds { tally[k] = 0 }
-            }
-            for row in block.rows.elements {
-                let bits = Self.anomalyBits(row)
-                guard bits != 0 else { continue }
-                rows.append(AnomalyRows.Row(file: Int32(block.file), line: row.line - Int32(base), kinds: bits))
-                let day = Stockholm.floorDiv(zone.wallClock(fromUTC: row.checkIn), 86_400)
-                if day != lastDay {
-                    lastDay = day
-                    lastMonth = Self.monthNumber(ofDay: day)
-                }
-                let rowKey = MonthKey(provider: self.userProvider[Int(row.user)], month: lastMonth)
-                if rowKey != key {
-                    flush()
-                    key = rowKey
-                }
-                for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 { tally[k] += 1 }
-            }
-            flush()
-            results.set(b, (rows, counts))
+            var flagged = 0
+            for row in self.blocks[b].rows.elements where Self.anomalyBits(row) != 0 { flagged += 1 }
+            flaggedInBlock.set(b, flagged)
         }
-        var rows: [AnomalyRows.Row] = []
+        var firstOfBlock: [Int] = []
+        var total = 0
+        for flagged in flaggedInBlock.values() {
+            firstOfBlock.append(total)
+            total += flagged
+        }
+        let starts = firstOfBlock
+        let countsOfBlock = ResultSlots<[MonthKey: [Int]]>(count: blocks.count)
+        let kinds = PerformedAnomaly.allCases.count
+        let rows = [AnomalyRows.Row](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let out = DisjointWrites(buffer: buffer)
+            Parallel.forEach(count: blocks.count, threads: threads) { b in
+                countsOfBlock.set(b, self.anomalies(ofBlock: b, into: out, at: starts[b], kinds: kinds))
+            }
+            initialized = total
+        }
         var counts: [MonthKey: [Int]] = [:]
-        for (blockRows, blockCounts) in results.values() {
-            rows += blockRows
+        for blockCounts in countsOfBlock.values() {
             for (key, tally) in blockCounts {
                 var total = counts[key] ?? [Int](repeating: 0, count: kinds)
                 for k in 0..<kinds { total[k] += tally[k] }
@@ -421,5 +405,49 @@ final class PerformedRows: @unchecked Sendable {
             }
         }
         return (rows, counts)
+    }
+
+    /// Writes the rows of block `b` with anomalies into `out` from `first` on, in file order, and returns the
+    /// count of each anomaly per provider and month of check-in.
+    private func anomalies(ofBlock b: Int, into out: DisjointWrites<AnomalyRows.Row>, at first: Int, kinds: Int)
+        -> [MonthKey: [Int]]
+    {
+        let block = blocks[b]
+        var next = first
+        let base = fileBase[block.file]
+        var counts: [MonthKey: [Int]] = [:]
+        var zone = StockholmYearCache()
+        var lastDay = Int.min
+        var lastMonth: Int32 = 0
+        // The counts of the provider-month of the last rows (rows of one provider and month come in runs),
+        // added to `counts` when another begins.
+        var key = MonthKey(provider: -1, month: 0)
+        var tally = [Int](repeating: 0, count: kinds)
+        func flush() {
+            guard key.provider >= 0 else { return }
+            counts[key, default: [Int](repeating: 0, count: kinds)].withUnsafeMutableBufferPointer { total in
+                for k in 0..<kinds { total[k] += tally[k] }
+            }
+            for k in 0..<kinds { tally[k] = 0 }
+        }
+        for row in block.rows.elements {
+            let bits = Self.anomalyBits(row)
+            guard bits != 0 else { continue }
+            out.write(AnomalyRows.Row(file: Int32(block.file), line: row.line - Int32(base), kinds: bits), at: next)
+            next += 1
+            let day = Stockholm.floorDiv(zone.wallClock(fromUTC: row.checkIn), 86_400)
+            if day != lastDay {
+                lastDay = day
+                lastMonth = Self.monthNumber(ofDay: day)
+            }
+            let rowKey = MonthKey(provider: userProvider[Int(row.user)], month: lastMonth)
+            if rowKey != key {
+                flush()
+                key = rowKey
+            }
+            for k in 0..<kinds where bits & (1 << UInt8(k)) != 0 { tally[k] += 1 }
+        }
+        flush()
+        return counts
     }
 }
