@@ -165,58 +165,8 @@ struct PerformedScanner {
 
     /// Scans the records that start in `[start, end)`; lines are relative to the chunk (the first is 0).
     func scan(from start: Int, to end: Int) -> PerformedChunk {
-        var out = PerformedChunk()
         // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
-        var rows = RowStore<PerformedRow>(capacity: (end - start) / 40 + 16)
-        var normalized = ByteScratch(capacity: 64)
-        var rawKey = ByteScratch(capacity: 64)
-        var dateScratch = ByteScratch(capacity: 32)
-        var clock = PerformedClock()
-        let provider = columns["provider"] ?? -1
-        let user = columns["user"] ?? -1
-        let staff = columns["staff"] ?? -1
-        let startColumn = columns["start"] ?? -1
-        let endColumn = columns["end"] ?? -1
-        let planned = columns["planned_start"] ?? -1
-        let visit = columns["visit"] ?? -1
-        let date = columns["date"] ?? -1
-        let name = columns["sort_name"] ?? -1
-        let path = file.path
-        // The bytes of --provider, kept for the whole scan.
-        var providerConstant = ByteScratch(capacity: max(1, defaultProvider.utf8.count))
-        Array(defaultProvider.utf8).withUnsafeBufferPointer { providerConstant.append($0) }
-        let defaultProviderBytes = providerConstant.bytes
-        // Raw spellings to ids: a spelling is normalised once (`IdentifierNormalization`); the previous row's
-        // provider and user are compared byte for byte first (exports list a user's rows together or by day).
-        var providerOfRaw = InternedMemo<Int32>(capacity: 16)
-        var userOfRaw = InternedMemo<Int32>(capacity: 1024)
-        var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
-        var staffCache = ShortKeyCache(bits: 10)
-        var lastProviderRaw = ByteScratch(capacity: 64)
-        var lastProvider: Int32 = -1
-        var lastUserRaw = ByteScratch(capacity: 64)
-        var lastUser: Int32 = -1
-        var lastUserProvider: Int32 = -1
-        var lastName = ByteScratch(capacity: 64)
-        var hasLastName = false
-
-        /// The id of `raw` in `memo`, keyed by the provider and the raw bytes; `table` gets the provider and the
-        /// normalised id when the spelling is new.
-        func id(
-            _ raw: UnsafeBufferPointer<UInt8>, provider: Int32, foldCase: Bool, memo: inout InternedMemo<Int32>,
-            table: inout ByteInterner
-        ) -> Int32 {
-            rawKey.removeAll()
-            rawKey.append(id: provider)
-            rawKey.append(raw)
-            return memo.value(rawKey.bytes) { _ in
-                normalized.removeAll()
-                normalized.append(id: provider)
-                IdentifierNormalization.appendNormalized(raw, foldCase: foldCase, to: &normalized)
-                return table.intern(normalized.bytes)
-            }
-        }
-
+        var reader = PerformedRecordReader(scanner: self, capacity: (end - start) / 40 + 16)
         // Read 4 MiB at a time, and the pages read given back after each (so that resident memory does not grow
         // with the file; they stay in the page cache).
         var position = start
@@ -225,120 +175,13 @@ struct PerformedScanner {
         while position < end {
             let walked = file.forEachRecord(
                 in: position..<min(end, position + (1 << 22)), firstLine: lines,
-                { line, fields in
-                    out.read += 1
-                    if name >= 0 {
-                        let value = fields.field(name)
-                        if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
-                            _ = out.names.intern(value)
-                            lastName.removeAll()
-                            lastName.append(value)
-                            hasLastName = true
-                        }
-                    }
-                    func reject(_ reason: RowRejection) {
-                        out.rejected.append(
-                            RejectedRow(
-                                file: path, line: line, reason: reason.rawValue, detail: reason.detail,
-                                row: CSVFile.rawRow(fields, delimiter: file.delimiter)))
-                    }
-                    func field(_ column: Int) -> UnsafeBufferPointer<UInt8> {
-                        column >= 0
-                            ? IdentifierNormalization.trimmed(fields.field(column))
-                            : UnsafeBufferPointer(start: nil, count: 0)
-                    }
-                    func timestamp(_ column: Int) -> TimestampParser.Parsed? {
-                        date < 0
-                            ? clock.read(field(column))
-                            : TimestampParser.parse(date: field(date), time: field(column), scratch: &dateScratch)
-                    }
-                    let providerField = provider >= 0 ? field(provider) : defaultProviderBytes
-                    let userField = field(user)
-                    let staffField = field(staff)
-                    if let rejection = VisitRowRules.missingField(
-                        provider: providerField, user: userField, staff: staffField, start: field(startColumn))
-                    {
-                        return reject(rejection)
-                    }
-                    guard let checkIn = timestamp(startColumn) else { return reject(.badStart) }
-                    var checkOut: TimestampParser.Parsed?
-                    if !field(endColumn).isEmpty {
-                        guard var parsed = timestamp(endColumn) else { return reject(.badEnd) }
-                        // With a date column, a check-out earlier in the day than the check-in is the next day.
-                        if date >= 0 && parsed.wall < checkIn.wall {
-                            parsed.wall += 86_400
-                            parsed.utc = parsed.utc.map { $0 + 86_400 }
-                        }
-                        checkOut = parsed
-                    }
-                    let checkInUTC = clock.utc(checkIn)
-                    var timing = PerformedTiming.noCheckOut
-                    var exact: Int?
-                    if let checkOut {
-                        let seconds = PerformedTimeRule.elapsedSeconds(
-                            checkIn: checkIn, checkOut: checkOut, zone: &clock.zone)
-                        let code = PerformedTiming.code(seconds: seconds)
-                        timing = code.code
-                        if code.keepExact { exact = seconds }
-                    }
-                    if !field(planned).isEmpty {
-                        guard let plannedStart = timestamp(planned) else { return reject(.badPlannedStart) }
-                        if abs(checkInUTC - clock.utc(plannedStart)) > tolerance {
-                            timing |= PerformedTiming.farFromPlanned
-                        }
-                    }
-                    // The row is valid: its ids.
-                    if lastProvider < 0 || !ByteScratch.equal(providerField, lastProviderRaw.bytes) {
-                        lastProvider = providerOfRaw.value(providerField) { raw in
-                            normalized.removeAll()
-                            IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &normalized)
-                            return out.providers.intern(normalized.bytes)
-                        }
-                        lastProviderRaw.removeAll()
-                        lastProviderRaw.append(providerField)
-                    }
-                    if lastUser < 0 || lastUserProvider != lastProvider
-                        || !ByteScratch.equal(userField, lastUserRaw.bytes)
-                    {
-                        lastUser = id(
-                            userField, provider: lastProvider, foldCase: false, memo: &userOfRaw, table: &out.users)
-                        lastUserProvider = lastProvider
-                        lastUserRaw.removeAll()
-                        lastUserRaw.append(userField)
-                    }
-                    // Staff through a cache of raw ids by provider (a row's staff member changes on nearly every row).
-                    let staffKey = ShortKey(staffField)
-                    let staffID: Int32
-                    if let staffKey, let cached = staffCache.id(of: staffKey, group: Int(lastProvider)) {
-                        staffID = cached
-                    } else {
-                        staffID = id(
-                            staffField, provider: lastProvider, foldCase: true, memo: &staffOfRaw, table: &out.staff)
-                        if let staffKey { staffCache.store(staffKey, staffID, group: Int(lastProvider)) }
-                    }
-                    let visitID = field(visit)
-                    let relativeLine = Int32(truncatingIfNeeded: line)
-                    if let exact { out.exactSeconds[relativeLine] = exact }
-                    rows.append(
-                        PerformedRow(
-                            checkIn: checkInUTC,
-                            visit: visitID.isEmpty
-                                ? UInt64(bitPattern: Int64(Stockholm.floorDiv(checkIn.wall, 60))) & ~(1 << 63)
-                                : VisitIdentity.key(visitID: visitID),
-                            user: lastUser, staff: staffID, line: relativeLine, timing: timing))
-                },
-                malformed: { row in
-                    out.read += 1
-                    out.rejected.append(row)
-                }, blank: {})
+                { line, fields in reader.read(line: line, fields: fields) },
+                malformed: { row in reader.malformed(row) }, blank: {})
             lines += walked.lines
             if walked.sawQuotedNewline { sawQuotedNewline = true }
             file.releasePages(from: position, to: walked.next)
             position = walked.next
         }
-        out.rows = rows.block()
-        out.lines = lines
-        out.sawQuotedNewline = sawQuotedNewline
-        return out
+        return reader.finish(lines: lines, sawQuotedNewline: sawQuotedNewline)
     }
 }

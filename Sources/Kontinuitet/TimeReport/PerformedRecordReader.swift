@@ -1,0 +1,210 @@
+import Foundation
+
+/// What `PerformedScanner.scan` keeps while it reads one chunk, and the reading of one record into a
+/// `PerformedRow` or a rejection: the row rules of `measure` (`VisitRowRules`), the same identifier normalisation
+/// (`IdentifierNormalization`, by way of memos so that it runs once per distinct spelling) and the same timestamp
+/// parser.
+///
+/// One value owns every piece of state the record loop changes, so that the loop's closure captures one variable:
+/// Swift checks a closure's captured variables for exclusive access at run time on every access, and with a dozen
+/// of them that check was a third of the scan.
+struct PerformedRecordReader: ~Copyable {
+    private var out = PerformedChunk()
+    private var rows: RowStore<PerformedRow>
+    private var normalized = ByteScratch(capacity: 64)
+    private var rawKey = ByteScratch(capacity: 64)
+    private var dateScratch = ByteScratch(capacity: 32)
+    private var clock = PerformedClock()
+    private let provider: Int, user: Int, staff: Int, startColumn: Int, endColumn: Int, planned: Int, visit: Int
+    private let date: Int, name: Int
+    private let path: String
+    private let delimiter: UInt8
+    private let tolerance: Int
+    /// The bytes of --provider, kept for the whole scan.
+    private let providerConstant: ByteScratch
+    // Raw spellings to ids: a spelling is normalised once (`IdentifierNormalization`); the previous row's
+    // provider and user are compared byte for byte first (exports list a user's rows together or by day).
+    private var providerOfRaw = InternedMemo<Int32>(capacity: 16)
+    private var userOfRaw = InternedMemo<Int32>(capacity: 1024)
+    private var staffOfRaw = InternedMemo<Int32>(capacity: 1024)
+    private var staffCache = ShortKeyCache(bits: 10)
+    private var lastProviderRaw = ByteScratch(capacity: 64)
+    private var lastProvider: Int32 = -1
+    private var lastUserRaw = ByteScratch(capacity: 64)
+    private var lastUser: Int32 = -1
+    private var lastUserProvider: Int32 = -1
+    private var lastName = ByteScratch(capacity: 64)
+    private var hasLastName = false
+
+    /// A reader of `scanner`'s file with room for `capacity` rows.
+    init(scanner: PerformedScanner, capacity: Int) {
+        rows = RowStore<PerformedRow>(capacity: capacity)
+        let columns = scanner.columns
+        provider = columns["provider"] ?? -1
+        user = columns["user"] ?? -1
+        staff = columns["staff"] ?? -1
+        startColumn = columns["start"] ?? -1
+        endColumn = columns["end"] ?? -1
+        planned = columns["planned_start"] ?? -1
+        visit = columns["visit"] ?? -1
+        date = columns["date"] ?? -1
+        name = columns["sort_name"] ?? -1
+        path = scanner.file.path
+        delimiter = scanner.file.delimiter
+        tolerance = scanner.tolerance
+        var constant = ByteScratch(capacity: max(1, scanner.defaultProvider.utf8.count))
+        Array(scanner.defaultProvider.utf8).withUnsafeBufferPointer { constant.append($0) }
+        providerConstant = constant
+    }
+
+    /// The chunk read, with its physical line count and whether a quoted field held a line break.
+    consuming func finish(lines: Int, sawQuotedNewline: Bool) -> PerformedChunk {
+        out.rows = rows.block()
+        out.lines = lines
+        out.sawQuotedNewline = sawQuotedNewline
+        return out
+    }
+
+    /// A record the record loop could not split or whose field count does not fit (`CSVFile.forEachRecord`).
+    mutating func malformed(_ row: RejectedRow) {
+        out.read += 1
+        out.rejected.append(row)
+    }
+
+    /// Reads the record on `line` (relative to the chunk) into a row or a rejection.
+    mutating func read(line: Int, fields: CSVFieldSplitter) {
+        out.read += 1
+        if name >= 0 {
+            let value = fields.field(name)
+            if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
+                _ = out.names.intern(value)
+                lastName.removeAll()
+                lastName.append(value)
+                hasLastName = true
+            }
+        }
+        let providerField = provider >= 0 ? Self.field(fields, provider) : providerConstant.bytes
+        let userField = Self.field(fields, user)
+        let staffField = Self.field(fields, staff)
+        if let rejection = VisitRowRules.missingField(
+            provider: providerField, user: userField, staff: staffField, start: Self.field(fields, startColumn))
+        {
+            return reject(rejection, line: line, fields: fields)
+        }
+        guard let checkIn = timestamp(fields, startColumn) else {
+            return reject(.badStart, line: line, fields: fields)
+        }
+        var checkOut: TimestampParser.Parsed?
+        if !Self.field(fields, endColumn).isEmpty {
+            guard var parsed = timestamp(fields, endColumn) else { return reject(.badEnd, line: line, fields: fields) }
+            // With a date column, a check-out earlier in the day than the check-in is the next day.
+            if date >= 0 && parsed.wall < checkIn.wall {
+                parsed.wall += 86_400
+                parsed.utc = parsed.utc.map { $0 + 86_400 }
+            }
+            checkOut = parsed
+        }
+        let checkInUTC = clock.utc(checkIn)
+        var timing = PerformedTiming.noCheckOut
+        var exact: Int?
+        if let checkOut {
+            let seconds = PerformedTimeRule.elapsedSeconds(checkIn: checkIn, checkOut: checkOut, zone: &clock.zone)
+            let code = PerformedTiming.code(seconds: seconds)
+            timing = code.code
+            if code.keepExact { exact = seconds }
+        }
+        if !Self.field(fields, planned).isEmpty {
+            guard let plannedStart = timestamp(fields, planned) else {
+                return reject(.badPlannedStart, line: line, fields: fields)
+            }
+            if abs(checkInUTC - clock.utc(plannedStart)) > tolerance {
+                timing |= PerformedTiming.farFromPlanned
+            }
+        }
+        // The row is valid: its ids.
+        if lastProvider < 0 || !ByteScratch.equal(providerField, lastProviderRaw.bytes) {
+            lastProvider = providerOfRaw.value(providerField) { raw in
+                normalized.removeAll()
+                IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &normalized)
+                return out.providers.intern(normalized.bytes)
+            }
+            lastProviderRaw.removeAll()
+            lastProviderRaw.append(providerField)
+        }
+        if lastUser < 0 || lastUserProvider != lastProvider || !ByteScratch.equal(userField, lastUserRaw.bytes) {
+            lastUser = userID(userField)
+            lastUserProvider = lastProvider
+            lastUserRaw.removeAll()
+            lastUserRaw.append(userField)
+        }
+        // Staff through a cache of raw ids by provider (a row's staff member changes on nearly every row).
+        let staffKey = ShortKey(staffField)
+        let staffID: Int32
+        if let staffKey, let cached = staffCache.id(of: staffKey, group: Int(lastProvider)) {
+            staffID = cached
+        } else {
+            staffID = staffMemberID(staffField)
+            if let staffKey { staffCache.store(staffKey, staffID, group: Int(lastProvider)) }
+        }
+        let visitID = Self.field(fields, visit)
+        let relativeLine = Int32(truncatingIfNeeded: line)
+        if let exact { out.exactSeconds[relativeLine] = exact }
+        rows.append(
+            PerformedRow(
+                checkIn: checkInUTC,
+                visit: visitID.isEmpty
+                    ? UInt64(bitPattern: Int64(Stockholm.floorDiv(checkIn.wall, 60))) & ~(1 << 63)
+                    : VisitIdentity.key(visitID: visitID),
+                user: lastUser, staff: staffID, line: relativeLine, timing: timing))
+    }
+
+    private mutating func reject(_ reason: RowRejection, line: Int, fields: CSVFieldSplitter) {
+        out.rejected.append(
+            RejectedRow(
+                file: path, line: line, reason: reason.rawValue, detail: reason.detail,
+                row: CSVFile.rawRow(fields, delimiter: delimiter)))
+    }
+
+    /// The trimmed field of `column`; empty without the column.
+    @inline(__always)
+    private static func field(_ fields: CSVFieldSplitter, _ column: Int) -> UnsafeBufferPointer<UInt8> {
+        column >= 0 ? IdentifierNormalization.trimmed(fields.field(column)) : UnsafeBufferPointer(start: nil, count: 0)
+    }
+
+    @inline(__always)
+    private mutating func timestamp(_ fields: CSVFieldSplitter, _ column: Int) -> TimestampParser.Parsed? {
+        date < 0
+            ? clock.read(Self.field(fields, column))
+            : TimestampParser.parse(
+                date: Self.field(fields, date), time: Self.field(fields, column), scratch: &dateScratch)
+    }
+
+    /// The chunk's id of the user `raw` of the row's provider (`lastProvider`).
+    private mutating func userID(_ raw: UnsafeBufferPointer<UInt8>) -> Int32 {
+        setRawKey(raw)
+        return userOfRaw.value(rawKey.bytes) { _ in
+            normalized.removeAll()
+            normalized.append(id: lastProvider)
+            IdentifierNormalization.appendNormalized(raw, foldCase: false, to: &normalized)
+            return out.users.intern(normalized.bytes)
+        }
+    }
+
+    /// The chunk's id of the staff member `raw` of the row's provider (`lastProvider`), case-folded.
+    private mutating func staffMemberID(_ raw: UnsafeBufferPointer<UInt8>) -> Int32 {
+        setRawKey(raw)
+        return staffOfRaw.value(rawKey.bytes) { _ in
+            normalized.removeAll()
+            normalized.append(id: lastProvider)
+            IdentifierNormalization.appendNormalized(raw, foldCase: true, to: &normalized)
+            return out.staff.intern(normalized.bytes)
+        }
+    }
+
+    /// `rawKey` = the provider's id and the raw bytes (the memos' key).
+    private mutating func setRawKey(_ raw: UnsafeBufferPointer<UInt8>) {
+        rawKey.removeAll()
+        rawKey.append(id: lastProvider)
+        rawKey.append(raw)
+    }
+}
