@@ -319,6 +319,16 @@ package struct RejectedRow: Sendable, Equatable {
     package var row: String
 }
 
+extension RejectedRow {
+    /// A visit-log record rejected for `reason` (`detail`: the sentence when not the reason's own), its bytes as
+    /// read kept as its raw text.
+    init(file: String, line: Int, _ reason: RowRejection, detail: String?, record: UnsafeBufferPointer<UInt8>) {
+        self.init(
+            file: file, line: line, reason: reason.rawValue, detail: detail ?? reason.detail,
+            row: TextDecoding.string(UnsafeBufferPointer(rebasing: record.prefix(4096))))
+    }
+}
+
 /// A whole CSV file read into strings: for the small inputs (forms, registers, allocated time), not for visit
 /// logs, which the measurement reads on bytes.
 package struct CSVTable: Sendable {

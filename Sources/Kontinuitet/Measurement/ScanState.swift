@@ -157,10 +157,9 @@ struct ChunkScan {
         _ line: Int, detail: String? = nil
     ) {
         accounting.rejected += 1
-        let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<min(recordEnd, recordStart + 4096)])
         rejected.append(
             RejectedRow(
-                file: file, line: line, reason: reason.rawValue, detail: detail ?? reason.detail,
-                row: TextDecoding.string(raw)))
+                file: file, line: line, reason, detail: detail,
+                record: UnsafeBufferPointer(rebasing: bytes[recordStart..<recordEnd])))
     }
 }

@@ -112,6 +112,9 @@ struct VisitRowDecoder: ~Copyable {
         self.end = end
     }
 
+    /// The pages of the range still held are given back when the range is read (they stay in the page cache).
+    deinit { file.releasePages(from: released, to: end) }
+
     /// Splits the record that starts at `position` (its fields are then what `decode` reads).
     @inline(__always)
     mutating func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> RecordBounds {

@@ -1,9 +1,9 @@
 import Foundation
 
-/// What `PerformedScanner.scan` keeps while it reads one chunk, and the reading of one record into a
-/// `PerformedRow` or a rejection: the row rules of `measure` (`VisitRowRules`), the same identifier normalisation
-/// (`IdentifierNormalization`, by way of memos so that it runs once per distinct spelling) and the same timestamp
-/// parser.
+/// What `PerformedScanner.scan` keeps while it reads one chunk, and the reading of a record `VisitRowDecoder`
+/// decoded (measure's reading rules, required fields and check-in) into a `PerformedRow` or a rejection: its
+/// check-out and planned start (the same timestamp parser), and its ids through the same identifier normalisation
+/// (`IdentifierNormalization`, by way of memos so that it runs once per distinct spelling).
 ///
 /// One value owns every piece of state the record loop changes, so that the loop's closure captures one variable:
 /// Swift checks a closure's captured variables for exclusive access at run time on every access, and with a dozen
@@ -15,13 +15,10 @@ struct PerformedRecordReader: ~Copyable {
     private var rawKey = ByteScratch(capacity: 64)
     private var dateScratch = ByteScratch(capacity: 32)
     private var clock = PerformedClock()
-    private let provider: Int, user: Int, staff: Int, startColumn: Int, endColumn: Int, planned: Int, visit: Int
+    private let startColumn: Int, endColumn: Int, planned: Int, visit: Int
     private let date: Int, name: Int
     private let path: String
-    private let delimiter: UInt8
     private let tolerance: Int
-    /// The bytes of --provider, kept for the whole scan.
-    private let providerConstant: ByteScratch
     // Raw spellings to ids: a spelling is normalised once (`IdentifierNormalization`); the previous row's
     // provider and user are compared byte for byte first (exports list a user's rows together or by day).
     private var providerOfRaw = InternedMemo<Int32>(capacity: 16)
@@ -40,9 +37,6 @@ struct PerformedRecordReader: ~Copyable {
     init(scanner: PerformedScanner, capacity: Int) {
         rows = RowStore<PerformedRow>(capacity: capacity)
         let columns = scanner.columns
-        provider = columns["provider"] ?? -1
-        user = columns["user"] ?? -1
-        staff = columns["staff"] ?? -1
         startColumn = columns["start"] ?? -1
         endColumn = columns["end"] ?? -1
         planned = columns["planned_start"] ?? -1
@@ -50,11 +44,7 @@ struct PerformedRecordReader: ~Copyable {
         date = columns["date"] ?? -1
         name = columns["sort_name"] ?? -1
         path = scanner.file.path
-        delimiter = scanner.file.delimiter
         tolerance = scanner.tolerance
-        var constant = ByteScratch(capacity: max(1, scanner.defaultProvider.utf8.count))
-        Array(scanner.defaultProvider.utf8).withUnsafeBufferPointer { constant.append($0) }
-        providerConstant = constant
     }
 
     /// The chunk read, with its physical line count and whether a quoted field held a line break.
@@ -65,17 +55,13 @@ struct PerformedRecordReader: ~Copyable {
         return out
     }
 
-    /// A record the record loop could not split or whose field count does not fit (`CSVFile.forEachRecord`).
-    mutating func malformed(_ row: RejectedRow) {
+    /// Reads a record `VisitRowDecoder` decoded, on `line` (relative to the chunk), into a row or a rejection;
+    /// `raw` is the record's bytes as read.
+    mutating func read(_ row: DecodedVisitRow, line: Int, raw: UnsafeBufferPointer<UInt8>) {
         out.read += 1
-        out.rejected.append(row)
-    }
-
-    /// Reads the record on `line` (relative to the chunk) into a row or a rejection.
-    mutating func read(line: Int, fields: CSVFieldSplitter) {
-        out.read += 1
+        let record = row.record
         if name >= 0 {
-            let value = fields.field(name)
+            let value = record.field(name)
             if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
                 _ = out.names.intern(value)
                 lastName.removeAll()
@@ -83,20 +69,26 @@ struct PerformedRecordReader: ~Copyable {
                 hasLastName = true
             }
         }
-        let providerField = provider >= 0 ? Self.field(fields, provider) : providerConstant.bytes
-        let userField = Self.field(fields, user)
-        let staffField = Self.field(fields, staff)
-        if let rejection = VisitRowRules.missingField(
-            provider: providerField, user: userField, staff: staffField, start: Self.field(fields, startColumn))
-        {
-            return reject(rejection, line: line, fields: fields)
-        }
-        guard let checkIn = timestamp(fields, startColumn) else {
-            return reject(.badStart, line: line, fields: fields)
+        let providerField = row.provider
+        let userField = row.user
+        let staffField = row.staff
+        // The decoder read the check-in's wall clock; a check-in with an offset (or in a date column) is read
+        // again here for its UTC second.
+        let checkIn: TimestampParser.Parsed
+        let startField = record.trimmedField(startColumn)
+        if date < 0 && PerformedClock.isPlain(startField) {
+            checkIn = TimestampParser.Parsed(wall: row.wall, utc: nil)
+        } else {
+            guard let parsed = timestamp(record, startColumn) else {
+                return reject(.badStart, detail: nil, line: line, raw: raw)
+            }
+            checkIn = parsed
         }
         var checkOut: TimestampParser.Parsed?
-        if !Self.field(fields, endColumn).isEmpty {
-            guard var parsed = timestamp(fields, endColumn) else { return reject(.badEnd, line: line, fields: fields) }
+        if !record.trimmedField(endColumn).isEmpty {
+            guard var parsed = timestamp(record, endColumn) else {
+                return reject(.badEnd, detail: nil, line: line, raw: raw)
+            }
             // With a date column, a check-out earlier in the day than the check-in is the next day.
             if date >= 0 && parsed.wall < checkIn.wall {
                 parsed.wall += 86_400
@@ -113,9 +105,9 @@ struct PerformedRecordReader: ~Copyable {
             timing = code.code
             if code.keepExact { exact = seconds }
         }
-        if !Self.field(fields, planned).isEmpty {
-            guard let plannedStart = timestamp(fields, planned) else {
-                return reject(.badPlannedStart, line: line, fields: fields)
+        if !record.trimmedField(planned).isEmpty {
+            guard let plannedStart = timestamp(record, planned) else {
+                return reject(.badPlannedStart, detail: nil, line: line, raw: raw)
             }
             if abs(checkInUTC - clock.utc(plannedStart)) > tolerance {
                 timing |= PerformedTiming.farFromPlanned
@@ -150,7 +142,7 @@ struct PerformedRecordReader: ~Copyable {
                 rawKey: &rawKey, normalized: &normalized)
             if let staffKey { staffCache.store(staffKey, staffID, group: Int(lastProvider)) }
         }
-        let visitID = Self.field(fields, visit)
+        let visitID = record.trimmedField(visit)
         let relativeLine = Int32(truncatingIfNeeded: line)
         if let exact { out.exactSeconds[relativeLine] = exact }
         rows.append(
@@ -162,25 +154,23 @@ struct PerformedRecordReader: ~Copyable {
                 user: lastUser, staff: staffID, line: relativeLine, timing: timing))
     }
 
-    private mutating func reject(_ reason: RowRejection, line: Int, fields: CSVFieldSplitter) {
-        out.rejected.append(
-            RejectedRow(
-                file: path, line: line, reason: reason.rawValue, detail: reason.detail,
-                row: CSVFile.rawRow(fields, delimiter: delimiter)))
+    /// A record the decoder rejected, on `line` (relative to the chunk): `record` is its bytes as read.
+    mutating func reject(_ reason: RowRejection, detail: String?, line: Int, record: UnsafeBufferPointer<UInt8>) {
+        out.read += 1
+        out.rejected.append(RejectedRow(file: path, line: line, reason, detail: detail, record: record))
     }
 
-    /// The trimmed field of `column`; empty without the column.
-    @inline(__always)
-    private static func field(_ fields: CSVFieldSplitter, _ column: Int) -> UnsafeBufferPointer<UInt8> {
-        column >= 0 ? IdentifierNormalization.trimmed(fields.field(column)) : UnsafeBufferPointer(start: nil, count: 0)
+    /// A record `read` rejects (its check-out or planned start).
+    private mutating func reject(_ reason: RowRejection, detail: String?, line: Int, raw: UnsafeBufferPointer<UInt8>) {
+        out.rejected.append(RejectedRow(file: path, line: line, reason, detail: detail, record: raw))
     }
 
     @inline(__always)
-    private mutating func timestamp(_ fields: CSVFieldSplitter, _ column: Int) -> TimestampParser.Parsed? {
+    private mutating func timestamp(_ record: RecordFields, _ column: Int) -> TimestampParser.Parsed? {
         date < 0
-            ? clock.read(Self.field(fields, column))
+            ? clock.read(record.trimmedField(column))
             : TimestampParser.parse(
-                date: Self.field(fields, date), time: Self.field(fields, column), scratch: &dateScratch)
+                date: record.trimmedField(date), time: record.trimmedField(column), scratch: &dateScratch)
     }
 
     /// The chunk's id of the user or staff member `raw` of `provider`: looked up in `memo` by the provider and

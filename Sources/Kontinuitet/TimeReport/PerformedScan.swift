@@ -97,14 +97,17 @@ struct PerformedClock: ~Copyable {
     @inline(__always)
     mutating func read(_ raw: UnsafeBufferPointer<UInt8>) -> TimestampParser.Parsed? {
         let b = IdentifierNormalization.trimmed(raw)
-        let n = b.count
-        // Plain: no offset can be written in these shapes, so the wall clock is the whole of it.
-        if n == 16 || n == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x20 || b[10] == 0x54, b[13] == 0x3A,
-            n == 16 || b[16] == 0x3A
-        {
-            return reader.wallClockSeconds(b).map { TimestampParser.Parsed(wall: $0, utc: nil) }
-        }
+        if Self.isPlain(b) { return reader.wallClockSeconds(b).map { TimestampParser.Parsed(wall: $0, utc: nil) } }
         return TimestampParser.parse(b)
+    }
+
+    /// True when trimmed `b` has the plain shape `YYYY-MM-DD HH:MM[:SS]` (or `T` between): no offset can be
+    /// written in it, so its wall clock is the whole of it.
+    @inline(__always)
+    static func isPlain(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        return (n == 16 || n == 19) && b[4] == 0x2D && b[7] == 0x2D && (b[10] == 0x20 || b[10] == 0x54)
+            && b[13] == 0x3A && (n == 16 || b[16] == 0x3A)
     }
 
     /// The UTC second of a timestamp read.
@@ -114,10 +117,10 @@ struct PerformedClock: ~Copyable {
     }
 }
 
-/// Reads a performed-time export in parallel chunks, on bytes: the same record loop as every reader
-/// (`CSVFile.forEachRecord`: field count, unterminated quotes, blank rows), the same row rules as `measure`
-/// (`VisitRowRules`), the same identifier normalisation (`IdentifierNormalization`, by way of memos so that it
-/// runs once per distinct spelling) and the same timestamp parser, one chunk per worker.
+/// Reads a performed-time export in parallel chunks, on bytes, one chunk per worker: each record through
+/// `measure`'s `VisitRowDecoder` (the record loop, blank rows, the field-count rule, unterminated quotes, the
+/// required fields and the start timestamp, with the same rejection reasons), then `PerformedRecordReader` (its
+/// check-out, planned start, ids and timing).
 struct PerformedScanner {
     let file: CSVFile
     let columns: ColumnIndex
@@ -165,23 +168,32 @@ struct PerformedScanner {
 
     /// Scans the records that start in `[start, end)`; lines are relative to the chunk (the first is 0).
     func scan(from start: Int, to end: Int) -> PerformedChunk {
-        // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
-        var reader = PerformedRecordReader(scanner: self, capacity: (end - start) / 40 + 16)
-        // Read 4 MiB at a time, and the pages read given back after each (so that resident memory does not grow
-        // with the file; they stay in the page cache).
-        var position = start
-        var lines = 0
-        var sawQuotedNewline = false
-        while position < end {
-            let walked = file.forEachRecord(
-                in: position..<min(end, position + (1 << 22)), firstLine: lines,
-                { line, fields in reader.read(line: line, fields: fields) },
-                malformed: { row in reader.malformed(row) }, blank: {})
-            lines += walked.lines
-            if walked.sawQuotedNewline { sawQuotedNewline = true }
-            file.releasePages(from: position, to: walked.next)
-            position = walked.next
+        file.withBytes { bytes in
+            var decoder = VisitRowDecoder(
+                file: file, columns: columns, defaultProvider: Array(defaultProvider.utf8), start: start, end: end)
+            // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
+            var reader = PerformedRecordReader(scanner: self, capacity: (end - start) / 40 + 16)
+            var position = start
+            var lines = 0
+            var sawQuotedNewline = false
+            while position < end {
+                let recordStart = position
+                let bounds = decoder.nextRecord(bytes, at: position)
+                let line = lines
+                position = bounds.next
+                lines += bounds.lines
+                if bounds.quotedNewline { sawQuotedNewline = true }
+                let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<bounds.contentEnd])
+                switch decoder.decode(bytes, recordStart: recordStart, bounds: bounds) {
+                case .emptyLine, .blank:
+                    continue
+                case .rejected(let reason, let detail):
+                    reader.reject(reason, detail: detail, line: line, record: raw)
+                case .row(let row):
+                    reader.read(row, line: line, raw: raw)
+                }
+            }
+            return reader.finish(lines: lines, sawQuotedNewline: sawQuotedNewline)
         }
-        return reader.finish(lines: lines, sawQuotedNewline: sawQuotedNewline)
     }
 }

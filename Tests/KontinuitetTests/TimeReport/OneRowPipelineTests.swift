@@ -20,6 +20,7 @@ final class OneRowPipelineTests: XCTestCase {
         "P1,u8,s1,2018-09-03 08:00,x",  // field_count
         "P1,u9,s1",  // field_count
         "P1,\"u10,s1,2018-09-03 08:00",  // unterminated_quote
+        " , ,,",  // a row of blanks: not a record, neither read nor rejected
     ]
 
     func testEveryRowGetsTheSameFateAndReasonInMeasureAndTimeReport() throws {
@@ -39,6 +40,9 @@ final class OneRowPipelineTests: XCTestCase {
         }
         XCTAssertEqual(fates(measured.rejectedRows), expected)
         XCTAssertEqual(fates(timed.rejectedRows), expected)
+        // The rows as read, for --rejected-rows: the same text from both.
+        XCTAssertEqual(measured.rejectedRows.map(\.row), timed.rejectedRows.map(\.row))
+        XCTAssertEqual(timed.rejectedRows.first { $0.line == 12 }?.row, "P1,u8,s1,2018-09-03 08:00,x")
         // Read 13 = used 5 + rejected 8 in both (time-report: the five are visits without a check-out).
         XCTAssertEqual(measured.accounting.read, 13)
         XCTAssertEqual(timed.accounting.performedRead, 13)
