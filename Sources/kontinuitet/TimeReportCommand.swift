@@ -58,7 +58,9 @@ enum TimeReportCommand: Command {
         outputOptions.pseudonymOrder = pseudonymOrder
         outputOptions.inputPaths =
             arguments.values("--performed") + arguments.values("--allocated") + arguments.values("--providers")
+        let writing = Date()
         let written = try TimeReportOutputs.write(result, to: directory, options: outputOptions)
+        report("outputs written and checked in \(String(format: "%.2f", Date().timeIntervalSince(writing))) s")
         for notice in written.notices { Console.error("kontinuitet time-report: \(notice)") }
         if arguments.flag("--quiet") {
             for warning in result.warnings { Console.error("VARNING kapacitetstak: \(warning.message)") }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The files a run stages in its output directory, and which of them the disclosure check must read before the
 /// commit: every file is shared, except, with `--keep-ids`, those holding user ids (staged with mode 0600 and not
 /// checked, as they hold what the check looks for; docs/security.md).
@@ -25,47 +27,77 @@ struct StagedOutputs {
         written.append(path)
     }
 
-    /// Records a shared file that a worker has already staged.
-    /// Stages a shareable file too large to hold whole (`anomalies.csv` of a city's year): `body` emits it in
-    /// pieces that end at line breaks; the pieces are checked by `check` a few at a time, in parallel, as they are
-    /// written (`pieceFindings`, with the file's line numbers), and none is kept.
+    /// Stages a shareable file too large to hold whole (`anomalies.csv` of a city's year), made of `count`
+    /// pieces that each end at a line break: `piece(i)` makes piece `i`. Pieces are made and checked by `check`
+    /// on worker threads, a few ahead of the one being written, and written in order on this thread (so that the
+    /// writing, the largest part, overlaps the rest); findings are kept with the file's line numbers
+    /// (`pieceFindings`), no piece is kept once written.
     mutating func sharePieces(
-        _ path: String, check: DisclosureCheck, threads: Int = 2, _ body: (([UInt8]) throws -> Void) throws -> Void
+        _ path: String, check: DisclosureCheck, count: Int, threads: Int = 2,
+        piece: @escaping @Sendable (Int) -> [UInt8]
     ) throws {
+        let pieces = CheckedPieces(count: count) { index in
+            let bytes = piece(index)
+            return (bytes, check.scanOutput(bytes, path: path), bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+        }
+        let ahead = max(2, threads * 2)
+        for index in 0..<min(ahead, count) { pieces.start(index) }
+        defer { pieces.waitForAll() }
         var lines = 0
-        var findings: [DisclosureCheck.Finding] = []
-        var batch: [[UInt8]] = []
         try directory.writePieces(path) { append in
-            try withoutActuallyEscaping(append) { append in
-                func flush() throws {
-                    let checked = check.scanEach(batch.map { (path, $0) }, threads: threads)
-                    for (index, piece) in batch.enumerated() {
-                        for finding in checked[index] {
-                            var shifted = finding
-                            shifted.line += lines
-                            findings.append(shifted)
-                        }
-                        lines += piece.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                        try append(piece)
-                    }
-                    batch.removeAll()
+            for index in 0..<count {
+                let made = pieces.take(index)
+                if index + ahead < count { pieces.start(index + ahead) }
+                for finding in made.findings {
+                    var shifted = finding
+                    shifted.line += lines
+                    pieceFindings.append(shifted)
                 }
-                try body { piece in
-                    batch.append(piece)
-                    if batch.count >= threads { try flush() }
-                }
-                try flush()
+                lines += made.lines
+                try append(made.bytes)
             }
         }
-        pieceFindings += findings
         written.append(path)
     }
 
     /// Findings of the files staged in pieces (`sharePieces`).
     private(set) var pieceFindings: [DisclosureCheck.Finding] = []
 
+    /// Records a shared file that a worker has already staged.
     mutating func staged(_ path: String, _ bytes: [UInt8]) {
         shareable.append((path, bytes))
         written.append(path)
     }
+}
+
+/// The pieces of a file made and checked on worker threads, each taken once, in order, by the thread that writes.
+private final class CheckedPieces: @unchecked Sendable {
+    typealias Made = (bytes: [UInt8], findings: [DisclosureCheck.Finding], lines: Int)
+    private let make: @Sendable (Int) -> Made
+    private let slots: ResultSlots<Made>
+    private let ready: [DispatchSemaphore]
+    private let group = DispatchGroup()
+
+    init(count: Int, make: @escaping @Sendable (Int) -> Made) {
+        self.make = make
+        slots = ResultSlots(count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    /// Makes piece `index` on a worker thread.
+    func start(_ index: Int) {
+        DispatchQueue.global().async(group: group) { [self] in
+            slots.set(index, make(index))
+            ready[index].signal()
+        }
+    }
+
+    /// Waits for piece `index` (started before) and hands it over.
+    func take(_ index: Int) -> Made {
+        ready[index].wait()
+        return slots.take(index) ?? ([], [], 0)
+    }
+
+    /// Waits for every piece started (a write that failed leaves some made and not taken).
+    func waitForAll() { group.wait() }
 }

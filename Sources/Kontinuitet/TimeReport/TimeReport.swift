@@ -98,6 +98,7 @@ package enum TimeReport {
             "added up by user, staff member and day in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
 
         // The sums under names, as the tables below are built.
+        let tablesStarted = Date()
         var months: [Int32: String] = [:]
         func month(_ number: Int32) -> String {
             if let known = months[number] { return known }
@@ -218,6 +219,10 @@ package enum TimeReport {
                         visits: providerDayVisits[provider]?[day] ?? 0))
             }
         }
+        progress(
+            "tables of \(providerMonths.count) provider-months, \(userMonths.count) user-months and "
+                + "\(providerDays.count) provider-days in \(String(format: "%.2f", Date().timeIntervalSince(tablesStarted))) s"
+        )
         return TimeReportResult(
             providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays,
             anomalyRows: AnomalyRows(files: files, rows: flagged.rows),

@@ -122,10 +122,16 @@ package struct AnomalyRows: Sendable {
     /// Calls `body` with each anomaly in order: the file's index, the line and the kind.
     func forEach(_ body: (Int, Int, PerformedAnomaly) throws -> Void) rethrows {
         let kinds = PerformedAnomaly.allCases
-        for row in rows {
-            for k in kinds.indices where row.kinds & (1 << UInt8(k)) != 0 {
-                try body(Int(row.file), Int(row.line), kinds[k])
-            }
+        try forEach(ofRows: rows.indices) { file, line, kind in try body(file, line, kinds[kind]) }
+    }
+
+    /// Calls `body` with each anomaly of `rows[range]` in order: the file's index, the line and the kind's index
+    /// in `PerformedAnomaly.allCases`.
+    @inline(__always)
+    func forEach(ofRows range: Range<Int>, _ body: (Int, Int, Int) throws -> Void) rethrows {
+        let kinds = PerformedAnomaly.allCases.count
+        for row in rows[range] {
+            for k in 0..<kinds where row.kinds & (1 << UInt8(k)) != 0 { try body(Int(row.file), Int(row.line), k) }
         }
     }
 

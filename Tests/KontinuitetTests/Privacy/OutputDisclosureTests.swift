@@ -124,14 +124,12 @@ final class OutputDisclosureTests: XCTestCase {
         let output = try OutputDirectory(path: directory.path + "/out")
         var staged = StagedOutputs(output, keepIDs: false)
         let check = DisclosureCheck(names: ["Anna Svensson"])
-        try staged.sharePieces("big.csv", check: check) { emit in
-            for piece in 0..<5 {
-                var text = ""
-                for line in 0..<10 {
-                    text += piece == 3 && line == 6 ? "x,Anna Svensson\n" : "x,\(piece * 10 + line)\n"
-                }
-                try emit(Array(text.utf8))
+        try staged.sharePieces("big.csv", check: check, count: 5) { piece in
+            var text = ""
+            for line in 0..<10 {
+                text += piece == 3 && line == 6 ? "x,Anna Svensson\n" : "x,\(piece * 10 + line)\n"
             }
+            return Array(text.utf8)
         }
         XCTAssertEqual(staged.pieceFindings.map(\.line), [37])
         XCTAssertEqual(staged.written, ["big.csv"])

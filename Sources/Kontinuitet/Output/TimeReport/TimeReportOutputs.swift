@@ -126,25 +126,28 @@ package enum TimeReportOutputs {
         }
         try staged.share("provider_days.csv", days.bytes)
 
-        // Millions of rows for a city's year: written and checked in pieces, each file's and kind's cells
+        // Millions of rows for a city's year: made, checked and written in pieces, each file's and kind's cells
         // rendered once.
-        try staged.sharePieces("anomalies.csv", check: check) { emit in
-            var anomalies = CSVWriter(header: ["file", "line", "kind", "description"])
-            let fileCells = result.anomalyRows.files.map { CSVWriter.cellBytes([.text(fileNames($0))]) + [0x2C] }
-            var kindCells: [PerformedAnomaly: [UInt8]] = [:]
-            for kind in PerformedAnomaly.allCases {
-                kindCells[kind] = CSVWriter.cellBytes([.raw(kind.rawValue), .raw(kind.swedish)]) + [0x0A]
-            }
-            try result.anomalyRows.forEach { file, line, kind in
+        let anomalyRows = result.anomalyRows
+        let fileCells = anomalyRows.files.map { CSVWriter.cellBytes([.text(fileNames($0))]) + [0x2C] }
+        let kindCells = PerformedAnomaly.allCases.map {
+            CSVWriter.cellBytes([.raw($0.rawValue), .raw($0.swedish)]) + [0x0A]
+        }
+        let anomaliesHeader = CSVWriter(header: ["file", "line", "kind", "description"]).bytes
+        let rowsPerPiece = 1 << 15
+        let rowCount = anomalyRows.rows.count
+        try staged.sharePieces(
+            "anomalies.csv", check: check, count: max(1, (rowCount + rowsPerPiece - 1) / rowsPerPiece)
+        ) { piece in
+            var anomalies = CSVWriter()
+            if piece == 0 { anomalies.append(bytes: anomaliesHeader) }
+            let first = min(rowCount, piece * rowsPerPiece)
+            anomalyRows.forEach(ofRows: first..<min(rowCount, first + rowsPerPiece)) { file, line, kind in
                 anomalies.append(bytes: fileCells[file])
                 anomalies.append(integer: line, then: 0x2C)
-                anomalies.append(bytes: kindCells[kind] ?? [])
-                if anomalies.bytes.count >= 1 << 22 {
-                    try emit(anomalies.bytes)
-                    anomalies.removeAll()
-                }
+                anomalies.append(bytes: kindCells[kind])
             }
-            try emit(anomalies.bytes)
+            return anomalies.bytes
         }
 
         var warnings = CSVWriter(header: [
