@@ -79,11 +79,22 @@ final class PerformedRows: @unchecked Sendable {
         var seconds = 0
         var visits = 0
         var open = 0
+
+        mutating func add(_ other: MonthCell) {
+            seconds += other.seconds
+            visits += other.visits
+            open += other.open
+        }
     }
 
     struct DayCell {
         var seconds = 0
         var visits = 0
+
+        mutating func add(_ other: DayCell) {
+            seconds += other.seconds
+            visits += other.visits
+        }
     }
 
     /// What the pass by user adds up.
@@ -101,15 +112,8 @@ final class PerformedRows: @unchecked Sendable {
 
         mutating func add(_ other: Sums) {
             userMonths += other.userMonths
-            for (key, cell) in other.providerMonths {
-                providerMonths[key, default: MonthCell()].seconds += cell.seconds
-                providerMonths[key, default: MonthCell()].visits += cell.visits
-                providerMonths[key, default: MonthCell()].open += cell.open
-            }
-            for (key, cell) in other.providerDays {
-                providerDays[key, default: DayCell()].seconds += cell.seconds
-                providerDays[key, default: DayCell()].visits += cell.visits
-            }
+            for (key, cell) in other.providerMonths { providerMonths[key, default: MonthCell()].add(cell) }
+            for (key, cell) in other.providerDays { providerDays[key, default: DayCell()].add(cell) }
             used += other.used
             flagged += other.flagged
             duplicates += other.duplicates
@@ -141,8 +145,9 @@ final class PerformedRows: @unchecked Sendable {
         var pointers: [UnsafeMutablePointer<PerformedRow>] = []
         var days: [(day: Int, cell: DayCell)] = []
         var months: [(month: Int32, cell: MonthCell)] = []
-        var dayKeys: [UInt64] = []
-        var monthKeys: [UInt64] = []
+        /// The visit keys of the current day and month.
+        var dayKeys = DistinctKeys()
+        var monthKeys = DistinctKeys()
         var monthDay = Int.min
         var monthOfDay: Int32 = 0
 
@@ -171,15 +176,6 @@ final class PerformedRows: @unchecked Sendable {
             if i > 0 && months[i - 1].month == month { return i - 1 }
             months.insert((month, MonthCell()), at: i)
             return i
-        }
-
-        /// The number of different keys in `keys` (which it sorts).
-        static func distinct(_ keys: inout [UInt64]) -> Int {
-            guard keys.count > 1 else { return keys.count }
-            keys.sort()
-            var count = 1
-            for i in 1..<keys.count where keys[i] != keys[i - 1] { count += 1 }
-            return count
         }
 
         mutating func add(user: Int, index: RowIndex) {
@@ -215,21 +211,21 @@ final class PerformedRows: @unchecked Sendable {
                 let wall = zone.wallClock(fromUTC: row.checkIn)
                 let day = Stockholm.floorDiv(wall, 86_400)
                 if day != currentDay {
-                    if currentDay != Int.min { days[dayIndex(currentDay)].cell.visits += Self.distinct(&dayKeys) }
-                    dayKeys.removeAll(keepingCapacity: true)
+                    if currentDay != Int.min { days[dayIndex(currentDay)].cell.visits += dayKeys.count }
+                    dayKeys.removeAll()
                     currentDay = day
                     _ = dayIndex(day)
                 }
                 let month = month(ofDay: day)
                 if month != currentMonth {
                     if currentMonth != Int32.min {
-                        months[monthIndex(currentMonth)].cell.visits += Self.distinct(&monthKeys)
+                        months[monthIndex(currentMonth)].cell.visits += monthKeys.count
                     }
-                    monthKeys.removeAll(keepingCapacity: true)
+                    monthKeys.removeAll()
                     currentMonth = month
                 }
-                dayKeys.append(row.visit)
-                monthKeys.append(row.visit)
+                dayKeys.insert(row.visit)
+                monthKeys.insert(row.visit)
                 let monthSlot = monthIndex(month)
                 sums.lastDay = max(sums.lastDay ?? day, day)
                 let code = row.timing & PerformedTiming.durationMask
@@ -250,20 +246,16 @@ final class PerformedRows: @unchecked Sendable {
                     zone = partZone
                 }
             }
-            if currentDay != Int.min { days[dayIndex(currentDay)].cell.visits += Self.distinct(&dayKeys) }
-            if currentMonth != Int32.min { months[monthIndex(currentMonth)].cell.visits += Self.distinct(&monthKeys) }
+            if currentDay != Int.min { days[dayIndex(currentDay)].cell.visits += dayKeys.count }
+            if currentMonth != Int32.min { months[monthIndex(currentMonth)].cell.visits += monthKeys.count }
             let provider = rows.userProvider[user]
             for (month, cell) in months {
                 sums.userMonths.append((Int32(user), month, cell.seconds))
-                let key = MonthKey(provider: provider, month: month)
-                sums.providerMonths[key, default: MonthCell()].seconds += cell.seconds
-                sums.providerMonths[key, default: MonthCell()].visits += cell.visits
-                sums.providerMonths[key, default: MonthCell()].open += cell.open
+                sums.providerMonths[MonthKey(provider: provider, month: month), default: MonthCell()].add(cell)
             }
             for (day, cell) in days {
-                let key = DayKey(provider: provider, day: Int32(truncatingIfNeeded: day))
-                sums.providerDays[key, default: DayCell()].seconds += cell.seconds
-                sums.providerDays[key, default: DayCell()].visits += cell.visits
+                sums.providerDays[DayKey(provider: provider, day: Int32(truncatingIfNeeded: day)), default: DayCell()]
+                    .add(cell)
             }
         }
     }
