@@ -56,18 +56,12 @@ struct VisitLogScanner {
         var rules = VisitRowExclusions(period: period)
         var outsidePeriod = 0
         var position = start
-        var line = firstLine
-        var lines = 0
 
         while position < end {
             // Decode: the record and the fields every row must have.
             let recordStart = position
-            let bounds = decoder.nextRecord(bytes, at: position)
-            let recordLine = line
-            position = bounds.next
-            line += bounds.lines
-            lines += bounds.lines
-            if bounds.quotedNewline { out.sawQuotedNewline = true }
+            let recordLine = firstLine + decoder.lines
+            let bounds = decoder.nextRecord(bytes, from: &position)
             let row: DecodedVisitRow
             switch decoder.decode(bytes, recordStart: recordStart, bounds: bounds) {
             case .emptyLine:
@@ -117,7 +111,8 @@ struct VisitLogScanner {
         }
         identities.finish(into: &out)
         out.rows = rows.block()
-        out.lines = lines
+        out.lines = decoder.lines
+        out.sawQuotedNewline = decoder.sawQuotedNewline
         if outsidePeriod > 0 { out.accounting.excluded[.outsidePeriod, default: 0] += outsidePeriod }
         return out
     }

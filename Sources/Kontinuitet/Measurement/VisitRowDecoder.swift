@@ -115,15 +115,25 @@ struct VisitRowDecoder: ~Copyable {
     /// The pages of the range still held are given back when the range is read (they stay in the page cache).
     deinit { file.releasePages(from: released, to: end) }
 
-    /// Splits the record that starts at `position` (its fields are then what `decode` reads).
+    /// The physical lines of the records split so far.
+    private(set) var lines = 0
+    /// True when a quoted field of a record split so far held a line break.
+    private(set) var sawQuotedNewline = false
+
+    /// Splits the record that starts at `position` (its fields are then what `decode` reads) and moves `position`
+    /// to the next record.
     @inline(__always)
-    mutating func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> RecordBounds {
+    mutating func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, from position: inout Int) -> RecordBounds {
         if position - released >= 1 << 22 {
             file.releasePages(from: released, to: position)
             released = position
             file.populatePages(from: position, to: min(end, position + (1 << 22)))
         }
-        return fields.splitRecord(bytes, start: position, scanner: scanner)
+        let bounds = fields.splitRecord(bytes, start: position, scanner: scanner)
+        position = bounds.next
+        lines += bounds.lines
+        if bounds.quotedNewline { sawQuotedNewline = true }
+        return bounds
     }
 
     /// Decodes the record `nextRecord` split at `recordStart`, whose bounds are `bounds`.

@@ -174,15 +174,10 @@ struct PerformedScanner {
             // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
             var reader = PerformedRecordReader(scanner: self, capacity: (end - start) / 40 + 16)
             var position = start
-            var lines = 0
-            var sawQuotedNewline = false
             while position < end {
                 let recordStart = position
-                let bounds = decoder.nextRecord(bytes, at: position)
-                let line = lines
-                position = bounds.next
-                lines += bounds.lines
-                if bounds.quotedNewline { sawQuotedNewline = true }
+                let line = decoder.lines
+                let bounds = decoder.nextRecord(bytes, from: &position)
                 let raw = UnsafeBufferPointer(rebasing: bytes[recordStart..<bounds.contentEnd])
                 switch decoder.decode(bytes, recordStart: recordStart, bounds: bounds) {
                 case .emptyLine, .blank:
@@ -193,7 +188,7 @@ struct PerformedScanner {
                     reader.read(row, line: line, raw: raw)
                 }
             }
-            return reader.finish(lines: lines, sawQuotedNewline: sawQuotedNewline)
+            return reader.finish(lines: decoder.lines, sawQuotedNewline: decoder.sawQuotedNewline)
         }
     }
 }
