@@ -61,7 +61,19 @@ enum MemoryMapping {
         return UnsafeRawPointer(address)
     }
 
-    /// Removes a map made by `mapReadOnly` (`munmap`). It fails only for a range that was never mapped, which would
+    /// `count` bytes of zeroed memory of their own (an anonymous private map, `count` > 0), given back to the
+    /// system whole by `unmap`, whatever the C library's allocator would have kept: for large buffers allocated and
+    /// freed in turn. Nil when the system refuses, or the portable paths are forced (`PlatformFallbacks`).
+    static func mapAnonymous(count: Int) -> UnsafeMutableRawPointer? {
+        guard !PlatformFallbacks.areForced else { return nil }
+        let failed = UnsafeMutableRawPointer(bitPattern: -1)
+        guard let address = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            address != failed
+        else { return nil }
+        return address
+    }
+
+    /// Removes a map made by `mapReadOnly` or `mapAnonymous` (`munmap`). It fails only for a range that was never mapped, which would
     /// be a bug here, so its result is not looked at.
     static func unmap(_ base: UnsafeRawPointer, count: Int) {
         _ = munmap(UnsafeMutableRawPointer(mutating: base), count)

@@ -16,7 +16,8 @@
 ///
 /// With the environment variable `KONTINUITET_PLATFORM_FALLBACKS=1`: no `renameat2(RENAME_EXCHANGE)` (the output
 /// directory's files are renamed into place one by one), no `syncfs` (one `fsync` per file), no `mmap` (input
-/// files are read into memory) and so no `madvise`. Read once, at first use.
+/// files are read into memory, large buffers come from the allocator) and so no `madvise`. Read once, at first
+/// use.
 enum PlatformFallbacks {
     /// True when the portable fallbacks are forced.
     static let areForced: Bool = Environment.value("KONTINUITET_PLATFORM_FALLBACKS") == "1"

@@ -128,6 +128,14 @@ final class RowBlock<Element: BitwiseCopyable>: @unchecked Sendable {
 
     deinit { if owned { base.deallocate() } }
 
+    /// Frees the elements now rather than with the last reference (the block must not be read afterwards): for
+    /// the last pass over large blocks, so that each block's memory goes as soon as the pass is done with it.
+    func free() {
+        guard owned else { return }
+        owned = false
+        base.deallocate()
+    }
+
     /// The elements; valid while the block is alive.
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 

@@ -2,33 +2,63 @@ import MemoryHints
 
 /// The index the passes of `PerformedRows` read the rows through.
 extension PerformedRows {
-    /// The rows of each key as references, the rows left where they are (moving 32-byte rows to random places
-    /// costs more than reading them there): `refs[starts[k] ..< starts[k + 1]]` are the rows of key k in file
-    /// order, each as its ordinal among all rows.
+    /// The most row references an index holds at once by default (32 MB): a run with more rows is indexed a range
+    /// of keys at a time (`forEachIndex`), so that what a pass needs beside the rows themselves does not grow with
+    /// them.
+    static let mostIndexedRows = 1 << 23
+
+    /// The rows of each key of a range of keys as references, the rows left where they are (moving 32-byte rows
+    /// to random places costs more than reading them there): `refs[starts[k - firstKey] ..< starts[k - firstKey +
+    /// 1]]` are the rows of key k in file order, each as its ordinal among all rows.
     final class RowIndex: @unchecked Sendable {
+        /// The first key indexed.
+        let firstKey: Int
         let starts: [Int]
         fileprivate let refs: UnsafeMutableBufferPointer<UInt32>
         /// The first ordinal of each block, and one past the last.
         fileprivate let blockStart: [Int]
         fileprivate let blocks: [UnsafeMutableBufferPointer<PerformedRow>]
 
+        /// The map `refs` lies in, and its size; nil when `refs` is the allocator's memory.
+        private let map: (base: UnsafeMutableRawPointer, bytes: Int)?
+
+        /// An index of the keys from `firstKey` on, with room for `count` references.
         fileprivate init(
-            starts: [Int], refs: UnsafeMutableBufferPointer<UInt32>, blockStart: [Int],
+            firstKey: Int, starts: [Int], count: Int, blockStart: [Int],
             blocks: [UnsafeMutableBufferPointer<PerformedRow>]
         ) {
+            self.firstKey = firstKey
             self.starts = starts
-            self.refs = refs
             self.blockStart = blockStart
             self.blocks = blocks
+            // The references in a map of their own, returned to the system when the index goes: the allocator
+            // would keep tens of megabytes freed by one index for the next, and the rows' pass after it would
+            // then hold both.
+            let bytes = max(1, count) * MemoryLayout<UInt32>.stride
+            if let base = MemoryMapping.mapAnonymous(count: bytes) {
+                refs = UnsafeMutableBufferPointer(
+                    start: base.bindMemory(to: UInt32.self, capacity: count), count: count)
+                map = (base, bytes)
+            } else {
+                refs = .allocate(capacity: max(1, count))
+                map = nil
+            }
         }
 
-        deinit { refs.deallocate() }
+        deinit {
+            if let map {
+                MemoryMapping.unmap(UnsafeRawPointer(map.base), count: map.bytes)
+            } else {
+                refs.deallocate()
+            }
+        }
 
-        /// The rows of `key`, in file order, in `pointers`; each row's memory is asked for as it is found.
+        /// The rows of `key` (a key of the range indexed), in file order, in `pointers`; each row's memory is asked
+        /// for as it is found.
         func rows(ofKey key: Int, into pointers: inout [UnsafeMutablePointer<PerformedRow>]) {
             pointers.removeAll(keepingCapacity: true)
             var block = 0
-            for r in starts[key]..<starts[key + 1] {
+            for r in starts[key - firstKey]..<starts[key - firstKey + 1] {
                 let ref = Int(refs[r])
                 while ref >= blockStart[block + 1] { block += 1 }
                 // (A reference never points into an empty block.)
@@ -38,18 +68,61 @@ extension PerformedRows {
                 pointers.append(row)
             }
         }
+
+        /// Up to `count` consecutive ranges of the keys indexed with about equal numbers of rows.
+        func parts(_ count: Int) -> [Range<Int>] {
+            PerformedRows.ranges(starts, count: count).map { ($0.lowerBound + firstKey)..<($0.upperBound + firstKey) }
+        }
     }
 
-    /// The rows of each key (`key` gives it, in `0..<keyCount`), counted and referenced block by block in
-    /// parallel.
-    func index(threads: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int) -> RowIndex {
+    /// Calls `body` with an index of the rows of each key (`key` gives it, in `0..<keyCount`): of every key at
+    /// once, or, when the rows are more than `most`, of one range of keys after another, each with at most that
+    /// many rows (or one key).
+    func forEachIndex(
+        threads: Int, most: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int,
+        _ body: (RowIndex) -> Void
+    ) {
+        let rowCount = blocks.reduce(0) { $0 + $1.rows.count }
+        guard rowCount > most else {
+            return body(index(threads: threads, keys: 0..<keyCount, key: key))
+        }
+        var perKey = [Int](repeating: 0, count: keyCount)
+        for counts in countPerKey(threads: threads, keys: 0..<keyCount, key: key) {
+            for k in 0..<keyCount { perKey[k] += counts[k] }
+        }
+        var first = 0
+        var rows = 0
+        for k in 0..<keyCount {
+            if rows > 0 && rows + perKey[k] > most {
+                body(index(threads: threads, keys: first..<k, key: key))
+                first = k
+                rows = 0
+            }
+            rows += perKey[k]
+        }
+        body(index(threads: threads, keys: first..<keyCount, key: key))
+    }
+
+    /// Per block, the number of rows of each key of `keys` (by its offset in `keys`).
+    private func countPerKey(threads: Int, keys: Range<Int>, key: @escaping @Sendable (PerformedRow) -> Int)
+        -> [[Int]]
+    {
         let counted = ResultSlots<[Int]>(count: blocks.count)
         Parallel.forEach(count: blocks.count, threads: threads) { b in
-            var counts = [Int](repeating: 0, count: keyCount)
-            for row in self.blocks[b].rows.elements { counts[key(row)] += 1 }
+            var counts = [Int](repeating: 0, count: keys.count)
+            for row in self.blocks[b].rows.elements {
+                let k = key(row) &- keys.lowerBound
+                if UInt(bitPattern: k) < UInt(keys.count) { counts[k] += 1 }
+            }
             counted.set(b, counts)
         }
-        let counts = counted.values()
+        return counted.values()
+    }
+
+    /// The rows of each key of `keys`, counted and referenced block by block in parallel.
+    private func index(threads: Int, keys: Range<Int>, key: @escaping @Sendable (PerformedRow) -> Int) -> RowIndex {
+        let counts = countPerKey(threads: threads, keys: keys, key: key)
+        let keyCount = keys.count
         // Where each block's rows of each key go: keys in order, blocks in order within a key.
         var next = counts.map { _ in [Int](repeating: 0, count: keyCount) }
         var starts = [Int](repeating: 0, count: keyCount + 1)
@@ -65,14 +138,16 @@ extension PerformedRows {
         var blockStart = [0]
         for block in blocks { blockStart.append(blockStart[blockStart.count - 1] + block.rows.count) }
         let index = RowIndex(
-            starts: starts, refs: .allocate(capacity: max(1, position)), blockStart: blockStart,
+            firstKey: keys.lowerBound, starts: starts, count: position, blockStart: blockStart,
             blocks: blocks.map { $0.rows.mutableElements })
         let slots = ResultSlots(next)
+        let firstKey = keys.lowerBound
         Parallel.forEach(count: blocks.count, threads: threads) { b in
             guard var next = slots.take(b) else { return }
             let first = index.blockStart[b]
             for (i, row) in self.blocks[b].rows.elements.enumerated() {
-                let k = key(row)
+                let k = key(row) &- firstKey
+                guard UInt(bitPattern: k) < UInt(keyCount) else { continue }
                 index.refs[next[k]] = UInt32(truncatingIfNeeded: first + i)
                 next[k] += 1
             }

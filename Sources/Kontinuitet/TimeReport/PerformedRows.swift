@@ -123,17 +123,19 @@ final class PerformedRows: @unchecked Sendable {
 
     /// The pass by user: regroups the rows by user, then, for each user, finds its duplicated rows (flagged, the
     /// first in file order counted), counts its visits per day and month and adds its time up by day and month.
-    func sumByUser(threads: Int) -> Sums {
-        let index = self.index(threads: threads, keyCount: userProvider.count) { Int($0.user) }
-        let parts = Self.ranges(index.starts, count: threads * 4)
-        let results = ResultSlots<Sums>(count: parts.count)
-        Parallel.forEach(count: parts.count, threads: threads) { part in
-            var adder = UserAdder(rows: self)
-            for user in parts[part] { adder.add(user: user, index: index) }
-            results.set(part, adder.sums)
-        }
+    func sumByUser(threads: Int, mostIndexedRows: Int = PerformedRows.mostIndexedRows) -> Sums {
         var sums = Sums()
-        for part in results.values() { sums.add(part) }
+        forEachIndex(threads: threads, most: mostIndexedRows, keyCount: userProvider.count, key: { Int($0.user) }) {
+            index in
+            let parts = index.parts(threads * 4)
+            let results = ResultSlots<Sums>(count: parts.count)
+            Parallel.forEach(count: parts.count, threads: threads) { part in
+                var adder = UserAdder(rows: self)
+                for user in parts[part] { adder.add(user: user, index: index) }
+                results.set(part, adder.sums)
+            }
+            for part in results.values() { sums.add(part) }
+        }
         return sums
     }
 
@@ -303,9 +305,15 @@ final class PerformedRows: @unchecked Sendable {
 
     /// The pass by staff member: regroups the rows by (provider, staff member) and flags the rows of a staff member
     /// at two different users at overlapping times (only rows that count time; docs/time-report.md, "Overlaps").
-    func flagOverlaps(threads: Int) {
-        let index = self.index(threads: threads, keyCount: staffCount) { Int($0.staff) }
-        let parts = Self.ranges(index.starts, count: threads * 4)
+    func flagOverlaps(threads: Int, mostIndexedRows: Int = PerformedRows.mostIndexedRows) {
+        forEachIndex(threads: threads, most: mostIndexedRows, keyCount: staffCount, key: { Int($0.staff) }) { index in
+            flagOverlaps(index, threads: threads)
+        }
+    }
+
+    /// Flags the overlapping rows of the staff members of `index`.
+    private func flagOverlaps(_ index: RowIndex, threads: Int) {
+        let parts = index.parts(threads * 4)
         Parallel.forEach(count: parts.count, threads: threads) { part in
             var visits: [(start: Int, end: Int, user: Int32, row: UnsafeMutablePointer<PerformedRow>)] = []
             var pointers: [UnsafeMutablePointer<PerformedRow>] = []
@@ -361,11 +369,12 @@ final class PerformedRows: @unchecked Sendable {
     }
 
     /// The rows with anomalies in file order, and the count of each anomaly per provider and month of check-in.
+    /// The last pass: it frees each block of rows once it is done with it, and the rows cannot be read afterwards.
     ///
     /// The rows with anomalies are first counted per block, so that each block writes its rows into its own part
     /// of one array of the exact size: no array grows and none is joined to another (on a city's year, 4.5 million
-    /// rows of 12 bytes while the 400 MB of rows are still held).
-    func anomalies(threads: Int) -> (rows: [AnomalyRows.Row], counts: [MonthKey: [Int]]) {
+    /// rows of 12 bytes while the 400 MB of rows are still held, and then freed block by block as the array fills).
+    func takeAnomalies(threads: Int) -> (rows: [AnomalyRows.Row], counts: [MonthKey: [Int]]) {
         let flaggedInBlock = ResultSlots<Int>(count: blocks.count)
         Parallel.forEach(count: blocks.count, threads: threads) { b in
             var flagged = 0
@@ -385,6 +394,7 @@ final class PerformedRows: @unchecked Sendable {
             let out = DisjointWrites(buffer: buffer)
             Parallel.forEach(count: blocks.count, threads: threads) { b in
                 countsOfBlock.set(b, self.anomalies(ofBlock: b, into: out, at: starts[b], kinds: kinds))
+                self.blocks[b].rows.free()
             }
             initialized = total
         }

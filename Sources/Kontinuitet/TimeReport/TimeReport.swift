@@ -88,9 +88,9 @@ package enum TimeReport {
         }
         let started = Date()
         // Added up by user (duplicates, visits, time), then by staff member (overlaps), then the anomalies.
-        let sums = rows.sumByUser(threads: options.threads)
-        rows.flagOverlaps(threads: options.threads)
-        let flagged = rows.anomalies(threads: options.threads)
+        let sums = rows.sumByUser(threads: options.threads, mostIndexedRows: options.mostIndexedRows)
+        rows.flagOverlaps(threads: options.threads, mostIndexedRows: options.mostIndexedRows)
+        let flagged = rows.takeAnomalies(threads: options.threads)
         accounting.performedUsed = sums.used
         accounting.performedFlagged = sums.flagged
         accounting.performedDuplicate = sums.duplicates

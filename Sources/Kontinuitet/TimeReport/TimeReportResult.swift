@@ -10,6 +10,8 @@ package struct TimeReportOptions: Sendable {
     package var defaultProvider: String?
     /// The smallest chunk a file is cut into for parallel reading (tests make it tiny to exercise the cuts).
     var minimumChunkBytes = 1 << 20
+    /// The most rows a pass indexes at once (`PerformedRows.mostIndexedRows`; tests make it tiny).
+    var mostIndexedRows = PerformedRows.mostIndexedRows
     package init() {}
 }
 

@@ -54,7 +54,7 @@ final class OneRowPipelineTests: XCTestCase {
         XCTAssertEqual(measured.users.first { $0.userID == "u2" }?.distinctStaff, 1)
     }
 
-    func testTimeReportGivesTheSameResultOnAnyNumberOfThreadsAndChunks() throws {
+    func testTimeReportGivesTheSameResultOnAnyNumberOfThreadsChunksAndIndexRanges() throws {
         let directory = TemporaryDirectory()
         var lines = ["provider,user,staff,start,end,visit"]
         var random = SplitMix64(seed: 7)
@@ -73,12 +73,21 @@ final class OneRowPipelineTests: XCTestCase {
         }
         let path = directory.file("performed.csv", lines.joined(separator: "\n") + "\n")
         var results: [TimeReportResult] = []
-        for (threads, chunk) in [(1, 1 << 20), (2, 256), (3, 4096)] {
+        // The last two index the rows a range of users (and of staff) at a time: 100 rows at most, or 10, fewer
+        // than one user's or staff member's rows (which then get a range of their own).
+        for (threads, chunk, mostIndexed) in [
+            (1, 1 << 20, 1 << 23), (2, 256, 1 << 23), (3, 4096, 1 << 23), (2, 256, 100),
+            (1, 1 << 20, 10),
+        ] {
             var options = TimeReportOptions()
             options.threads = threads
             options.minimumChunkBytes = chunk
+            options.mostIndexedRows = mostIndexed
             results.append(try TimeReport.run(performed: [path], allocated: [], register: nil, options: options))
         }
+        // The data has what the passes look for: copies of rows and overlapping visits.
+        XCTAssertTrue(results[0].anomalies.contains { $0.kind == .duplicateRow })
+        XCTAssertTrue(results[0].anomalies.contains { $0.kind == .overlappingVisits })
         for r in results.dropFirst() {
             let first = results[0]
             XCTAssertEqual(r.accounting, first.accounting)
