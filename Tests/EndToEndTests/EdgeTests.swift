@@ -161,9 +161,10 @@ final class EdgeTests: XCTestCase {
     func testFormatsThatCannotBeReadAreNamed() throws {
         let directory = CommandRunner.temporaryDirectory()
         let xls = directory + "/old.xls"
-        FileManager.default.createFile(
-            atPath: xls,
-            contents: Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 512)))
+        XCTAssertTrue(
+            FileManager.default.createFile(
+                atPath: xls,
+                contents: Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 512))))
         let result = try CommandRunner.run(["measure", "--visits", xls, "--out", directory + "/out"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("\(xls): the file is an Excel 97–2003 workbook (.xls)"), result.stderr)
@@ -180,7 +181,7 @@ final class EdgeTests: XCTestCase {
         let path = directory + "/unicode.txt"
         var bytes: [UInt8] = [0xFF, 0xFE]
         for unit in text.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let result = try CommandRunner.run(["measure", "--visits", path, "--keep-ids", "--out", directory + "/out"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let users = try String(contentsOfFile: directory + "/out/users.csv", encoding: .utf8)

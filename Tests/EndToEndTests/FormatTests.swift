@@ -34,7 +34,7 @@ final class FormatTests: XCTestCase {
         let table = try CSVTable.read(CommandRunner.packageRoot.path + "/" + sample)
         let rows = [table.file.header.map { XLSXCell.text($0) }] + table.rows.map { $0.fields.map { .text($0) } }
         let workbook = try XLSXWorkbook(sheets: [XLSXSheet(name: "Besök", rows: rows)]).bytes()
-        FileManager.default.createFile(atPath: directory + "/norr.xlsx", contents: Data(workbook))
+        XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/norr.xlsx", contents: Data(workbook)))
         XCTAssertEqual(try measure(directory + "/norr.xlsx", out: directory + "/xlsx"), expected)
 
         // gzip, by the system's gzip.
@@ -52,7 +52,7 @@ final class FormatTests: XCTestCase {
         for unit in text.replacingOccurrences(of: ",", with: "\t").utf16 {
             utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
         }
-        FileManager.default.createFile(atPath: directory + "/norr.txt", contents: Data(utf16))
+        XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/norr.txt", contents: Data(utf16)))
         XCTAssertEqual(try measure(directory + "/norr.txt", out: directory + "/utf16"), expected)
 
         // Standard input, as `-`.
@@ -71,7 +71,7 @@ final class FormatTests: XCTestCase {
             XLSXSheet(name: "Besök", rows: rows),
         ]).bytes()
         let path = directory + "/besok.xlsx"
-        FileManager.default.createFile(atPath: path, contents: Data(workbook))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(workbook)))
         let result = try CommandRunner.run([
             "measure", "--visits", path, "--out", directory + "/out", "--sheet", "Besök",
         ])
@@ -112,7 +112,8 @@ final class FormatTests: XCTestCase {
         var archive = ZipArchive()
         try archive.addFile(path: "mimetype", contents: Array("application/vnd.oasis.opendocument.spreadsheet".utf8))
         try archive.addFile(path: "content.xml", contents: Array("<x/>".utf8))
-        FileManager.default.createFile(atPath: directory + "/tabell.ods", contents: Data(archive.bytes()))
+        XCTAssertTrue(
+            FileManager.default.createFile(atPath: directory + "/tabell.ods", contents: Data(archive.bytes())))
         let result = try CommandRunner.run(["compile", "--forms", directory + "/tabell.ods", "--out", directory + "/c"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("an OpenDocument spreadsheet (.ods)"), result.stderr)
