@@ -5,9 +5,9 @@ import Foundation
 /// check-out and planned start (the same timestamp parser), and its ids through the same identifier normalisation
 /// (`IdentifierNormalization`, by way of memos so that it runs once per distinct spelling).
 ///
-/// One value owns every piece of state the record loop changes, so that the loop's closure captures one variable:
-/// Swift checks a closure's captured variables for exclusive access at run time on every access, and with a dozen
-/// of them that check took about a quarter of the scan's CPU time.
+/// One value owns every piece of state the record loop changes: the loop keeps one variable, which Swift would
+/// otherwise check for exclusive access a dozen times per row if a closure captured them (about a quarter of the
+/// scan's CPU time when it did).
 struct PerformedRecordReader: ~Copyable {
     private var out = PerformedChunk()
     private var rows: RowStore<PerformedRow>
@@ -15,8 +15,9 @@ struct PerformedRecordReader: ~Copyable {
     private var rawKey = ByteScratch(capacity: 64)
     private var dateScratch = ByteScratch(capacity: 32)
     private var clock = PerformedClock()
-    private let startColumn: Int, endColumn: Int, planned: Int, visit: Int
-    private let date: Int, name: Int
+    /// The columns the decoder reads (`VisitColumns`), and the two only performed-time exports have.
+    private let columns: VisitColumns
+    private let endColumn: Int, planned: Int
     private let path: String
     private let tolerance: Int
     // Raw spellings to ids: a spelling is normalised once (`IdentifierNormalization`); the previous row's
@@ -33,16 +34,12 @@ struct PerformedRecordReader: ~Copyable {
     private var lastName = ByteScratch(capacity: 64)
     private var hasLastName = false
 
-    /// A reader of `scanner`'s file with room for `capacity` rows.
-    init(scanner: PerformedScanner, capacity: Int) {
+    /// A reader of `scanner`'s file, whose records the decoder splits by `columns`, with room for `capacity` rows.
+    init(scanner: PerformedScanner, columns: VisitColumns, capacity: Int) {
         rows = RowStore<PerformedRow>(capacity: capacity)
-        let columns = scanner.columns
-        startColumn = columns["start"] ?? -1
-        endColumn = columns["end"] ?? -1
-        planned = columns["planned_start"] ?? -1
-        visit = columns["visit"] ?? -1
-        date = columns["date"] ?? -1
-        name = columns["sort_name"] ?? -1
+        self.columns = columns
+        endColumn = scanner.columns["end"] ?? -1
+        planned = scanner.columns["planned_start"] ?? -1
         path = scanner.file.path
         tolerance = scanner.tolerance
     }
@@ -60,8 +57,8 @@ struct PerformedRecordReader: ~Copyable {
     mutating func read(_ row: DecodedVisitRow, line: Int, raw: UnsafeBufferPointer<UInt8>) {
         out.read += 1
         let record = row.record
-        if name >= 0 {
-            let value = record.field(name)
+        if columns.sortName >= 0 {
+            let value = columns.sortName(of: row)
             if !hasLastName || !ByteScratch.equal(value, lastName.bytes) {
                 _ = out.names.intern(value)
                 lastName.removeAll()
@@ -75,11 +72,11 @@ struct PerformedRecordReader: ~Copyable {
         // The decoder read the check-in's wall clock; a check-in with an offset (or in a date column) is read
         // again here for its UTC second.
         let checkIn: TimestampParser.Parsed
-        let startField = record.trimmedField(startColumn)
-        if date < 0 && PerformedClock.isPlain(startField) {
+        let startField = record.trimmedField(columns.start)
+        if columns.date < 0 && PerformedClock.isPlain(startField) {
             checkIn = TimestampParser.Parsed(wall: row.wall, utc: nil)
         } else {
-            guard let parsed = timestamp(record, startColumn) else {
+            guard let parsed = timestamp(record, columns.start) else {
                 return reject(.badStart, detail: nil, line: line, raw: raw)
             }
             checkIn = parsed
@@ -90,7 +87,7 @@ struct PerformedRecordReader: ~Copyable {
                 return reject(.badEnd, detail: nil, line: line, raw: raw)
             }
             // With a date column, a check-out earlier in the day than the check-in is the next day.
-            if date >= 0 && parsed.wall < checkIn.wall {
+            if columns.date >= 0 && parsed.wall < checkIn.wall {
                 parsed.wall += 86_400
                 parsed.utc = parsed.utc.map { $0 + 86_400 }
             }
@@ -142,7 +139,7 @@ struct PerformedRecordReader: ~Copyable {
                 rawKey: &rawKey, normalized: &normalized)
             if let staffKey { staffCache.store(staffKey, staffID, group: Int(lastProvider)) }
         }
-        let visitID = record.trimmedField(visit)
+        let visitID = columns.visit(of: row)
         let relativeLine = Int32(truncatingIfNeeded: line)
         if let exact { out.exactSeconds[relativeLine] = exact }
         rows.append(
@@ -157,7 +154,7 @@ struct PerformedRecordReader: ~Copyable {
     /// A record the decoder rejected, on `line` (relative to the chunk): `record` is its bytes as read.
     mutating func reject(_ reason: RowRejection, detail: String?, line: Int, record: UnsafeBufferPointer<UInt8>) {
         out.read += 1
-        out.rejected.append(RejectedRow(file: path, line: line, reason, detail: detail, record: record))
+        reject(reason, detail: detail, line: line, raw: record)
     }
 
     /// A record `read` rejects (its check-out or planned start).
@@ -167,10 +164,10 @@ struct PerformedRecordReader: ~Copyable {
 
     @inline(__always)
     private mutating func timestamp(_ record: RecordFields, _ column: Int) -> TimestampParser.Parsed? {
-        date < 0
+        columns.date < 0
             ? clock.read(record.trimmedField(column))
             : TimestampParser.parse(
-                date: record.trimmedField(date), time: record.trimmedField(column), scratch: &dateScratch)
+                date: record.trimmedField(columns.date), time: record.trimmedField(column), scratch: &dateScratch)
     }
 
     /// The chunk's id of the user or staff member `raw` of `provider`: looked up in `memo` by the provider and

@@ -172,7 +172,8 @@ struct PerformedScanner {
             var decoder = VisitRowDecoder(
                 file: file, columns: columns, defaultProvider: Array(defaultProvider.utf8), start: start, end: end)
             // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
-            var reader = PerformedRecordReader(scanner: self, capacity: (end - start) / 40 + 16)
+            var reader = PerformedRecordReader(
+                scanner: self, columns: decoder.columns, capacity: (end - start) / 40 + 16)
             var position = start
             while position < end {
                 let recordStart = position
