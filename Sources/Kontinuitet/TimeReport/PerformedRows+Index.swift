@@ -77,51 +77,51 @@ extension PerformedRows {
 
     /// Calls `body` with an index of the rows of each key (`key` gives it, in `0..<keyCount`): of every key at
     /// once, or, when the rows are more than `most`, of one range of keys after another, each with at most that
-    /// many rows (or one key).
+    /// many rows (or one key). The rows of each key are counted once, for every range.
     func forEachIndex(
         threads: Int, most: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int,
         _ body: (RowIndex) -> Void
     ) {
+        let counts = countPerKey(threads: threads, keyCount: keyCount, key: key)
         let rowCount = blocks.reduce(0) { $0 + $1.rows.count }
         guard rowCount > most else {
-            return body(index(threads: threads, keys: 0..<keyCount, key: key))
+            return body(index(threads: threads, keys: 0..<keyCount, counts: counts, key: key))
         }
         var perKey = [Int](repeating: 0, count: keyCount)
-        for counts in countPerKey(threads: threads, keys: 0..<keyCount, key: key) {
-            for k in 0..<keyCount { perKey[k] += counts[k] }
+        for blockCounts in counts {
+            for k in 0..<keyCount { perKey[k] += blockCounts[k] }
         }
         var first = 0
         var rows = 0
         for k in 0..<keyCount {
             if rows > 0 && rows + perKey[k] > most {
-                body(index(threads: threads, keys: first..<k, key: key))
+                body(index(threads: threads, keys: first..<k, counts: counts, key: key))
                 first = k
                 rows = 0
             }
             rows += perKey[k]
         }
-        body(index(threads: threads, keys: first..<keyCount, key: key))
+        body(index(threads: threads, keys: first..<keyCount, counts: counts, key: key))
     }
 
-    /// Per block, the number of rows of each key of `keys` (by its offset in `keys`).
-    private func countPerKey(threads: Int, keys: Range<Int>, key: @escaping @Sendable (PerformedRow) -> Int)
+    /// Per block, the number of rows of each key.
+    private func countPerKey(threads: Int, keyCount: Int, key: @escaping @Sendable (PerformedRow) -> Int)
         -> [[Int]]
     {
         let counted = ResultSlots<[Int]>(count: blocks.count)
         Parallel.forEach(count: blocks.count, threads: threads) { b in
-            var counts = [Int](repeating: 0, count: keys.count)
-            for row in self.blocks[b].rows.elements {
-                let k = key(row) &- keys.lowerBound
-                if UInt(bitPattern: k) < UInt(keys.count) { counts[k] += 1 }
-            }
+            var counts = [Int](repeating: 0, count: keyCount)
+            for row in self.blocks[b].rows.elements { counts[key(row)] += 1 }
             counted.set(b, counts)
         }
         return counted.values()
     }
 
-    /// The rows of each key of `keys`, counted and referenced block by block in parallel.
-    private func index(threads: Int, keys: Range<Int>, key: @escaping @Sendable (PerformedRow) -> Int) -> RowIndex {
-        let counts = countPerKey(threads: threads, keys: keys, key: key)
+    /// The rows of each key of `keys` (`counts`: per block, the rows of every key), referenced block by block in
+    /// parallel.
+    private func index(
+        threads: Int, keys: Range<Int>, counts: [[Int]], key: @escaping @Sendable (PerformedRow) -> Int
+    ) -> RowIndex {
         let keyCount = keys.count
         // Where each block's rows of each key go: keys in order, blocks in order within a key.
         var next = counts.map { _ in [Int](repeating: 0, count: keyCount) }
@@ -131,7 +131,7 @@ extension PerformedRows {
             starts[k] = position
             for b in blocks.indices {
                 next[b][k] = position
-                position += counts[b][k]
+                position += counts[b][keys.lowerBound + k]
             }
         }
         starts[keyCount] = position
