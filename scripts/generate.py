@@ -95,6 +95,38 @@ def build(args, rng):
     return providers, users
 
 
+def free(schedule, staff, span):
+    return schedule.get(staff, 0) & span == 0
+
+
+def pick(rng, u, schedule, span, besides=None):
+    """The staff member of a visit: now and then (the user's substitute rate) someone free from the provider's
+    pool, otherwise a free member of the user's team, a free substitute when the whole team is busy, and about
+    one visit in fifty someone from the team whatever their schedule (a forgotten check-out, a mistyped
+    visit: the overlaps time-report flags). The chosen member is booked for `span`."""
+    staff = None
+    if rng.random() < 0.02:
+        staff = rng.choice(u.team)
+    else:
+        if rng.random() >= u.substitutes:
+            first = rng.randrange(len(u.team))
+            for k in range(len(u.team)):
+                candidate = u.team[(first + k) % len(u.team)]
+                if candidate != besides and free(schedule, candidate, span):
+                    staff = candidate
+                    break
+        if staff is None:
+            for _ in range(24):
+                candidate = rng.choice(u.pool)
+                if candidate != besides and free(schedule, candidate, span):
+                    staff = candidate
+                    break
+        if staff is None:
+            staff = rng.choice(u.team)
+    schedule[staff] = schedule.get(staff, 0) | span
+    return staff
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
@@ -132,12 +164,21 @@ def main():
     out.write(sep.join(header) + eol)
     buffer = []
     written = 0
+    order = list(range(len(users)))
     for day in range(args.days):
         date = start + datetime.timedelta(days=day)
         ds = date.isoformat()
-        for index, u in enumerate(users):
+        # Each provider's staff as 5-minute buckets of the day, so that a staff member is given one visit at a
+        # time; users are served in a new order each day, so that no user always gets the last free staff.
+        busy = [{} for _ in providers]
+        rng.shuffle(order)
+        of_user = [None] * len(users)  # each user's rows of the day, written in user order below
+        for index in order:
+            u = users[index]
             if day in u.gaps:
                 continue
+            schedule = busy[u.provider]
+            rows = of_user[index] = []
             n = u.rate + rng.choice((-1, 0, 0, 0, 0, 1))
             if n < 2:
                 n = 1 if rng.random() < 0.03 else 2
@@ -148,7 +189,8 @@ def main():
                 minutes.append(rng.choice((390, 405, 1320, 1335, 1350)))
             for m in minutes:
                 m += rng.choice((0, 0, 0, 5, -5, 10))
-                staff = rng.choice(u.pool) if rng.random() < u.substitutes else rng.choice(u.team)
+                span = 0x3F << (m // 5)  # the 30 minutes of the visit (six 5-minute buckets from its start)
+                staff = pick(rng, u, schedule, span)
                 u.vid += 1
                 visit = f"{u.id}-{u.vid}" if with_ids[u.provider] else ""
                 category = rng.choice(CATEGORIES)
@@ -168,11 +210,14 @@ def main():
                     if rng.random() < 0.01:
                         row[5] = ""
                     row += [f"{ds} {slots[(m // 15 * 15) % 1440]}", f"{ds} {slots[min(m // 15 * 15 + 30, 1439)]}"]
-                buffer.append(sep.join(row))
+                rows.append(sep.join(row))
                 if rng.random() < 0.05:  # double staffing: a second row for the same visit
                     second = list(row)
-                    second[3] = rng.choice(u.team)
-                    buffer.append(sep.join(second))
+                    second[3] = pick(rng, u, schedule, span, besides=row[3].strip().upper())
+                    rows.append(sep.join(second))
+        for rows in of_user:
+            if rows:
+                buffer += rows
         if len(buffer) > 200_000 or day == args.days - 1:
             out.write(eol.join(buffer) + eol)
             written += len(buffer)
