@@ -36,7 +36,9 @@ struct StagedOutputs {
         _ path: String, check: DisclosureCheck, count: Int, threads: Int = 2,
         piece: @escaping @Sendable (Int) -> [UInt8]
     ) throws {
-        let pieces = CheckedPieces(count: count) { index in
+        // Each piece made and checked on a worker thread, taken in order by the thread that writes.
+        let pieces = InOrderPieces<(bytes: [UInt8], findings: [DisclosureCheck.Finding], lines: Int)>(count: count) {
+            index in
             let bytes = piece(index)
             return (bytes, check.scanOutput(bytes, path: path), bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
         }
@@ -46,7 +48,7 @@ struct StagedOutputs {
         var lines = 0
         try directory.writePieces(path) { append in
             for index in 0..<count {
-                let made = pieces.take(index)
+                guard let made = pieces.take(index) else { continue }
                 if index + ahead < count { pieces.start(index + ahead) }
                 for finding in made.findings {
                     var shifted = finding
@@ -68,36 +70,4 @@ struct StagedOutputs {
         shareable.append((path, bytes))
         written.append(path)
     }
-}
-
-/// The pieces of a file made and checked on worker threads, each taken once, in order, by the thread that writes.
-private final class CheckedPieces: @unchecked Sendable {
-    typealias Made = (bytes: [UInt8], findings: [DisclosureCheck.Finding], lines: Int)
-    private let make: @Sendable (Int) -> Made
-    private let slots: ResultSlots<Made>
-    private let ready: [DispatchSemaphore]
-    private let group = DispatchGroup()
-
-    init(count: Int, make: @escaping @Sendable (Int) -> Made) {
-        self.make = make
-        slots = ResultSlots(count: count)
-        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-    }
-
-    /// Makes piece `index` on a worker thread.
-    func start(_ index: Int) {
-        DispatchQueue.global().async(group: group) { [self] in
-            slots.set(index, make(index))
-            ready[index].signal()
-        }
-    }
-
-    /// Waits for piece `index` (started before) and hands it over.
-    func take(_ index: Int) -> Made {
-        ready[index].wait()
-        return slots.take(index) ?? ([], [], 0)
-    }
-
-    /// Waits for every piece started (a write that failed leaves some made and not taken).
-    func waitForAll() { group.wait() }
 }

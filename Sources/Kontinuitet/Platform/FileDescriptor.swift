@@ -110,6 +110,51 @@ struct FileDescriptor {
     func setPermissions(_ mode: UInt32) throws(PlatformError) {
         _ = try systemCall("fchmod", path: path) { fchmod(rawValue, mode_t(mode)) }
     }
+
+    /// A new file in `directory` for this process alone, opened for reading and writing: made by `mkstemp(3)`
+    /// (mode 0600) and removed from the directory at once, so that no other process can open it and it goes when
+    /// it is closed or the process ends, however it ends. `path` names the directory.
+    static func anonymousScratch(in directory: String) throws(PlatformError) -> FileDescriptor {
+        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+        template += Array("kontinuitet-scratch-XXXXXX".utf8CString)
+        let fd = try template.withUnsafeMutableBufferPointer { buffer throws(PlatformError) -> Int32 in
+            guard let base = buffer.baseAddress else {
+                throw PlatformError.systemCall("mkstemp", path: directory, code: EINVAL)
+            }
+            let fd = try systemCall("mkstemp", path: directory) { mkstemp(base) }
+            _ = unlink(base)
+            return fd
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return FileDescriptor(rawValue: fd, path: directory)
+    }
+
+    /// `pwrite(2)` of every byte of `bytes` at `offset`, continuing after short writes.
+    func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(PlatformError) {
+        guard let start = bytes.baseAddress else { return }
+        try transferAll("pwrite", count: bytes.count) { done in
+            pwrite(rawValue, start + done, bytes.count - done, off_t(offset + done))
+        }
+    }
+
+    /// `pread(2)` of exactly `buffer.count` bytes at `offset`.
+    func readAll(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(PlatformError) {
+        guard let start = buffer.baseAddress else { return }
+        try transferAll("pread", count: buffer.count) { done in
+            pread(rawValue, start + done, buffer.count - done, off_t(offset + done))
+        }
+    }
+
+    /// Calls `transfer` (`call` of the bytes from the given count on) until `count` bytes are done; a transfer
+    /// of none (the end of the file, for a read) is an error.
+    private func transferAll(_ call: String, count: Int, _ transfer: (Int) -> Int) throws(PlatformError) {
+        var done = 0
+        while done < count {
+            let moved = try systemCall(call, path: path) { transfer(done) }
+            guard moved > 0 else { throw PlatformError.systemCall(call, path: path, code: EIO) }
+            done += moved
+        }
+    }
 }
 
 // The C calls under names that the methods of `FileDescriptor`, which would shadow them there, do not take.

@@ -84,3 +84,36 @@ struct DisjointWrites<Element>: @unchecked Sendable {
     @inline(__always)
     func write(_ value: Element, at index: Int) { buffer[index] = value }
 }
+
+/// Pieces of work made on worker threads ahead of the one thread that takes them, each taken once, in order: the
+/// taker works on one piece while the workers make the next (a file's pieces checked while it is written, a file's
+/// chunks read while the rows of the one before are kept).
+final class InOrderPieces<Made>: @unchecked Sendable {
+    private let make: @Sendable (Int) -> Made
+    private let slots: ResultSlots<Made>
+    private let ready: [DispatchSemaphore]
+    private let group = DispatchGroup()
+
+    init(count: Int, make: @escaping @Sendable (Int) -> Made) {
+        self.make = make
+        slots = ResultSlots(count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    /// Makes piece `index` on a worker thread.
+    func start(_ index: Int) {
+        DispatchQueue.global().async(group: group) { [self] in
+            slots.set(index, make(index))
+            ready[index].signal()
+        }
+    }
+
+    /// Waits for piece `index` (started before) and hands it over.
+    func take(_ index: Int) -> Made? {
+        ready[index].wait()
+        return slots.take(index)
+    }
+
+    /// Waits for every piece started (a taker that stopped early leaves some made and not taken).
+    func waitForAll() { group.wait() }
+}

@@ -126,6 +126,11 @@ final class RowBlock<Element: BitwiseCopyable>: @unchecked Sendable {
     /// An empty block.
     convenience init() { self.init(adopting: .allocate(capacity: 1), count: 0, capacity: 1) }
 
+    /// A block of `count` elements whose bytes its owner writes before any is read (read from a file).
+    convenience init(count: Int) {
+        self.init(adopting: .allocate(capacity: max(1, count)), count: count, capacity: max(1, count))
+    }
+
     deinit { if owned { base.deallocate() } }
 
     /// Frees the elements now rather than with the last reference (the block must not be read afterwards): for

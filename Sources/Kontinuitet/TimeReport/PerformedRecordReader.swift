@@ -44,11 +44,13 @@ struct PerformedRecordReader: ~Copyable {
         tolerance = scanner.tolerance
     }
 
-    /// The chunk read, with its physical line count and whether a quoted field held a line break.
-    consuming func finish(lines: Int, sawQuotedNewline: Bool) -> PerformedChunk {
+    /// The chunk read, with its physical line count, whether a quoted field held a line break and the offset its
+    /// last record ends at.
+    consuming func finish(lines: Int, sawQuotedNewline: Bool, next: Int) -> PerformedChunk {
         out.rows = rows.block()
         out.lines = lines
         out.sawQuotedNewline = sawQuotedNewline
+        out.next = next
         return out
     }
 

@@ -1,25 +1,37 @@
 import Foundation
 
-/// The performed rows of a run, every file's chunks with their ids made the run's, and the passes that add them
+/// The performed rows of a month of a run (`PerformedMonths`), their ids the run's, and the passes that add them
 /// up (docs/time-report.md, "Rules"): by user (duplicates, visits, time per user, provider, month and day), by
-/// staff member within a provider (overlaps), then the anomalies in file order. The rows stay where the scan put
-/// them, never copied or moved: a city's year is 13 million rows of 32 bytes; each pass reads them through an index
-/// of 4-byte references (`RowIndex`).
+/// staff member within a provider (overlaps), then the anomalies in file order. The rows stay in their blocks,
+/// never copied or moved; each pass reads them through an index of 4-byte references (`RowIndex`).
 final class PerformedRows: @unchecked Sendable {
     struct Block {
         var rows: RowBlock<PerformedRow>
-        var file: Int
     }
 
-    private(set) var blocks: [Block] = []
+    let blocks: [Block]
     /// The run's line of each file's line 0.
-    private var fileBase: [Int] = []
-    private var nextFileBase = 0
+    private let fileBase: [Int]
     /// The provider of each user (users are a provider's).
-    private(set) var userProvider: [Int32] = []
-    private var staffCount = 0
+    let userProvider: [Int32]
+    private let staffCount: Int
     /// The elapsed seconds of rows whose code does not hold them (`PerformedTiming.code`), by the run's line.
-    private var exactSeconds: [Int32: Int] = [:]
+    private let exactSeconds: [Int32: Int]
+    /// True when some rows are the previous month's, there as context for overlaps (`PerformedTiming.context`).
+    private let hasContext: Bool
+
+    /// The rows of `blocks`, in file order but for context rows (last).
+    init(
+        blocks: [RowBlock<PerformedRow>], fileBase: [Int], userProvider: [Int32], staffCount: Int,
+        exactSeconds: [Int32: Int], hasContext: Bool
+    ) {
+        self.blocks = blocks.map { Block(rows: $0) }
+        self.fileBase = fileBase
+        self.userProvider = userProvider
+        self.staffCount = staffCount
+        self.exactSeconds = exactSeconds
+        self.hasContext = hasContext
+    }
 
     /// Months as numbers: year × 12 + month − 1.
     static func monthNumber(ofDay day: Int) -> Int32 {
@@ -30,37 +42,6 @@ final class PerformedRows: @unchecked Sendable {
     /// `YYYY-MM` of a month number.
     static func monthKey(_ month: Int32) -> String {
         TimeReport.monthKey(day: CivilDate.dayNumber(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1))
-    }
-
-    /// Starts a file; its lines are numbered after the previous file's.
-    func startFile() {
-        fileBase.append(nextFileBase)
-    }
-
-    /// Adds a chunk of the current file (`path`): `users`, `staff` map its ids to the run's.
-    func add(
-        _ chunk: PerformedChunk, path: String, users: [Int32], staff: [Int32], userProvider: [Int32], staffCount: Int
-    ) throws {
-        let file = fileBase.count - 1
-        let base = fileBase[file]
-        let rows = chunk.rows.mutableElements
-        let firstLine = (rows.first.map { Int($0.line) } ?? 0)
-        let lastLine = rows.reduce(firstLine) { max($0, Int($1.line)) }
-        guard base + lastLine + 1 < Int(Int32.max) else {
-            throw InputError.unreadable(
-                file: path, reason: "the performed-time exports have more than \(Int32.max) lines together")
-        }
-        let offset = Int32(base)
-        for r in rows.indices {
-            rows[r].user = users[Int(rows[r].user)]
-            rows[r].staff = staff[Int(rows[r].staff)]
-            rows[r].line &+= offset
-        }
-        for (line, seconds) in chunk.exactSeconds { exactSeconds[line &+ offset] = seconds }
-        self.userProvider = userProvider
-        self.staffCount = staffCount
-        blocks.append(Block(rows: chunk.rows, file: file))
-        nextFileBase = max(nextFileBase, base + lastLine + 1)
     }
 
     // MARK: - By user
@@ -182,6 +163,8 @@ final class PerformedRows: @unchecked Sendable {
 
         mutating func add(user: Int, index: RowIndex) {
             index.rows(ofKey: user, into: &pointers)
+            // The previous month's rows there for overlaps are its own to add up.
+            if rows.hasContext { pointers.removeAll { $0.pointee.timing & PerformedTiming.context != 0 } }
             guard !pointers.isEmpty else { return }
             let exact = rows.exactSeconds
             NearlySorted.sort(&pointers) { PerformedRows.precedes($0.pointee, $1.pointee, exact) }
@@ -341,11 +324,32 @@ final class PerformedRows: @unchecked Sendable {
         }
     }
 
+    /// Copies of the rows that count time into the next month, from `end` (its first second) on, as context
+    /// there (`PerformedTiming.context`), whether they were found overlapping here kept.
+    func crossing(into end: Int) -> [PerformedRow] {
+        var crossing: [PerformedRow] = []
+        for block in blocks {
+            for var row in block.rows.elements where row.timing & PerformedTiming.context == 0 {
+                let seconds = row.countedSeconds
+                guard seconds > 0 && row.checkIn + seconds > end else { continue }
+                row.timing |= PerformedTiming.context
+                if row.timing & PerformedTiming.overlapping != 0 { row.timing |= PerformedTiming.overlappingBefore }
+                crossing.append(row)
+            }
+        }
+        return crossing
+    }
+
     // MARK: - Anomalies
 
     /// A row's anomalies as bits in the order of `PerformedAnomaly.allCases`.
     @inline(__always)
     static func anomalyBits(_ row: PerformedRow) -> UInt8 {
+        // A context row (the previous month's) has an anomaly of its own here only if found overlapping here.
+        if row.timing & PerformedTiming.context != 0 {
+            let found = row.timing & (PerformedTiming.overlapping | PerformedTiming.overlappingBefore)
+            return found == PerformedTiming.overlapping ? bit(.overlappingVisits) : 0
+        }
         if row.timing & PerformedTiming.repeated != 0 { return bit(.duplicateRow) }
         var bits: UInt8 = 0
         let code = row.timing & PerformedTiming.durationMask
@@ -416,7 +420,8 @@ final class PerformedRows: @unchecked Sendable {
     {
         let block = blocks[b]
         var next = first
-        let base = fileBase[block.file]
+        // The file of the last row written (rows of several files share a block).
+        var file = 0
         var counts: [MonthKey: [Int]] = [:]
         var zone = StockholmYearCache()
         var lastDay = Int.min
@@ -435,7 +440,12 @@ final class PerformedRows: @unchecked Sendable {
         for row in block.rows.elements {
             let bits = Self.anomalyBits(row)
             guard bits != 0 else { continue }
-            out.write(AnomalyRows.Row(file: Int32(block.file), line: row.line - Int32(base), kinds: bits), at: next)
+            let line = Int(row.line)
+            if line < fileBase[file] || (file + 1 < fileBase.count && line >= fileBase[file + 1]) {
+                file = fileBase.lastIndex { $0 <= line } ?? 0
+            }
+            out.write(
+                AnomalyRows.Row(file: Int32(file), line: Int32(line - fileBase[file]), kinds: bits), at: next)
             next += 1
             let day = Stockholm.floorDiv(zone.wallClock(fromUTC: row.checkIn), 86_400)
             if day != lastDay {

@@ -45,6 +45,10 @@ enum PerformedTiming {
     static let repeated: UInt32 = 1 << 26
     /// The staff member was at another user at an overlapping time.
     static let overlapping: UInt32 = 1 << 27
+    /// A row of the previous month, crossing into this one, there only for overlaps (`PerformedMonths`).
+    static let context: UInt32 = 1 << 28
+    /// A context row already found overlapping in its own month.
+    static let overlappingBefore: UInt32 = 1 << 29
 
     /// The code of a row with `seconds` elapsed (nil: no check-out), and whether those seconds must be kept
     /// apart to tell duplicates (they do not fit the code).
@@ -74,6 +78,8 @@ struct PerformedChunk {
     var names = ByteInterner(capacity: 256)
     var lines = 0
     var sawQuotedNewline = false
+    /// The byte offset the chunk's last record ends at.
+    var next = 0
 
     /// The provider id at the head of a `users` or `staff` key.
     static func provider(ofKey key: ArraySlice<UInt8>) -> Int32 {
@@ -129,53 +135,81 @@ struct PerformedScanner {
     /// The provider of an export without a provider column (`--provider NAME`); empty: none.
     var defaultProvider = ""
 
-    /// The chunks of the whole file, in file order, their lines numbered from the file's first data line.
+    /// The most bytes of text read into one chunk (32 MiB, about 220 000 rows): a run holds a few chunks at once.
+    static let largestChunkBytes = 1 << 25
+
+    /// Calls `consume` with the file's chunks in file order, their lines numbered from the file's first data line;
+    /// at most `threads` + 1 chunks of at most about `largestChunkBytes` are held at once.
     ///
-    /// The file is cut at line breaks near equal offsets; if a quoted field held a line break (so a cut may
-    /// have fallen inside a record) it is read again in one piece. The result is the same for any thread count.
-    func scanFile(threads: Int, minimumChunkBytes: Int = 1 << 20) -> [PerformedChunk] {
-        let chunkCount = max(1, min(threads * 2, (file.byteCount - file.bodyStart) / max(1, minimumChunkBytes)))
-        var cuts = file.withBytes {
+    /// The file is cut at line breaks near equal offsets; `threads` workers read the chunks after the one being
+    /// consumed (`InOrderPieces`). A cut is right
+    /// unless it falls inside a quoted field, and then the record before it, read by the chunk before, holds a
+    /// quoted line break: so once a chunk saw one, the rest of the file is read from where that chunk's last
+    /// record ended, one chunk after another, each cut where a record ends. The result is the same for any thread
+    /// count and chunk size.
+    func scanFile(
+        threads: Int, minimumChunkBytes: Int = 1 << 20, largestChunkBytes: Int = PerformedScanner.largestChunkBytes,
+        consume: (PerformedChunk) throws -> Void
+    ) throws {
+        let body = file.byteCount - file.bodyStart
+        let largest = max(1, largestChunkBytes)
+        let chunkCount = max(
+            1, min(threads * 2, body / max(1, minimumChunkBytes)), (body + largest - 1) / largest)
+        let cuts = file.withBytes {
             VisitLogMeasurement.cutsAtLineBreaks($0, from: file.bodyStart, chunks: chunkCount)
         }
-        var chunks = scanChunks(cuts, threads: threads)
-        if cuts.count > 2 && chunks.contains(where: \.sawQuotedNewline) {
-            cuts = [file.bodyStart, file.byteCount]
-            chunks = scanChunks(cuts, threads: 1)
-        }
+        // Finding each cut maps the pages around it (with read-ahead, megabytes on a large file): given back
+        // until their chunk is read.
+        file.releasePages(from: file.bodyStart, to: file.byteCount)
         var line = file.bodyLine
-        for index in chunks.indices {
-            for r in chunks[index].rejected.indices { chunks[index].rejected[r].line += line }
-            let offset = Int32(truncatingIfNeeded: line)
-            let rows = chunks[index].rows.mutableElements
-            for r in rows.indices { rows[r].line &+= offset }
-            if !chunks[index].exactSeconds.isEmpty {
-                chunks[index].exactSeconds = Dictionary(
-                    uniqueKeysWithValues: chunks[index].exactSeconds.map { ($0.key &+ offset, $0.value) })
+        func hand(_ chunk: inout PerformedChunk) throws {
+            number(&chunk, from: line)
+            line += chunk.lines
+            try consume(chunk)
+        }
+        let count = cuts.count - 1
+        let pieces = InOrderPieces(count: count) { k in scan(from: cuts[k], to: cuts[k + 1]) }
+        let ahead = max(1, threads)
+        for k in 0..<min(ahead, count) { pieces.start(k) }
+        defer { pieces.waitForAll() }
+        for k in 0..<count {
+            guard var chunk = pieces.take(k) else { continue }
+            if k + ahead < count { pieces.start(k + ahead) }
+            try hand(&chunk)
+            guard chunk.sawQuotedNewline && k + 1 < count else { continue }
+            var position = chunk.next
+            while position < file.byteCount {
+                var rest = scan(from: position, to: file.byteCount, largest: largest)
+                position = rest.next
+                try hand(&rest)
             }
-            line += chunks[index].lines
+            return
         }
-        return chunks
     }
 
-    private func scanChunks(_ cuts: [Int], threads: Int) -> [PerformedChunk] {
-        let slots = ResultSlots<PerformedChunk>(count: cuts.count - 1)
-        Parallel.forEach(count: cuts.count - 1, threads: threads) { index in
-            slots.set(index, scan(from: cuts[index], to: cuts[index + 1]))
+    /// Numbers a chunk's lines (relative to the chunk as scanned) from `line`, the file's line of its start.
+    private func number(_ chunk: inout PerformedChunk, from line: Int) {
+        for r in chunk.rejected.indices { chunk.rejected[r].line += line }
+        let offset = Int32(truncatingIfNeeded: line)
+        let rows = chunk.rows.mutableElements
+        for r in rows.indices { rows[r].line &+= offset }
+        if !chunk.exactSeconds.isEmpty {
+            chunk.exactSeconds = Dictionary(
+                uniqueKeysWithValues: chunk.exactSeconds.map { ($0.key &+ offset, $0.value) })
         }
-        return slots.values()
     }
 
-    /// Scans the records that start in `[start, end)`; lines are relative to the chunk (the first is 0).
-    func scan(from start: Int, to end: Int) -> PerformedChunk {
+    /// Scans the records that start in `[start, end)`, or up to the first record that starts `largest` bytes or
+    /// more after `start`; lines are relative to the chunk (the first is 0).
+    func scan(from start: Int, to end: Int, largest: Int = .max) -> PerformedChunk {
         file.withBytes { bytes in
             var decoder = VisitRowDecoder(
                 file: file, columns: columns, defaultProvider: Array(defaultProvider.utf8), start: start, end: end)
             // Rows are at least 40 bytes of text: room for all of them at once (pages never written are not used).
             var reader = PerformedRecordReader(
-                scanner: self, columns: decoder.columns, capacity: (end - start) / 40 + 16)
+                scanner: self, columns: decoder.columns, capacity: min(end - start, largest) / 40 + 16)
             var position = start
-            while position < end {
+            while position < end && position - start < largest {
                 let recordStart = position
                 let line = decoder.lines
                 let bounds = decoder.nextRecord(bytes, from: &position)
@@ -189,7 +223,7 @@ struct PerformedScanner {
                     reader.read(row, line: line, raw: raw)
                 }
             }
-            return reader.finish(lines: decoder.lines, sawQuotedNewline: decoder.sawQuotedNewline)
+            return reader.finish(lines: decoder.lines, sawQuotedNewline: decoder.sawQuotedNewline, next: position)
         }
     }
 }

@@ -19,12 +19,19 @@ package enum TimeReport {
         let tolerance = options.plannedToleranceMinutes * 60
 
         // The rows, decoded in parallel chunks on bytes (`PerformedScanner`); each chunk's ids made the run's
-        // (providers by name, users by provider and id, staff by provider and id), in file order.
-        let rows = PerformedRows()
+        // (providers by name, users by provider and id, staff by provider and id), in file order, and its rows
+        // kept by month (`PerformedMonths`).
+        let byMonth = PerformedMonths(
+            rowsInMemory: options.rowsInMemory, segmentRows: options.segmentRows,
+            scratchDirectory: options.scratchDirectory)
         var providerIDs: [String: Int32] = [:]
         var providerNames: [String] = []
         var userProvider: [Int32] = []
         var staffPairs = ByteInterner(capacity: 1024)
+        // Users by the bytes of (provider, user id), each pair's run user found once by name (ids equal as
+        // strings are one user).
+        var userPairs = ByteInterner(capacity: 1024)
+        var userOfPair: [Int32] = []
         var pairKey = ByteScratch(capacity: 64)
         var files: [String] = []
         var filesWithoutRows: [String] = []
@@ -36,7 +43,7 @@ package enum TimeReport {
             let readBefore = accounting.performedRead
             defer { if accounting.performedRead == readBefore { filesWithoutRows.append(file.path) } }
             files.append(file.path)
-            rows.startFile()
+            byMonth.startFile()
             // A workbook's rows with an error cell: read and rejected.
             accounting.performedRead += file.preRejected.count
             accounting.performedRejected += file.preRejected.count
@@ -44,7 +51,10 @@ package enum TimeReport {
             let scanner = PerformedScanner(
                 file: file, columns: columns, tolerance: tolerance, defaultProvider: options.defaultProvider ?? "")
             let started = Date()
-            for chunk in scanner.scanFile(threads: options.threads, minimumChunkBytes: options.minimumChunkBytes) {
+            try scanner.scanFile(
+                threads: options.threads, minimumChunkBytes: options.minimumChunkBytes,
+                largestChunkBytes: options.largestChunkBytes
+            ) { chunk in
                 accounting.performedRead += chunk.read
                 accounting.performedRejected += chunk.rejected.count
                 rejected += chunk.rejected
@@ -60,14 +70,23 @@ package enum TimeReport {
                 let users = (0..<chunk.users.count).map { local -> Int32 in
                     let key = chunk.users.key(Int32(local))
                     let provider = providers[Int(PerformedChunk.provider(ofKey: key))]
+                    pairKey.removeAll()
+                    pairKey.append(id: provider)
+                    PerformedChunk.id(ofKey: key).withUnsafeBufferPointer { pairKey.append($0) }
+                    let pair = Int(userPairs.intern(pairKey.bytes))
+                    if pair < userOfPair.count { return userOfPair[pair] }
                     let name = providerNames[Int(provider)]
                     let user = String(decoding: PerformedChunk.id(ofKey: key), as: UTF8.self)
                     let userKey = name + "\u{1F}" + user
-                    if let known = userKeys[userKey] { return known }
+                    if let known = userKeys[userKey] {
+                        userOfPair.append(known)
+                        return known
+                    }
                     let id = Int32(usersInOrder.count)
                     userKeys[userKey] = id
                     usersInOrder.append((name, user))
                     userProvider.append(provider)
+                    userOfPair.append(id)
                     return id
                 }
                 let staff = (0..<chunk.staff.count).map { local -> Int32 in
@@ -77,7 +96,7 @@ package enum TimeReport {
                     PerformedChunk.id(ofKey: key).withUnsafeBufferPointer { pairKey.append($0) }
                     return staffPairs.intern(pairKey.bytes)
                 }
-                try rows.add(
+                try byMonth.add(
                     chunk, path: file.path, users: users, staff: staff, userProvider: userProvider,
                     staffCount: staffPairs.count)
             }
@@ -86,11 +105,16 @@ package enum TimeReport {
                 "read \(file.path): \(accounting.performedRead - readBefore) rows in \(String(format: "%.2f", seconds)) s"
             )
         }
+        if byMonth.scratchRows > 0 {
+            progress(
+                "\(byMonth.scratchRows) rows kept in a temporary file in \(options.scratchDirectory) (beyond the "
+                    + "first \(options.rowsInMemory) in memory)")
+        }
         let started = Date()
-        // Added up by user (duplicates, visits, time), then by staff member (overlaps), then the anomalies.
-        let sums = rows.sumByUser(threads: options.threads, mostIndexedRows: options.mostIndexedRows)
-        rows.flagOverlaps(threads: options.threads, mostIndexedRows: options.mostIndexedRows)
-        let flagged = rows.takeAnomalies(threads: options.threads)
+        // Added up month by month: by user (duplicates, visits, time), then by staff member (overlaps), then the
+        // anomalies.
+        let flagged = try byMonth.addUp(threads: options.threads, mostIndexedRows: options.mostIndexedRows)
+        let sums = flagged.sums
         accounting.performedUsed = sums.used
         accounting.performedFlagged = sums.flagged
         accounting.performedDuplicate = sums.duplicates
@@ -109,7 +133,8 @@ package enum TimeReport {
         var userMonthSeconds: [String: [String: Int]] = [:]  // "provider\u{1F}user" -> month -> seconds
         for entry in sums.userMonths {
             let (provider, user) = usersInOrder[Int(entry.user)]
-            userMonthSeconds[provider + "\u{1F}" + user, default: [:]][month(entry.month)] = entry.seconds
+            // (A month's time can come from two months' rows: a visit from the evening before its first day.)
+            userMonthSeconds[provider + "\u{1F}" + user, default: [:]][month(entry.month), default: 0] += entry.seconds
         }
         var providerMonthSeconds: [String: [String: Int]] = [:]
         var providerMonthOpen: [String: [String: Int]] = [:]
@@ -225,7 +250,7 @@ package enum TimeReport {
         )
         return TimeReportResult(
             providerMonths: providerMonths, userMonths: userMonths, providerDays: providerDays,
-            anomalyRows: AnomalyRows(files: files, rows: flagged.rows),
+            anomalyRows: AnomalyRows(files: files, rows: flagged.anomalies),
             warnings: warnings, accounting: accounting, rejectedRows: rejected, usersInOrder: usersInOrder,
             allocatedGiven: !allocated.isEmpty, providersWithoutCeiling: withoutCeiling,
             filesWithoutRows: filesWithoutRows, inputNames: inputNames.sorted())

@@ -12,6 +12,14 @@ package struct TimeReportOptions: Sendable {
     var minimumChunkBytes = 1 << 20
     /// The most rows a pass indexes at once (`PerformedRows.mostIndexedRows`; tests make it tiny).
     var mostIndexedRows = PerformedRows.mostIndexedRows
+    /// The largest chunk read at once (`PerformedScanner.largestChunkBytes`; tests make it tiny).
+    var largestChunkBytes = PerformedScanner.largestChunkBytes
+    /// Rows held in memory before they go to a scratch file, and rows per segment (`PerformedMonths`; tests make
+    /// them tiny).
+    var rowsInMemory = PerformedMonths.rowsInMemory
+    var segmentRows = PerformedMonths.segmentRows
+    /// Where rows beyond `rowsInMemory` are kept (`TMPDIR`, else `/tmp`).
+    var scratchDirectory = PerformedMonths.defaultScratchDirectory
     package init() {}
 }
 
@@ -135,6 +143,22 @@ package struct AnomalyRows: Sendable {
         for row in rows[range] {
             for k in 0..<kinds where row.kinds & (1 << UInt8(k)) != 0 { try body(Int(row.file), Int(row.line), k) }
         }
+    }
+
+    /// `rows` in file order, the rows of one line made one (their anomalies together).
+    static func inFileOrder(_ rows: [Row]) -> [Row] {
+        var sorted = rows
+        sorted.sort { $0.file != $1.file ? $0.file < $1.file : $0.line < $1.line }
+        var merged: [Row] = []
+        merged.reserveCapacity(sorted.count)
+        for row in sorted {
+            if let last = merged.last, last.file == row.file && last.line == row.line {
+                merged[merged.count - 1].kinds |= row.kinds
+            } else {
+                merged.append(row)
+            }
+        }
+        return merged
     }
 
     /// Every anomaly as a record (for tests and small runs).

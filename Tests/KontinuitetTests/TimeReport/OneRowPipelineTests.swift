@@ -99,4 +99,93 @@ final class OneRowPipelineTests: XCTestCase {
             XCTAssertEqual(r.usersInOrder.map(\.user), first.usersInOrder.map(\.user))
         }
     }
+
+    func testTimeReportGivesTheSameResultWhateverItsChunksAndWhereItKeepsTheRows() throws {
+        // Four months, with visits across midnight into a new month, copies, overlaps and, in the second file,
+        // names with a quoted line break (so the file is read record by record after the first chunk that has one).
+        let directory = TemporaryDirectory()
+        var random = SplitMix64(seed: 11)
+        var files: [String] = []
+        for file in 0..<2 {
+            var lines = ["provider,user,staff,start,end,visit,sort_name"]
+            for k in 0..<2_500 {
+                let month = 9 + Int(random.next() % 4)
+                let last = month == 9 || month == 11 ? 30 : 31
+                let day = 1 + Int(random.next() % UInt64(last))
+                let hour = 7 + Int(random.next() % 17)
+                let start = String(format: "2018-%02d-%02d %02d:%02d", month, day, hour, Int(random.next() % 4) * 15)
+                let minutes = hour * 60 + 30 + Int(random.next() % 120)
+                // Past midnight: the next day, in the next month after the month's last day.
+                let (endMonth, endDay) =
+                    minutes >= 24 * 60 ? (day == last ? (month + 1, 1) : (month, day + 1)) : (month, day)
+                let end = String(format: "2018-%02d-%02d %02d:%02d", endMonth, endDay, minutes / 60 % 24, minutes % 60)
+                let name = file == 1 && k % 300 == 7 ? "\"Ek, Anna\nEk\"" : "Ek"
+                lines.append("P\(k % 2),u\(k % 41),s\(k % 7),\(start),\(end),\(k % 3 == 0 ? "v\(k)" : ""),\(name)")
+                if k % 40 == 0 { lines.append(lines[lines.count - 1]) }
+            }
+            lines.append("P0,u1,s1,2018-12-31 23:50,2019-01-01 00:20,,Ek")
+            files.append(directory.file("p\(file).csv", lines.joined(separator: "\n") + "\n"))
+        }
+        var results: [TimeReportResult] = []
+        let scratch = TemporaryDirectory()
+        // threads, smallest and largest chunk, rows in memory, rows per segment; the first reads each file in one
+        // piece, all in memory.
+        for (threads, smallest, largest, inMemory, segment) in [
+            (1, 1 << 20, 1 << 25, 1 << 22, 1 << 16), (2, 256, 1 << 25, 1 << 22, 1 << 16), (1, 256, 4096, 0, 7),
+            (2, 256, 10_000, 500, 64), (3, 256, 300, 1 << 22, 1),
+        ] {
+            var options = TimeReportOptions()
+            options.threads = threads
+            options.minimumChunkBytes = smallest
+            options.largestChunkBytes = largest
+            options.rowsInMemory = inMemory
+            options.segmentRows = segment
+            options.scratchDirectory = scratch.path
+            var kept: [String] = []
+            results.append(
+                try TimeReport.run(performed: files, allocated: [], register: nil, options: options) {
+                    if $0.contains("temporary file") { kept.append($0) }
+                })
+            // Rows beyond those held in memory went to the scratch file (all of them with none in memory).
+            XCTAssertEqual(kept.count, inMemory < 5_128 ? 1 : 0, kept.joined())
+            // With none in memory, every row but those of each month's last, unfilled segment (fewer than 7 rows in
+            // each of the 5 months).
+            if inMemory == 0, let count = kept.first?.split(separator: " ").first.flatMap({ Int($0) }) {
+                XCTAssertTrue((5_128 - 5 * 6...5_128).contains(count), kept.joined())
+            }
+        }
+        let first = results[0]
+        XCTAssertEqual(first.accounting.performedRead, 2 * (2_500 + 63 + 1))
+        XCTAssertEqual(Set(first.providerMonths.map(\.month)), ["2018-09", "2018-10", "2018-11", "2018-12", "2019-01"])
+        XCTAssertTrue(first.anomalies.contains { $0.kind == .duplicateRow })
+        XCTAssertTrue(first.anomalies.contains { $0.kind == .overlappingVisits })
+        for r in results.dropFirst() {
+            XCTAssertEqual(r.accounting, first.accounting)
+            XCTAssertEqual(r.providerMonths, first.providerMonths)
+            XCTAssertEqual(r.userMonths, first.userMonths)
+            XCTAssertEqual(r.providerDays, first.providerDays)
+            XCTAssertEqual(r.anomalies, first.anomalies)
+            XCTAssertEqual(r.rejectedRows.map(\.line), first.rejectedRows.map(\.line))
+        }
+        // No scratch file is left behind (it has no name from the start).
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
+    }
+
+    func testAScratchDirectoryThatCannotBeWrittenIsAClearError() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file(
+            "p.csv",
+            "provider,user,staff,start,end\nP,u1,s1,2018-10-01 08:00,2018-10-01 08:30\n"
+                + "P,u1,s1,2018-10-02 08:00,2018-10-02 08:30\n")
+        var options = TimeReportOptions()
+        options.rowsInMemory = 0
+        options.segmentRows = 1
+        options.scratchDirectory = directory.path + "/missing"
+        XCTAssertThrowsError(try TimeReport.run(performed: [path], allocated: [], register: nil, options: options)) {
+            let message = String(describing: $0)
+            XCTAssertTrue($0 is OutputError, message)
+            XCTAssertTrue(message.hasPrefix(directory.path + "/missing: cannot write"), message)
+            XCTAssertTrue(message.contains("set TMPDIR"), message)
+        }
+    }
 }

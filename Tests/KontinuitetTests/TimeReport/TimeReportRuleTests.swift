@@ -87,6 +87,35 @@ final class TimeReportRuleTests: XCTestCase {
         XCTAssertNil(result.providerMonths.first { $0.provider == "Q" }?.anomalyCounts[.overlappingVisits])
     }
 
+    func testAVisitIntoANewMonthCountsInBothAndOverlapsThere() throws {
+        // s1 at u1 from 31 October 23:30 to 1 November 00:40 (30 min in October, 40 in November) and at u2 from
+        // 1 November 00:10 to 00:50 (40 min): they overlap, though the rows are added up month by month. The copy
+        // of u1's row (line 4) counts once; s2 at u3 from 23:00 to 23:20 on 31 October (20 min) overlaps nothing.
+        var options = TimeReportOptions()
+        options.rowsInMemory = 0  // every row through the scratch file
+        options.segmentRows = 1
+        let directory = TemporaryDirectory()
+        let rows = [
+            "P,u1,s1,2018-10-31 23:30,2018-11-01 00:40", "P,u2,s1,2018-11-01 00:10,2018-11-01 00:50",
+            "P,u1,s1,2018-10-31 23:30,2018-11-01 00:40", "P,u3,s2,2018-10-31 23:00,2018-10-31 23:20",
+        ]
+        let path = directory.file("p.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        let result = try TimeReport.run(performed: [path], allocated: [], register: nil, options: options)
+        let months = Dictionary(uniqueKeysWithValues: result.providerMonths.map { ($0.month, $0) })
+        XCTAssertEqual(months["2018-10"]?.performedSeconds, (30 + 20) * 60)
+        XCTAssertEqual(months["2018-11"]?.performedSeconds, (40 + 40) * 60)
+        let u1 = result.userMonths.filter { $0.user == "u1" }.map { [$0.month: $0.performedSeconds] }
+        XCTAssertEqual(u1, [["2018-10": 30 * 60], ["2018-11": 40 * 60]])
+        XCTAssertEqual(
+            result.anomalies.filter { $0.kind == .overlappingVisits }.map(\.line), [2, 3],
+            "u1's first row and u2's; the copy counts no time, so it overlaps nothing")
+        XCTAssertEqual(result.anomalies.filter { $0.kind == .duplicateRow }.map(\.line), [2, 4])
+        // Counted in the month of check-in: u1's row in October, u2's in November.
+        XCTAssertEqual(months["2018-10"]?.anomalyCounts[.overlappingVisits], 1)
+        XCTAssertEqual(months["2018-11"]?.anomalyCounts[.overlappingVisits], 1)
+        XCTAssertTrue(result.accounting.reconciles)
+    }
+
     func testHonestWithoutAllocatedTimeOrACeiling() throws {
         let result = try report(["P,u1,s1,2018-10-01 08:00,2018-10-01 08:30"])
         XCTAssertFalse(result.allocatedGiven)
