@@ -1,11 +1,12 @@
-/// The performed rows of a run by month of check-in, added up one month at a time (docs/time-report.md, "Memory"):
-/// what the passes hold at once is a month of rows, not the run's, so a run's memory does not grow with the
-/// number of months it covers.
+/// The performed rows of a run by month of check-in, added up a month (or a few small months) at a time
+/// (docs/time-report.md, "How it reads and adds up"): what the passes hold at once is a month of rows, not the
+/// run's, so a run's memory does not grow with the number of months it covers.
 ///
 /// Every rule is a month's own but one: duplicates share their check-in, a visit's time and visits are summed by
 /// day (and so by month), anomalies are counted by the month of check-in. The exception is an overlap between a
 /// visit that crosses midnight into a new month and a visit of that month: the crossing rows of each month are
 /// carried into the next as context (`PerformedTiming.context`), seen only by the pass by staff member there.
+/// Consecutive small months are added up together, as one window.
 ///
 /// Rows arrive chunk by chunk in file order (`add`) and are kept per month in segments of `segmentRows`; the
 /// segments beyond the first `rowsInMemory` rows go to a scratch file (made for this process alone, removed from
@@ -17,10 +18,20 @@ final class PerformedMonths {
     static let segmentRows = 1 << 16
     /// Rows held in memory before segments go to the scratch file: 4 M rows, 128 MB.
     static let rowsInMemory = 1 << 22
+    /// The most rows added up at once, unless one month has more: consecutive months are added up together up to
+    /// this many (a run of a few months at once, and one with mistyped years in few passes).
+    static let rowsPerWindow = 1 << 20
 
     private enum Segment {
         case memory(RowBlock<PerformedRow>)
         case scratch(offset: Int, count: Int)
+
+        var count: Int {
+            switch self {
+            case .memory(let block): return block.count
+            case .scratch(_, let count): return count
+            }
+        }
     }
 
     /// The rows of the segment being filled.
@@ -42,6 +53,7 @@ final class PerformedMonths {
     private var zone = StockholmYearCache()
     private let segmentRows: Int
     private let mostRowsInMemory: Int
+    private let mostRowsInWindow: Int
     private var rowsInMemory = 0
     private let scratchDirectory: String
     private var scratch: FileDescriptor?
@@ -60,9 +72,11 @@ final class PerformedMonths {
     /// Months whose rows go to a scratch file in `scratchDirectory` once more than `rowsInMemory` are held.
     init(
         rowsInMemory: Int = PerformedMonths.rowsInMemory, segmentRows: Int = PerformedMonths.segmentRows,
+        rowsPerWindow: Int = PerformedMonths.rowsPerWindow,
         scratchDirectory: String = PerformedMonths.defaultScratchDirectory
     ) {
         self.mostRowsInMemory = rowsInMemory
+        self.mostRowsInWindow = rowsPerWindow
         self.segmentRows = max(1, segmentRows)
         self.scratchDirectory = scratchDirectory
     }
@@ -146,7 +160,7 @@ final class PerformedMonths {
         } else {
             index = months.count
             indexOfMonth[number] = index
-            months.append(Month(number: number, tail: Tail(capacity: min(segmentRows, 4096))))
+            months.append(Month(number: number, tail: Tail(capacity: 16)))
         }
         // A month's first and last second: local midnights, which no change of clocks falls on.
         return (index, Self.firstSecond(ofMonth: number), Self.firstSecond(ofMonth: number + 1))
@@ -217,6 +231,26 @@ final class PerformedMonths {
         return blocks
     }
 
+    /// `blocks` with the small ones (the tails of months) copied together into blocks of about `segmentRows`, so
+    /// that a window of many small months is not thousands of blocks for the passes to go through one by one.
+    private func coalesced(_ blocks: [RowBlock<PerformedRow>]) -> [RowBlock<PerformedRow>] {
+        var result: [RowBlock<PerformedRow>] = []
+        var small = RowStore<PerformedRow>(capacity: 16)
+        for block in blocks {
+            if block.count >= segmentRows / 2 {
+                result.append(block)
+                continue
+            }
+            small.append(block.elements)
+            if small.count >= segmentRows {
+                result.append(small.block())
+                small = RowStore(capacity: 16)
+            }
+        }
+        if small.count > 0 { result.append(small.block()) }
+        return result
+    }
+
     /// What adding up the months gives.
     struct Totals {
         var sums = PerformedRows.Sums()
@@ -226,16 +260,31 @@ final class PerformedMonths {
         var counts: [PerformedRows.MonthKey: [Int]] = [:]
     }
 
-    /// Adds the months up in order, one at a time (`PerformedRows`: by user, by staff member, the anomalies), each
-    /// month's rows freed before the next month's are read back.
+    /// Adds the months up in order, a window of consecutive months at a time (`PerformedRows`: by user, by staff
+    /// member, the anomalies): as many months as `rowsPerWindow` rows allow, at least one; each window's rows freed
+    /// before the next window's are read back.
     func addUp(threads: Int, mostIndexedRows: Int) throws -> Totals {
         var totals = Totals()
         var context: [PerformedRow] = []
         var contextMonth: Int32 = .min
-        for index in months.indices.sorted(by: { months[$0].number < months[$1].number }) {
-            let number = months[index].number
-            var blocks = try takeRows(ofMonth: index)
-            let carried = contextMonth == number ? context : []
+        let order = months.indices.sorted { months[$0].number < months[$1].number }
+        let rowsOfMonth = months.map { $0.segments.reduce($0.tail.rows.count) { $0 + $1.count } }
+        var next = 0
+        while next < order.count {
+            var window = [order[next]]
+            var rowsInWindow = rowsOfMonth[order[next]]
+            next += 1
+            while next < order.count && rowsInWindow + rowsOfMonth[order[next]] <= mostRowsInWindow {
+                window.append(order[next])
+                rowsInWindow += rowsOfMonth[order[next]]
+                next += 1
+            }
+            let first = months[window[0]].number
+            let last = months[window[window.count - 1]].number
+            var blocks: [RowBlock<PerformedRow>] = []
+            for index in window { blocks += try takeRows(ofMonth: index) }
+            blocks = coalesced(blocks)
+            let carried = contextMonth == first ? context : []
             if !carried.isEmpty {
                 var store = RowStore<PerformedRow>(capacity: carried.count)
                 carried.withUnsafeBufferPointer { store.append($0) }
@@ -247,8 +296,8 @@ final class PerformedMonths {
             blocks = []
             totals.sums.add(rows.sumByUser(threads: threads, mostIndexedRows: mostIndexedRows))
             rows.flagOverlaps(threads: threads, mostIndexedRows: mostIndexedRows)
-            context = rows.crossing(into: Self.firstSecond(ofMonth: number + 1))
-            contextMonth = number + 1
+            context = rows.crossing(into: Self.firstSecond(ofMonth: last + 1))
+            contextMonth = last + 1
             let flagged = rows.takeAnomalies(threads: threads)
             totals.anomalies += flagged.rows
             for (key, tally) in flagged.counts {

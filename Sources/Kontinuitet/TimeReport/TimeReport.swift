@@ -23,7 +23,7 @@ package enum TimeReport {
         // kept by month (`PerformedMonths`).
         let byMonth = PerformedMonths(
             rowsInMemory: options.rowsInMemory, segmentRows: options.segmentRows,
-            scratchDirectory: options.scratchDirectory)
+            rowsPerWindow: options.rowsPerWindow, scratchDirectory: options.scratchDirectory)
         var providerIDs: [String: Int32] = [:]
         var providerNames: [String] = []
         var userProvider: [Int32] = []

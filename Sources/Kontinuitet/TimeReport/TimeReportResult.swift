@@ -18,6 +18,8 @@ package struct TimeReportOptions: Sendable {
     /// them tiny).
     var rowsInMemory = PerformedMonths.rowsInMemory
     var segmentRows = PerformedMonths.segmentRows
+    /// The most rows added up at once (`PerformedMonths.rowsPerWindow`; tests make it 1: a month at a time).
+    var rowsPerWindow = PerformedMonths.rowsPerWindow
     /// Where rows beyond `rowsInMemory` are kept (`TMPDIR`, else `/tmp`).
     var scratchDirectory = PerformedMonths.defaultScratchDirectory
     package init() {}

@@ -128,11 +128,11 @@ final class OneRowPipelineTests: XCTestCase {
         }
         var results: [TimeReportResult] = []
         let scratch = TemporaryDirectory()
-        // threads, smallest and largest chunk, rows in memory, rows per segment; the first reads each file in one
-        // piece, all in memory.
-        for (threads, smallest, largest, inMemory, segment) in [
-            (1, 1 << 20, 1 << 25, 1 << 22, 1 << 16), (2, 256, 1 << 25, 1 << 22, 1 << 16), (1, 256, 4096, 0, 7),
-            (2, 256, 10_000, 500, 64), (3, 256, 300, 1 << 22, 1),
+        // threads, smallest and largest chunk, rows in memory, rows per segment, rows per window; the first reads
+        // each file in one piece, all in memory, and adds all months up at once.
+        for (threads, smallest, largest, inMemory, segment, window) in [
+            (1, 1 << 20, 1 << 25, 1 << 22, 1 << 16, 1 << 20), (2, 256, 1 << 25, 1 << 22, 1 << 16, 1),
+            (1, 256, 4096, 0, 7, 1), (2, 256, 10_000, 500, 64, 2_000), (3, 256, 300, 1 << 22, 1, 1),
         ] {
             var options = TimeReportOptions()
             options.threads = threads
@@ -140,6 +140,7 @@ final class OneRowPipelineTests: XCTestCase {
             options.largestChunkBytes = largest
             options.rowsInMemory = inMemory
             options.segmentRows = segment
+            options.rowsPerWindow = window
             options.scratchDirectory = scratch.path
             var kept: [String] = []
             results.append(

@@ -94,6 +94,7 @@ final class TimeReportRuleTests: XCTestCase {
         var options = TimeReportOptions()
         options.rowsInMemory = 0  // every row through the scratch file
         options.segmentRows = 1
+        options.rowsPerWindow = 1  // a month at a time
         let directory = TemporaryDirectory()
         let rows = [
             "P,u1,s1,2018-10-31 23:30,2018-11-01 00:40", "P,u2,s1,2018-11-01 00:10,2018-11-01 00:50",
