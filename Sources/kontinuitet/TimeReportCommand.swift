@@ -22,8 +22,10 @@ enum TimeReportCommand: Command {
     ]
     static let details = """
         Outputs: provider_months.csv, user_months.csv, provider_days.csv, anomalies.csv, capacity_warnings.csv,
-        report.html and rejected.csv, all shareable (with --keep-ids, user_months.csv is not). The löpnummer key is
-        time-report.csv in the private key directory (docs/security.md). The rules: docs/time-report.md.
+        tabeller.xlsx, report.html and rejected.csv, all shareable (with --keep-ids, user_months.csv and
+        tabeller.xlsx are not). The löpnummer key is time-report.csv in the private key directory
+        (docs/security.md). The rules: docs/time-report.md.
+        Rows beyond the first 4 million are kept in an unnamed scratch file in $TMPDIR (else /tmp), numbers only.
         Exit status: 0 done, 1 usage error, 2 input that cannot be processed, 3 rejected rows with --strict,
         4 no result (no row of performed time).
         """
