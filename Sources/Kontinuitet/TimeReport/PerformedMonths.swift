@@ -22,6 +22,7 @@ final class PerformedMonths {
     /// this many (a run of a few months at once, and one with mistyped years in few passes).
     static let rowsPerWindow = 1 << 20
 
+    /// A closed segment of a month's rows: in memory, or at `offset` in the scratch file.
     private enum Segment {
         case memory(RowBlock<PerformedRow>)
         case scratch(offset: Int, count: Int)
@@ -40,6 +41,7 @@ final class PerformedMonths {
         init(capacity: Int) { rows = RowStore(capacity: capacity) }
     }
 
+    /// A month's rows: its number (year × 12 + month − 1), its closed segments in file order, the one being filled.
     private struct Month {
         var number: Int32
         var segments: [Segment] = []
